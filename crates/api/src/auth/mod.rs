@@ -1,0 +1,5 @@
+//! Credentials: password hashing, bearer tokens, and sign-in throttling.
+
+pub mod password;
+pub mod throttle;
+pub mod token;

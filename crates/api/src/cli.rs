@@ -1,0 +1,188 @@
+//! The operator's command line: serve, create a school, seed the demo, migrate.
+
+use std::sync::Arc;
+
+use anyhow::Context as _;
+use clap::{Parser, Subcommand};
+use confero_core::{Email, NewPassword, Role};
+
+use crate::clock::{Clock, SystemClock};
+use crate::config::Config;
+use crate::storage::people::{self, NewPerson};
+use crate::storage::{schools, Db};
+use crate::{auth, demo, shutdown_signal, Application};
+
+/// Confero's booking API.
+#[derive(Parser, Debug)]
+#[command(name = "confero-api", version, about)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    #[command(flatten)]
+    pub config: Config,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Serve the API and the built SPA (the default).
+    Serve {
+        /// Seed the demo school first, if it is not there yet, and print its sign-ins.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Manage schools.
+    #[command(subcommand)]
+    School(SchoolCommand),
+    /// The demo school.
+    #[command(subcommand)]
+    Demo(DemoCommand),
+    /// Create or upgrade the database schema, then exit.
+    Migrate,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum SchoolCommand {
+    /// Create a school with its first admin.
+    Create {
+        /// The school's name, as its members will see it.
+        #[arg(long)]
+        name: String,
+        /// The school's IANA time zone, e.g. Europe/London.
+        #[arg(long)]
+        time_zone: String,
+        /// The first admin's email; they sign in with it.
+        #[arg(long)]
+        admin_email: String,
+        #[arg(long, default_value = "School")]
+        admin_given_name: String,
+        #[arg(long, default_value = "Admin")]
+        admin_family_name: String,
+        /// The first admin's password; when absent one is generated and printed once.
+        #[arg(long, env = "CONFERO_ADMIN_PASSWORD", hide_env_values = true)]
+        admin_password: Option<String>,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum DemoCommand {
+    /// Create the demo school unless it exists.
+    Seed,
+}
+
+/// Runs a parsed command line.
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command.unwrap_or(Command::Serve { demo: false }) {
+        Command::Serve { demo } => serve(cli.config, demo).await,
+        Command::Migrate => {
+            Db::connect(&cli.config.database_url, 1).await?.close().await;
+            println!("The database is migrated.");
+            Ok(())
+        }
+        Command::Demo(DemoCommand::Seed) => {
+            let db = Db::connect(&cli.config.database_url, 1).await?;
+            let seeded = demo::seed(&db, SystemClock.now().timestamp()).await?;
+            db.close().await;
+            print_demo(seeded.created);
+            Ok(())
+        }
+        Command::School(SchoolCommand::Create {
+            name,
+            time_zone,
+            admin_email,
+            admin_given_name,
+            admin_family_name,
+            admin_password,
+        }) => {
+            let db = Db::connect(&cli.config.database_url, 1).await?;
+            let created = create_school(
+                &db,
+                &name,
+                &time_zone,
+                &admin_email,
+                &admin_given_name,
+                &admin_family_name,
+                admin_password,
+            )
+            .await;
+            db.close().await;
+            let (school_id, generated) = created?;
+            println!("Created school {school_id}: {name} ({time_zone}).");
+            println!("Its admin signs in as {admin_email}");
+            if let Some(password) = generated {
+                println!("with this password, shown only now: {password}");
+            }
+            Ok(())
+        }
+    }
+}
+
+async fn serve(config: Config, seed_demo: bool) -> anyhow::Result<()> {
+    let app = Application::build(config, Arc::new(SystemClock)).await?;
+    if seed_demo {
+        let seeded = demo::seed(app.db(), SystemClock.now().timestamp()).await?;
+        print_demo(seeded.created);
+    }
+    let addr = app.local_addr();
+    if !app.serves_spa() {
+        tracing::warn!("no built SPA found: serving the API only (build it with `cargo xtask run`)");
+    }
+    println!("\nConfero is running at http://{addr}/  (Ctrl-C stops it)\n");
+    tracing::info!(%addr, engine = app.db().engine.name(), "listening");
+    app.run_until(shutdown_signal()).await
+}
+
+fn print_demo(created: bool) {
+    let verb = if created { "Seeded" } else { "Found" };
+    println!("{verb} the demo school, {}. Sign in with password `{}` as:", demo::SCHOOL_NAME, demo::PASSWORD);
+    println!("  admin    {}", demo::ADMIN_EMAIL);
+    println!("  teacher  {}", demo::TEACHER_EMAIL);
+    println!("  parent   {}  (two children at the school)", demo::PARENT_EMAIL);
+}
+
+/// Creates a school and its first admin; returns the school id and, when one
+/// was generated, the admin's password.
+pub async fn create_school(
+    db: &Db,
+    name: &str,
+    time_zone: &str,
+    admin_email: &str,
+    given_name: &str,
+    family_name: &str,
+    password: Option<String>,
+) -> anyhow::Result<(i64, Option<String>)> {
+    let name = name.trim();
+    anyhow::ensure!(!name.is_empty() && name.chars().count() <= 200, "--name must be 1 to 200 characters");
+    time_zone
+        .parse::<chrono_tz::Tz>()
+        .map_err(|_| anyhow::anyhow!("--time-zone {time_zone:?} is not an IANA time zone such as Europe/London"))?;
+    let email = Email::parse(admin_email).map_err(|error| anyhow::anyhow!("--admin-email {error}"))?;
+    let (password, generated) = match password {
+        Some(password) => (password, None),
+        None => {
+            let generated = auth::token::generate()[..20].to_owned();
+            (generated.clone(), Some(generated))
+        }
+    };
+    let password = NewPassword::parse(&password).map_err(|error| anyhow::anyhow!("--admin-password {error}"))?;
+    let hash = tokio::task::spawn_blocking(move || auth::password::hash(password.expose()))
+        .await?
+        .map_err(|error| anyhow::anyhow!("hashing the password: {error}"))?;
+    let now = SystemClock.now().timestamp();
+    let mut tx = db.pool.begin().await?;
+    let school_id = schools::insert(&mut tx, name, time_zone, false, now).await?;
+    let admin = NewPerson {
+        school_id,
+        email: email.as_str(),
+        password_hash: Some(&hash),
+        title: None,
+        given_name,
+        family_name,
+        phone: None,
+        address: None,
+    };
+    people::insert(&mut tx, &admin, &[Role::Admin], now)
+        .await
+        .with_context(|| format!("creating the admin {email} (is the email already in use?)"))?;
+    tx.commit().await?;
+    Ok((school_id, generated))
+}

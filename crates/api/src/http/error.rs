@@ -1,0 +1,115 @@
+//! The API's one error type: every failure becomes `{ "error": { code, message, field? } }`
+//! with its status decided here and nowhere else.
+
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use confero_core::{ErrorBody, ErrorCode, ErrorDetail};
+
+/// Everything a handler can fail with.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("the body is not valid JSON: {0}")]
+    MalformedJson(String),
+    #[error("send the body as application/json")]
+    UnsupportedMediaType,
+    #[error("{message}")]
+    InvalidField { field: String, message: String },
+    #[error("the body is larger than {0} bytes")]
+    PayloadTooLarge(usize),
+    #[error("sign in to continue")]
+    Unauthenticated,
+    #[error("that email and password do not match an account")]
+    InvalidCredentials,
+    #[error("too many failed sign-ins: try again in {0} seconds")]
+    TooManyAttempts(i64),
+    #[error("your role does not allow this")]
+    Forbidden,
+    #[error("not found")]
+    NotFound,
+    #[error("this method is not allowed here")]
+    MethodNotAllowed,
+    #[error("{0}")]
+    Conflict(String),
+    #[error("the service is busy: try again shortly")]
+    Unavailable,
+    #[error("something went wrong on our side; it has been logged")]
+    Internal(#[source] anyhow::Error),
+}
+
+impl ApiError {
+    /// A field-level validation failure.
+    pub fn invalid(field: &str, message: impl Into<String>) -> ApiError {
+        ApiError::InvalidField { field: field.to_owned(), message: message.into() }
+    }
+
+    /// An unexpected failure: logged in full, shown as a bare 500.
+    pub fn internal(error: impl Into<anyhow::Error>) -> ApiError {
+        ApiError::Internal(error.into())
+    }
+
+    fn status_and_code(&self) -> (StatusCode, ErrorCode) {
+        match self {
+            ApiError::MalformedJson(_) => (StatusCode::BAD_REQUEST, ErrorCode::MalformedJson),
+            ApiError::UnsupportedMediaType => {
+                (StatusCode::UNSUPPORTED_MEDIA_TYPE, ErrorCode::UnsupportedMediaType)
+            }
+            ApiError::InvalidField { .. } => (StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::InvalidField),
+            ApiError::PayloadTooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, ErrorCode::PayloadTooLarge),
+            ApiError::Unauthenticated => (StatusCode::UNAUTHORIZED, ErrorCode::Unauthenticated),
+            ApiError::InvalidCredentials => (StatusCode::UNAUTHORIZED, ErrorCode::InvalidCredentials),
+            ApiError::TooManyAttempts(_) => (StatusCode::TOO_MANY_REQUESTS, ErrorCode::TooManyAttempts),
+            ApiError::Forbidden => (StatusCode::FORBIDDEN, ErrorCode::Forbidden),
+            ApiError::NotFound => (StatusCode::NOT_FOUND, ErrorCode::NotFound),
+            ApiError::MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, ErrorCode::MethodNotAllowed),
+            ApiError::Conflict(_) => (StatusCode::CONFLICT, ErrorCode::Conflict),
+            ApiError::Unavailable => (StatusCode::SERVICE_UNAVAILABLE, ErrorCode::Unavailable),
+            ApiError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, ErrorCode::Internal),
+        }
+    }
+}
+
+impl From<sqlx::Error> for ApiError {
+    fn from(error: sqlx::Error) -> ApiError {
+        match &error {
+            sqlx::Error::Database(db) if db.is_unique_violation() => {
+                ApiError::Conflict("that already exists".into())
+            }
+            sqlx::Error::PoolTimedOut => {
+                tracing::warn!("database pool timed out");
+                ApiError::Unavailable
+            }
+            _ => ApiError::Internal(error.into()),
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let (status, code) = self.status_and_code();
+        if let ApiError::Internal(error) = &self {
+            // The cause goes to the log, never to the client.
+            tracing::error!(error = format!("{error:#}"), "request failed");
+        }
+        let field = match &self {
+            ApiError::InvalidField { field, .. } => Some(field.clone()),
+            _ => None,
+        };
+        let body = ErrorBody { error: ErrorDetail { code, message: self.to_string(), field } };
+        let mut response = (status, Json(body)).into_response();
+        let headers = response.headers_mut();
+        match self {
+            ApiError::Unauthenticated | ApiError::InvalidCredentials => {
+                headers.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+            }
+            ApiError::TooManyAttempts(secs) => {
+                headers.insert(header::RETRY_AFTER, HeaderValue::from(secs.max(1)));
+            }
+            _ => {}
+        }
+        response
+    }
+}
+
+/// The result type of every handler.
+pub type ApiResult<T> = Result<T, ApiError>;

@@ -1,0 +1,206 @@
+//! Request extractors: a JSON body whose every failure names the field, and
+//! the signed-in session, so a handler that forgets authentication does not
+//! compile.
+
+use axum::body::Bytes;
+use axum::extract::path::ErrorKind;
+use axum::extract::rejection::PathRejection;
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::{header, request::Parts, StatusCode};
+use confero_core::Role;
+use serde::de::DeserializeOwned;
+
+use super::error::ApiError;
+use super::AppState;
+use crate::auth::token;
+use crate::storage::sessions;
+
+/// A JSON request body. Malformed JSON is a 400; a missing, unknown or
+/// mistyped field is a 422 that names it; an oversized body is a 413.
+#[derive(Debug)]
+pub struct ApiJson<T>(pub T);
+
+impl<T, S> FromRequest<S> for ApiJson<T>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let is_json = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|value| value.to_str().ok())
+            .and_then(|value| value.split(';').next())
+            .is_some_and(|mime| mime.trim().eq_ignore_ascii_case("application/json"));
+        if !is_json {
+            return Err(ApiError::UnsupportedMediaType);
+        }
+        let bytes = Bytes::from_request(req, state).await.map_err(|rejection| {
+            if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                ApiError::PayloadTooLarge(0)
+            } else {
+                ApiError::MalformedJson("the body could not be read".into())
+            }
+        })?;
+        parse_json(&bytes).map(ApiJson)
+    }
+}
+
+/// Deserialises a body, turning serde's complaint into an error that names the field.
+pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+    let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
+        let path = error.path().to_string();
+        let inner = error.into_inner();
+        if !inner.is_data() {
+            return ApiError::MalformedJson(strip_position(&inner.to_string()));
+        }
+        let message = strip_position(&inner.to_string());
+        // serde names missing and unknown fields in backticks in its message.
+        let named = message
+            .strip_prefix("missing field `")
+            .or_else(|| message.strip_prefix("unknown field `"))
+            .and_then(|rest| rest.split('`').next());
+        match named {
+            Some(name) if message.starts_with("missing") => ApiError::invalid(name, "is required"),
+            Some(name) => ApiError::invalid(name, "is not a known field"),
+            // A top-level array where an object belongs: the body as a whole is wrong.
+            None if path == "." || path.starts_with('[') => ApiError::invalid("body", message),
+            None => ApiError::invalid(&path, message),
+        }
+    })?;
+    deserializer.end().map_err(|error| ApiError::MalformedJson(strip_position(&error.to_string())))?;
+    Ok(value)
+}
+
+fn strip_position(message: &str) -> String {
+    match message.rfind(" at line ") {
+        Some(at) => message[..at].to_owned(),
+        None => message.to_owned(),
+    }
+}
+
+/// The `{id}` of a path such as `/api/classes/{id}`.
+#[derive(Debug, serde::Deserialize)]
+pub struct IdParam {
+    pub id: i64,
+}
+
+/// A path parameter; one that does not parse is a 422 naming it, in the usual JSON shape.
+#[derive(Debug, FromRequestParts)]
+#[from_request(via(axum::extract::Path), rejection(ApiError))]
+pub struct ApiPath<T>(pub T);
+
+impl From<PathRejection> for ApiError {
+    fn from(rejection: PathRejection) -> ApiError {
+        match rejection {
+            PathRejection::FailedToDeserializePathParams(error) => match error.kind() {
+                ErrorKind::ParseErrorAtKey { key, expected_type, .. } => {
+                    ApiError::invalid(key, format!("must be {expected_type}"))
+                }
+                ErrorKind::ParseError { expected_type, .. } => ApiError::invalid("path", format!("must be {expected_type}")),
+                _ => ApiError::NotFound,
+            },
+            _ => ApiError::NotFound,
+        }
+    }
+}
+
+/// The signed-in person, taken from `Authorization: Bearer …`.
+///
+/// Extracting it checks the token against the stored hash, the absolute
+/// lifetime, the idle time-out, revocation and the account's status, and
+/// restarts the idle timer.
+#[derive(Clone, Debug)]
+pub struct AuthSession {
+    pub person_id: i64,
+    pub school_id: i64,
+    pub roles: Vec<Role>,
+    pub token_hash: String,
+}
+
+impl AuthSession {
+    /// Whether the session's person holds `role`.
+    pub fn has(&self, role: Role) -> bool {
+        self.roles.contains(&role)
+    }
+
+    /// Refuses with 403 unless the person holds one of `roles`.
+    pub fn require_any(&self, roles: &[Role]) -> Result<(), ApiError> {
+        if roles.iter().any(|role| self.has(*role)) {
+            Ok(())
+        } else {
+            Err(ApiError::Forbidden)
+        }
+    }
+}
+
+/// Only touch `last_seen_at` when it is at least this stale, so a burst of
+/// requests costs one write, not one each.
+const TOUCH_GRANULARITY_SECS: i64 = 30;
+
+impl FromRequestParts<AppState> for AuthSession {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let token = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|value| value.to_str().ok())
+            .and_then(|value| value.strip_prefix("Bearer "))
+            .map(str::trim)
+            .filter(|token| token::is_well_formed(token))
+            .ok_or(ApiError::Unauthenticated)?;
+        let token_hash = token::hash(token);
+        let stored = sessions::find(&state.db, &token_hash).await?.ok_or(ApiError::Unauthenticated)?;
+        let now = state.clock.now().timestamp();
+        let idle_expired = now - stored.last_seen_at >= state.config.idle_timeout_secs();
+        if stored.revoked || stored.person_disabled || now >= stored.expires_at || idle_expired {
+            return Err(ApiError::Unauthenticated);
+        }
+        if now - stored.last_seen_at >= TOUCH_GRANULARITY_SECS {
+            sessions::touch(&state.db, &token_hash, now).await?;
+        }
+        let roles = crate::storage::people::roles(&state.db, stored.person_id).await?;
+        Ok(AuthSession { person_id: stored.person_id, school_id: stored.school_id, roles, token_hash })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use confero_core::dto::SignIn;
+
+    fn field_of(body: &str) -> (String, Option<String>) {
+        match parse_json::<SignIn>(body.as_bytes()) {
+            Err(ApiError::InvalidField { field, message }) => (message, Some(field)),
+            Err(ApiError::MalformedJson(message)) => (message, None),
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+
+    #[test]
+    fn names_the_field_at_fault() {
+        let table = [
+            (r#"{"email":"a@b.org"}"#, Some("password")),
+            (r#"{"email":"a@b.org","password":"x","role":"admin"}"#, Some("role")),
+            (r#"{"email":7,"password":"x"}"#, Some("email")),
+            (r#"[1,2]"#, Some("body")),
+            (r#"{"email":"#, None),
+            (r#"{"email":"a","password":"b"} trailing"#, None),
+            ("", None),
+        ];
+        for (body, want) in table {
+            let (_, field) = field_of(body);
+            assert_eq!(field.as_deref(), want, "{body}");
+        }
+    }
+
+    #[test]
+    fn messages_do_not_carry_positions() {
+        let (message, _) = field_of(r#"{"email":"#);
+        assert!(!message.contains("line"), "{message}");
+    }
+}

@@ -1,0 +1,109 @@
+//! `GET /api/me` and `PUT /api/me/password`.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::Json;
+use confero_core::dto::{ChangePassword, Me};
+use confero_core::{ErrorBody, NewPassword, Role};
+
+use super::error::{ApiError, ApiResult};
+use super::extract::{ApiJson, AuthSession};
+use super::AppState;
+use crate::auth::{password, throttle};
+use crate::storage::{people, schools, sessions, throttle as failures};
+
+/// Everything the signed-in person's home page shows.
+pub async fn load_me(state: &AppState, school_id: i64, person_id: i64) -> ApiResult<Me> {
+    let profile = people::profile(&state.db, school_id, person_id).await?.ok_or(ApiError::Unauthenticated)?;
+    let school = schools::info(&state.db, school_id).await?.ok_or(ApiError::Unauthenticated)?;
+    let roles = people::roles(&state.db, person_id).await?;
+    let children = if roles.contains(&Role::Guardian) {
+        people::children(&state.db, school_id, person_id).await?
+    } else {
+        Vec::new()
+    };
+    let classes = if roles.contains(&Role::Teacher) {
+        people::classes_taught(&state.db, school_id, person_id).await?
+    } else {
+        Vec::new()
+    };
+    Ok(Me {
+        id: profile.id,
+        email: profile.email,
+        title: profile.title,
+        given_name: profile.given_name,
+        family_name: profile.family_name,
+        roles,
+        school,
+        children,
+        classes,
+    })
+}
+
+/// The signed-in person, their school, their children (guardians) and classes (teachers).
+#[utoipa::path(
+    get, path = "/api/me", tag = "me",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The signed-in person", body = Me),
+        (status = 401, description = "No valid session", body = ErrorBody),
+    )
+)]
+pub async fn me(State(state): State<AppState>, session: AuthSession) -> ApiResult<Json<Me>> {
+    load_me(&state, session.school_id, session.person_id).await.map(Json)
+}
+
+/// Changes one's own password. Every other session of the account is revoked;
+/// the one making the change stays signed in.
+#[utoipa::path(
+    put, path = "/api/me/password", tag = "me",
+    security(("bearer" = [])),
+    request_body = ChangePassword,
+    responses(
+        (status = 204, description = "Changed; other sessions revoked"),
+        (status = 401, description = "No valid session", body = ErrorBody),
+        (status = 422, description = "Wrong current password, or the new one is unacceptable", body = ErrorBody),
+        (status = 429, description = "Too many wrong current passwords", body = ErrorBody),
+    )
+)]
+pub async fn change_password(
+    State(state): State<AppState>,
+    session: AuthSession,
+    ApiJson(body): ApiJson<ChangePassword>,
+) -> ApiResult<StatusCode> {
+    let new_password = NewPassword::parse(&body.new_password)
+        .map_err(|error| ApiError::invalid("new_password", error.to_string()))?;
+    let profile = people::profile(&state.db, session.school_id, session.person_id)
+        .await?
+        .ok_or(ApiError::Unauthenticated)?;
+    let now = state.clock.now().timestamp();
+    // Guessing the current password from a stolen session is throttled like sign-in.
+    let wait = throttle::retry_after(failures::get(&state.db, &profile.email).await?, now);
+    if wait > 0 {
+        return Err(ApiError::TooManyAttempts(wait));
+    }
+    let stored = people::password_hash(&state.db, session.school_id, session.person_id)
+        .await?
+        .unwrap_or_else(|| state.dummy_hash.to_string());
+    let current = body.current_password;
+    let new_hash = tokio::task::spawn_blocking(move || {
+        if password::verify(&current, &stored) {
+            password::hash(new_password.expose()).map(Some)
+        } else {
+            Ok(None)
+        }
+    })
+    .await
+    .map_err(ApiError::internal)?
+    .map_err(|error| ApiError::internal(anyhow::anyhow!("hashing a password: {error}")))?;
+    let Some(new_hash) = new_hash else {
+        failures::record_failure(&state.db, &profile.email, now, now - throttle::FORGET_AFTER_SECS).await?;
+        return Err(ApiError::invalid("current_password", "is not your current password"));
+    };
+    let mut tx = state.db.pool.begin().await?;
+    people::set_password_hash(&mut tx, session.school_id, session.person_id, &new_hash).await?;
+    let revoked = sessions::revoke_all_except(&mut tx, session.person_id, &session.token_hash, now).await?;
+    tx.commit().await?;
+    tracing::info!(person_id = session.person_id, revoked_sessions = revoked, "password changed");
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,128 @@
+//! The HTTP layer: one router per resource, assembled here with the
+//! middleware every response passes through.
+
+pub mod classes;
+pub mod error;
+pub mod extract;
+pub mod headers;
+pub mod health;
+pub mod me;
+pub mod openapi;
+pub mod school;
+pub mod session;
+pub mod spa;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::body::Body;
+use axum::extract::DefaultBodyLimit;
+use axum::http::{header, HeaderValue, Request, Response, StatusCode};
+use axum::response::IntoResponse;
+use axum::routing::{any, get};
+use axum::{middleware, Extension, Router};
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::CompressionLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, RequestId, SetRequestIdLayer};
+use tower_http::services::{ServeDir, ServeFile};
+use tower_http::trace::TraceLayer;
+use utoipa::OpenApi as _;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::clock::Clock;
+use crate::config::Config;
+use crate::storage::Db;
+use error::ApiError;
+use spa::WebAssets;
+
+/// What every handler can reach. Cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    pub config: Arc<Config>,
+    pub clock: Arc<dyn Clock>,
+    pub web: Arc<WebAssets>,
+    /// A real argon2 hash of a random password: unknown emails are verified
+    /// against it so they take as long as known ones.
+    pub dummy_hash: Arc<str>,
+}
+
+/// The API's routes with their OpenAPI document.
+fn api_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
+        .routes(routes!(health::health))
+        .routes(routes!(openapi::openapi_json))
+        .routes(routes!(session::sign_in, session::sign_out))
+        .routes(routes!(me::me))
+        .routes(routes!(me::change_password))
+        .routes(routes!(classes::class_roster))
+        .routes(routes!(school::summary))
+}
+
+/// The whole application: API, SPA, and the middleware around both.
+pub fn router(state: AppState) -> Router {
+    let (api, doc) = api_routes().split_for_parts();
+    let api = api
+        .route("/api", any(api_not_found))
+        .route("/api/{*rest}", any(api_not_found))
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(Extension(Arc::new(doc)))
+        .layer(DefaultBodyLimit::max(state.config.body_limit_bytes));
+
+    let app = match &state.web.dir {
+        Some(dir) => {
+            let files = ServeDir::new(dir).fallback(ServeFile::new(dir.join("index.html")));
+            api.route("/sw.js", get(service_worker))
+                .route("/robots.txt", get(robots))
+                .fallback_service(tower::ServiceBuilder::new().layer(CompressionLayer::new()).service(files))
+        }
+        None => api.route("/robots.txt", get(robots)).fallback(api_not_found),
+    };
+
+    app.layer(middleware::from_fn_with_state(state.clone(), headers::security_headers))
+        .layer(CatchPanicLayer::custom(|_| ApiError::internal(anyhow::anyhow!("a handler panicked")).into_response()))
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(
+            TraceLayer::new_for_http()
+                // Method, path and request id only: no headers (tokens) and no query strings.
+                .make_span_with(|request: &Request<Body>| {
+                    let request_id = request
+                        .extensions()
+                        .get::<RequestId>()
+                        .and_then(|id| id.header_value().to_str().ok())
+                        .unwrap_or("-")
+                        .to_owned();
+                    tracing::info_span!("request", method = %request.method(), path = %request.uri().path(), request_id)
+                })
+                .on_response(|response: &Response<Body>, latency: Duration, _span: &tracing::Span| {
+                    tracing::info!(status = response.status().as_u16(), latency_ms = latency.as_millis() as u64, "response");
+                }),
+        )
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+        .with_state(state)
+}
+
+async fn api_not_found() -> ApiError {
+    ApiError::NotFound
+}
+
+async fn method_not_allowed() -> ApiError {
+    ApiError::MethodNotAllowed
+}
+
+/// Search engines are told to stay out everywhere: members' content is never indexed.
+async fn robots() -> &'static str {
+    "User-agent: *\nDisallow: /\n"
+}
+
+async fn service_worker(axum::extract::State(state): axum::extract::State<AppState>) -> axum::response::Response {
+    match &state.web.service_worker {
+        Some(script) => (
+            [(header::CONTENT_TYPE, HeaderValue::from_static("text/javascript; charset=utf-8"))],
+            script.clone(),
+        )
+            .into_response(),
+        None => StatusCode::NOT_FOUND.into_response(),
+    }
+}

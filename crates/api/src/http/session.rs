@@ -1,0 +1,97 @@
+//! `POST /api/session` (sign in) and `DELETE /api/session` (sign out).
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::Json;
+use chrono::{TimeZone as _, Utc};
+use confero_core::dto::{SessionCreated, SignIn};
+use confero_core::{Email, ErrorBody, NewPassword};
+
+use super::error::{ApiError, ApiResult};
+use super::extract::{ApiJson, AuthSession};
+use super::me::load_me;
+use super::AppState;
+use crate::auth::{password, throttle, token};
+use crate::storage::{people, sessions, throttle as failures};
+
+/// Signs in with email and password and returns a bearer token.
+///
+/// An unknown email and a wrong password get the same answer after the same
+/// work (a full argon2 verification either way). After repeated failures for
+/// an email, attempts are refused with 429 and `Retry-After` for a while.
+#[utoipa::path(
+    post, path = "/api/session", tag = "session",
+    request_body = SignIn,
+    responses(
+        (status = 201, description = "Signed in", body = SessionCreated),
+        (status = 401, description = "Email and password do not match", body = ErrorBody),
+        (status = 422, description = "A field is missing or invalid", body = ErrorBody),
+        (status = 429, description = "Too many failures: wait `Retry-After` seconds", body = ErrorBody),
+    )
+)]
+pub async fn sign_in(
+    State(state): State<AppState>,
+    ApiJson(body): ApiJson<SignIn>,
+) -> ApiResult<(StatusCode, Json<SessionCreated>)> {
+    let email = Email::parse(&body.email).map_err(|error| ApiError::invalid("email", error.to_string()))?;
+    if body.password.is_empty() {
+        return Err(ApiError::invalid("password", "is required"));
+    }
+    if body.password.chars().count() > NewPassword::MAX_CHARS {
+        return Err(ApiError::invalid("password", "is too long"));
+    }
+    let now = state.clock.now().timestamp();
+    let wait = throttle::retry_after(failures::get(&state.db, email.as_str()).await?, now);
+    if wait > 0 {
+        return Err(ApiError::TooManyAttempts(wait));
+    }
+
+    let account = people::find_login(&state.db, email.as_str()).await?;
+    let stored_hash = account
+        .as_ref()
+        .and_then(|account| account.password_hash.clone())
+        .unwrap_or_else(|| state.dummy_hash.to_string());
+    let candidate = body.password;
+    let matches = tokio::task::spawn_blocking(move || password::verify(&candidate, &stored_hash))
+        .await
+        .map_err(ApiError::internal)?;
+    let account = match account {
+        Some(account) if matches && account.password_hash.is_some() && !account.disabled => account,
+        _ => {
+            let forget_before = now - throttle::FORGET_AFTER_SECS;
+            failures::record_failure(&state.db, email.as_str(), now, forget_before).await?;
+            return Err(ApiError::InvalidCredentials);
+        }
+    };
+    failures::clear(&state.db, email.as_str()).await?;
+
+    let token = token::generate();
+    let expires_at = now + state.config.lifetime_secs();
+    sessions::insert(&state.db, &token::hash(&token), account.id, account.school_id, now, expires_at).await?;
+    let user = load_me(&state, account.school_id, account.id).await?;
+    tracing::info!(person_id = account.id, school_id = account.school_id, "signed in");
+    Ok((
+        StatusCode::CREATED,
+        Json(SessionCreated {
+            token,
+            expires_at: Utc.timestamp_opt(expires_at, 0).single().unwrap_or_default(),
+            idle_timeout_secs: state.config.idle_timeout_secs(),
+            user,
+        }),
+    ))
+}
+
+/// Signs out: the token is revoked on the server at once.
+#[utoipa::path(
+    delete, path = "/api/session", tag = "session",
+    security(("bearer" = [])),
+    responses(
+        (status = 204, description = "Signed out; the token no longer works"),
+        (status = 401, description = "No valid session", body = ErrorBody),
+    )
+)]
+pub async fn sign_out(State(state): State<AppState>, session: AuthSession) -> ApiResult<StatusCode> {
+    sessions::revoke(&state.db, &session.token_hash, state.clock.now().timestamp()).await?;
+    tracing::info!(person_id = session.person_id, "signed out");
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,113 @@
+//! Confero's booking API: axum over sqlx, on SQLite or PostgreSQL.
+//!
+//! `main.rs` is a shim over [`cli`]; [`Application`] builds and runs the
+//! server so integration tests can start it on a free port.
+
+pub mod auth;
+pub mod cli;
+pub mod clock;
+pub mod config;
+pub mod demo;
+pub mod http;
+pub mod storage;
+pub mod telemetry;
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context as _;
+use tokio::net::TcpListener;
+
+use crate::clock::Clock;
+use crate::config::Config;
+use crate::http::spa::WebAssets;
+use crate::http::AppState;
+use crate::storage::Db;
+
+/// A built server, bound to its port, not yet serving.
+pub struct Application {
+    listener: TcpListener,
+    state: AppState,
+}
+
+impl Application {
+    /// Connects to and migrates the database, reads the SPA build, and binds.
+    pub async fn build(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<Application> {
+        let db = Db::connect(&config.database_url, config.db_max_connections).await?;
+        let web = WebAssets::load(&config.static_dir)?;
+        let dummy_hash = tokio::task::spawn_blocking(|| auth::password::hash(&auth::token::generate()))
+            .await?
+            .map_err(|error| anyhow::anyhow!("hashing the timing-equaliser password: {error}"))?;
+        let listener = TcpListener::bind(config.bind)
+            .await
+            .with_context(|| format!("binding {}", config.bind))?;
+        let state = AppState { db, config: Arc::new(config), clock, web: Arc::new(web), dummy_hash: dummy_hash.into() };
+        Ok(Application { listener, state })
+    }
+
+    /// The address actually bound (useful with port 0).
+    pub fn local_addr(&self) -> SocketAddr {
+        self.listener.local_addr().expect("a bound listener has an address")
+    }
+
+    /// The database handle, for operator commands and tests.
+    pub fn db(&self) -> &Db {
+        &self.state.db
+    }
+
+    /// Whether a built SPA is being served.
+    pub fn serves_spa(&self) -> bool {
+        self.state.web.dir.is_some()
+    }
+
+    /// Serves until `shutdown` completes, then finishes in-flight requests
+    /// and closes the database.
+    pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
+        let db = self.state.db.clone();
+        let purger = tokio::spawn(purge_ended_sessions(self.state.clone()));
+        let app = http::router(self.state);
+        let served = axum::serve(self.listener, app).with_graceful_shutdown(shutdown).await;
+        purger.abort();
+        db.close().await;
+        served.context("serving HTTP")
+    }
+}
+
+/// Ended sessions are useless and still personal data: delete them a day after they end.
+async fn purge_ended_sessions(state: AppState) {
+    let mut every = tokio::time::interval(Duration::from_secs(3600));
+    loop {
+        every.tick().await;
+        let cutoff = state.clock.now().timestamp() - 24 * 3600;
+        match storage::sessions::purge_ended(&state.db, cutoff).await {
+            Ok(0) => {}
+            Ok(purged) => tracing::info!(purged, "purged ended sessions"),
+            Err(error) => tracing::warn!(%error, "purging ended sessions failed"),
+        }
+    }
+}
+
+/// Completes on Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down");
+}

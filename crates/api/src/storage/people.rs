@@ -1,0 +1,258 @@
+//! People (accounts) and their roles.
+
+use confero_core::dto::{Child, ChildTeacher, ClassSummary};
+use confero_core::Role;
+use sqlx::{AnyConnection, Row as _};
+use std::collections::BTreeMap;
+
+use super::Db;
+
+/// A person to create. `password_hash` is `None` for someone who cannot sign in yet.
+#[derive(Debug)]
+pub struct NewPerson<'a> {
+    pub school_id: i64,
+    pub email: &'a str,
+    pub password_hash: Option<&'a str>,
+    pub title: Option<&'a str>,
+    pub given_name: &'a str,
+    pub family_name: &'a str,
+    pub phone: Option<&'a str>,
+    pub address: Option<&'a str>,
+}
+
+/// Creates a person with the given roles and returns their id.
+pub async fn insert(
+    conn: &mut AnyConnection,
+    person: &NewPerson<'_>,
+    roles: &[Role],
+    now: i64,
+) -> Result<i64, sqlx::Error> {
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO people
+            (school_id, email, password_hash, title, given_name, family_name, phone, address, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+         RETURNING id",
+    )
+    .bind(person.school_id)
+    .bind(person.email)
+    .bind(person.password_hash)
+    .bind(person.title)
+    .bind(person.given_name)
+    .bind(person.family_name)
+    .bind(person.phone)
+    .bind(person.address)
+    .bind(now)
+    .fetch_one(&mut *conn)
+    .await?;
+    for role in roles {
+        sqlx::query("INSERT INTO person_roles (person_id, role) VALUES ($1, $2)")
+            .bind(id)
+            .bind(role.as_str())
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(id)
+}
+
+/// What signing in needs to know about an account.
+#[derive(Debug)]
+pub struct LoginRecord {
+    pub id: i64,
+    pub school_id: i64,
+    pub password_hash: Option<String>,
+    pub disabled: bool,
+}
+
+/// Looks an account up by its (normalised) email.
+pub async fn find_login(db: &Db, email: &str) -> Result<Option<LoginRecord>, sqlx::Error> {
+    let row = sqlx::query(
+        "SELECT id, school_id, password_hash, disabled_at FROM people WHERE email = $1",
+    )
+    .bind(email)
+    .fetch_optional(&db.pool)
+    .await?;
+    row.map(|row| {
+        Ok(LoginRecord {
+            id: row.try_get("id")?,
+            school_id: row.try_get("school_id")?,
+            password_hash: row.try_get("password_hash")?,
+            disabled: row.try_get::<Option<i64>, _>("disabled_at")?.is_some(),
+        })
+    })
+    .transpose()
+}
+
+/// The stored password hash of a person in a school.
+pub async fn password_hash(
+    db: &Db,
+    school_id: i64,
+    person_id: i64,
+) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT password_hash FROM people WHERE id = $1 AND school_id = $2")
+        .bind(person_id)
+        .bind(school_id)
+        .fetch_optional(&db.pool)
+        .await
+        .map(Option::flatten)
+}
+
+/// Replaces a person's password hash.
+pub async fn set_password_hash(
+    conn: &mut AnyConnection,
+    school_id: i64,
+    person_id: i64,
+    hash: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE people SET password_hash = $1 WHERE id = $2 AND school_id = $3")
+        .bind(hash)
+        .bind(person_id)
+        .bind(school_id)
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
+
+/// A person's own profile fields.
+#[derive(Debug)]
+pub struct Profile {
+    pub id: i64,
+    pub email: String,
+    pub title: Option<String>,
+    pub given_name: String,
+    pub family_name: String,
+}
+
+/// A person's profile, scoped to their school.
+pub async fn profile(db: &Db, school_id: i64, person_id: i64) -> Result<Option<Profile>, sqlx::Error> {
+    let row = sqlx::query(
+        "SELECT id, email, title, given_name, family_name FROM people WHERE id = $1 AND school_id = $2",
+    )
+    .bind(person_id)
+    .bind(school_id)
+    .fetch_optional(&db.pool)
+    .await?;
+    row.map(|row| {
+        Ok(Profile {
+            id: row.try_get("id")?,
+            email: row.try_get("email")?,
+            title: row.try_get("title")?,
+            given_name: row.try_get("given_name")?,
+            family_name: row.try_get("family_name")?,
+        })
+    })
+    .transpose()
+}
+
+/// A person's roles, in a stable order.
+pub async fn roles(db: &Db, person_id: i64) -> Result<Vec<Role>, sqlx::Error> {
+    let names: Vec<String> =
+        sqlx::query_scalar("SELECT role FROM person_roles WHERE person_id = $1")
+            .bind(person_id)
+            .fetch_all(&db.pool)
+            .await?;
+    let mut roles: Vec<Role> = names.iter().filter_map(|name| Role::parse(name)).collect();
+    roles.sort();
+    Ok(roles)
+}
+
+/// The children a guardian is linked to, each with their teachers.
+pub async fn children(db: &Db, school_id: i64, guardian_id: i64) -> Result<Vec<Child>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT s.id, s.given_name, s.family_name, s.year_group, g.relationship,
+                c.name AS class_name, c.subject, t.title, t.given_name AS t_given, t.family_name AS t_family
+           FROM guardianships g
+           JOIN students s ON s.id = g.student_id AND s.school_id = $2
+           LEFT JOIN enrolments e ON e.student_id = s.id
+           LEFT JOIN classes c ON c.id = e.class_id
+           LEFT JOIN people t ON t.id = c.teacher_id
+          WHERE g.guardian_id = $1
+          ORDER BY s.given_name, s.id, c.subject, c.name",
+    )
+    .bind(guardian_id)
+    .bind(school_id)
+    .fetch_all(&db.pool)
+    .await?;
+    let mut order: Vec<i64> = Vec::new();
+    let mut by_id: BTreeMap<i64, Child> = BTreeMap::new();
+    for row in rows {
+        let id: i64 = row.try_get("id")?;
+        if !by_id.contains_key(&id) {
+            order.push(id);
+            by_id.insert(
+                id,
+                Child {
+                    id,
+                    given_name: row.try_get("given_name")?,
+                    family_name: row.try_get("family_name")?,
+                    year_group: row.try_get("year_group")?,
+                    relationship: row.try_get("relationship")?,
+                    teachers: Vec::new(),
+                },
+            );
+        }
+        let class_name: Option<String> = row.try_get("class_name")?;
+        if let (Some(class_name), Some(child)) = (class_name, by_id.get_mut(&id)) {
+            let title: Option<String> = row.try_get("title")?;
+            let given: String = row.try_get("t_given")?;
+            let family: String = row.try_get("t_family")?;
+            child.teachers.push(ChildTeacher {
+                class_name,
+                subject: row.try_get("subject")?,
+                teacher_name: staff_name(title.as_deref(), &given, &family),
+            });
+        }
+    }
+    Ok(order.into_iter().filter_map(|id| by_id.remove(&id)).collect())
+}
+
+/// The classes a teacher teaches, with their sizes.
+pub async fn classes_taught(
+    db: &Db,
+    school_id: i64,
+    teacher_id: i64,
+) -> Result<Vec<ClassSummary>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT c.id, c.name, c.subject, COUNT(e.student_id) AS student_count
+           FROM classes c
+           LEFT JOIN enrolments e ON e.class_id = c.id
+          WHERE c.teacher_id = $1 AND c.school_id = $2
+          GROUP BY c.id, c.name, c.subject
+          ORDER BY c.name",
+    )
+    .bind(teacher_id)
+    .bind(school_id)
+    .fetch_all(&db.pool)
+    .await?;
+    rows.into_iter()
+        .map(|row| {
+            Ok(ClassSummary {
+                id: row.try_get("id")?,
+                name: row.try_get("name")?,
+                subject: row.try_get("subject")?,
+                student_count: row.try_get("student_count")?,
+            })
+        })
+        .collect()
+}
+
+/// How a member of staff is addressed: "Mr Okafor", or their full name without a title.
+pub fn staff_name(title: Option<&str>, given_name: &str, family_name: &str) -> String {
+    match title {
+        Some(title) if !title.is_empty() => format!("{title} {family_name}"),
+        _ => format!("{given_name} {family_name}"),
+    }
+}
+
+/// Disables an account: it can no longer sign in and its sessions stop working.
+pub async fn disable(db: &Db, school_id: i64, person_id: i64, now: i64) -> Result<bool, sqlx::Error> {
+    let mut tx = db.pool.begin().await?;
+    let done = sqlx::query("UPDATE people SET disabled_at = $1 WHERE id = $2 AND school_id = $3 AND disabled_at IS NULL")
+        .bind(now)
+        .bind(person_id)
+        .bind(school_id)
+        .execute(&mut *tx)
+        .await?;
+    super::sessions::revoke_all_except(&mut tx, person_id, "", now).await?;
+    tx.commit().await?;
+    Ok(done.rows_affected() == 1)
+}

@@ -1,0 +1,122 @@
+//! Bearer sessions. Only the SHA-256 of a token is ever stored.
+
+use sqlx::{AnyConnection, Row as _};
+
+use super::Db;
+
+/// Records a new session.
+pub async fn insert(
+    db: &Db,
+    token_hash: &str,
+    person_id: i64,
+    school_id: i64,
+    now: i64,
+    expires_at: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO sessions (token_hash, person_id, school_id, created_at, last_seen_at, expires_at)
+         VALUES ($1, $2, $3, $4, $4, $5)",
+    )
+    .bind(token_hash)
+    .bind(person_id)
+    .bind(school_id)
+    .bind(now)
+    .bind(expires_at)
+    .execute(&db.pool)
+    .await
+    .map(|_| ())
+}
+
+/// A stored session with what deciding its validity needs.
+#[derive(Debug)]
+pub struct StoredSession {
+    pub person_id: i64,
+    pub school_id: i64,
+    pub last_seen_at: i64,
+    pub expires_at: i64,
+    pub revoked: bool,
+    pub person_disabled: bool,
+}
+
+/// Finds a session by its token's hash.
+pub async fn find(db: &Db, token_hash: &str) -> Result<Option<StoredSession>, sqlx::Error> {
+    let row = sqlx::query(
+        "SELECT s.person_id, s.school_id, s.last_seen_at, s.expires_at, s.revoked_at, p.disabled_at
+           FROM sessions s JOIN people p ON p.id = s.person_id
+          WHERE s.token_hash = $1",
+    )
+    .bind(token_hash)
+    .fetch_optional(&db.pool)
+    .await?;
+    row.map(|row| {
+        Ok(StoredSession {
+            person_id: row.try_get("person_id")?,
+            school_id: row.try_get("school_id")?,
+            last_seen_at: row.try_get("last_seen_at")?,
+            expires_at: row.try_get("expires_at")?,
+            revoked: row.try_get::<Option<i64>, _>("revoked_at")?.is_some(),
+            person_disabled: row.try_get::<Option<i64>, _>("disabled_at")?.is_some(),
+        })
+    })
+    .transpose()
+}
+
+/// Marks a session as just used, which restarts its idle timer.
+pub async fn touch(db: &Db, token_hash: &str, now: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2 AND last_seen_at < $1")
+        .bind(now)
+        .bind(token_hash)
+        .execute(&db.pool)
+        .await
+        .map(|_| ())
+}
+
+/// Ends one session.
+pub async fn revoke(db: &Db, token_hash: &str, now: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE sessions SET revoked_at = $1 WHERE token_hash = $2 AND revoked_at IS NULL")
+        .bind(now)
+        .bind(token_hash)
+        .execute(&db.pool)
+        .await
+        .map(|_| ())
+}
+
+/// Ends every session of a person except the one kept (pass `""` to keep none).
+pub async fn revoke_all_except(
+    conn: &mut AnyConnection,
+    person_id: i64,
+    keep_token_hash: &str,
+    now: i64,
+) -> Result<u64, sqlx::Error> {
+    sqlx::query(
+        "UPDATE sessions SET revoked_at = $1
+          WHERE person_id = $2 AND token_hash <> $3 AND revoked_at IS NULL",
+    )
+    .bind(now)
+    .bind(person_id)
+    .bind(keep_token_hash)
+    .execute(conn)
+    .await
+    .map(|done| done.rows_affected())
+}
+
+/// Deletes sessions that ended before `cutoff`; they can never be used again.
+pub async fn purge_ended(db: &Db, cutoff: i64) -> Result<u64, sqlx::Error> {
+    sqlx::query("DELETE FROM sessions WHERE expires_at < $1 OR revoked_at < $1")
+        .bind(cutoff)
+        .execute(&db.pool)
+        .await
+        .map(|done| done.rows_affected())
+}
+
+/// How many sessions of a person are still usable (not revoked, not past their lifetime).
+pub async fn count_active(db: &Db, person_id: i64, now: i64) -> Result<i64, sqlx::Error> {
+    let row = sqlx::query(
+        "SELECT COUNT(*) AS n FROM sessions WHERE person_id = $1 AND revoked_at IS NULL AND expires_at > $2",
+    )
+    .bind(person_id)
+    .bind(now)
+    .fetch_one(&db.pool)
+    .await?;
+    row.try_get("n")
+}

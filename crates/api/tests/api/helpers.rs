@@ -1,0 +1,240 @@
+//! `spawn_app()` and a `TestApp` with one method per endpoint.
+
+use std::io::Write;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex, OnceLock};
+
+use chrono::Utc;
+use confero_api::clock::ManualClock;
+use confero_api::config::Config;
+use confero_api::storage::Db;
+use confero_api::{demo, Application};
+use reqwest::{Client, Method, Response, StatusCode};
+use serde_json::Value;
+use sqlx::Connection as _;
+
+/// The demo password.
+pub const PASSWORD: &str = demo::PASSWORD;
+
+/// The Trunk-like loader script the fake SPA build carries.
+pub const INLINE_LOADER: &str = "import init from '/confero-web-0123456789abcdef.js';\nawait init();";
+
+/// Every log line written by any test in this binary.
+pub fn captured_logs() -> String {
+    let buffer = log_buffer().lock().unwrap_or_else(|e| e.into_inner());
+    String::from_utf8_lossy(&buffer).into_owned()
+}
+
+fn log_buffer() -> &'static Arc<Mutex<Vec<u8>>> {
+    static BUFFER: OnceLock<Arc<Mutex<Vec<u8>>>> = OnceLock::new();
+    BUFFER.get_or_init(|| Arc::new(Mutex::new(Vec::new())))
+}
+
+#[derive(Clone)]
+struct BufferWriter;
+
+impl Write for BufferWriter {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        log_buffer().lock().unwrap_or_else(|e| e.into_inner()).extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+fn init_logs() {
+    static INIT: OnceLock<()> = OnceLock::new();
+    INIT.get_or_init(|| {
+        // Verbose on purpose: secrets must stay out even of debug lines.
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter("debug,hyper=info,hyper_util=info,reqwest=info")
+            .with_writer(|| BufferWriter)
+            .try_init();
+    });
+}
+
+/// A running server and a client for it.
+pub struct TestApp {
+    pub addr: SocketAddr,
+    pub client: Client,
+    pub clock: ManualClock,
+    pub db: Db,
+    pub static_dir: tempfile::TempDir,
+    _data_dir: tempfile::TempDir,
+}
+
+/// Starts the API with the default configuration.
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(|_| {}).await
+}
+
+/// Starts the API after letting the test adjust the configuration.
+pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
+    init_logs();
+    let data_dir = tempfile::tempdir().expect("temp dir");
+    let static_dir = fake_spa_build();
+    let database_url = match std::env::var("CONFERO_TEST_POSTGRES_URL") {
+        Ok(admin_url) if !admin_url.is_empty() => fresh_postgres_database(&admin_url).await,
+        _ => format!("sqlite://{}/confero.db", data_dir.path().display()),
+    };
+    let mut config = Config {
+        database_url,
+        db_max_connections: 8,
+        bind: "127.0.0.1:0".parse().expect("address"),
+        static_dir: static_dir.path().to_owned(),
+        session_idle_minutes: 30,
+        session_lifetime_hours: 12,
+        hsts: false,
+        body_limit_bytes: 64 * 1024,
+    };
+    adjust(&mut config);
+    let clock = ManualClock::new(Utc::now());
+    let app = Application::build(config, Arc::new(clock.clone())).await.expect("the app builds");
+    let addr = app.local_addr();
+    let db = app.db().clone();
+    tokio::spawn(app.run_until(std::future::pending()));
+    TestApp {
+        addr,
+        client: Client::builder().build().expect("client"),
+        clock,
+        db,
+        static_dir,
+        _data_dir: data_dir,
+    }
+}
+
+/// A stand-in for Trunk's `dist/`: an index with an inline module loader, a
+/// hashed script, a manifest and the service worker template.
+fn fake_spa_build() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let index = format!(
+        "<!DOCTYPE html><html><head><script type=\"module\">{INLINE_LOADER}</script>\
+         <link rel=\"manifest\" href=\"/manifest.webmanifest\"></head><body></body></html>"
+    );
+    std::fs::write(dir.path().join("index.html"), index).expect("write index");
+    std::fs::write(dir.path().join("confero-web-0123456789abcdef.js"), "export default function init() {}")
+        .expect("write js");
+    std::fs::write(dir.path().join("manifest.webmanifest"), "{\"name\":\"Confero\"}").expect("write manifest");
+    let sw = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../public/sw.js"))
+        .expect("public/sw.js exists");
+    std::fs::write(dir.path().join("sw.js"), sw).expect("write sw");
+    dir
+}
+
+async fn fresh_postgres_database(admin_url: &str) -> String {
+    let name = format!("confero_test_{}", uuid_like());
+    let mut admin = sqlx::PgConnection::connect(admin_url).await.expect("connect to the PostgreSQL test server");
+    sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut admin).await.expect("create database");
+    let _ = admin.close().await;
+    let (base, _) = admin_url.rsplit_once('/').expect("the admin URL ends with /DATABASE");
+    format!("{base}/{name}")
+}
+
+fn uuid_like() -> String {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    format!("{}_{}_{}", std::process::id(), Utc::now().timestamp_micros(), NEXT.fetch_add(1, Ordering::Relaxed))
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{}", self.addr, path)
+    }
+
+    /// Seeds the demo school and returns its id.
+    pub async fn seed_demo(&self) -> i64 {
+        demo::seed(&self.db, Utc::now().timestamp()).await.expect("demo seeds").school_id
+    }
+
+    /// Creates a second school with one admin (`admin@other.test`, password `other-password`).
+    pub async fn seed_other_school(&self) -> i64 {
+        confero_api::cli::create_school(
+            &self.db,
+            "Riverside Primary",
+            "America/New_York",
+            "admin@other.test",
+            "Rosa",
+            "Diaz",
+            Some("other-password".into()),
+        )
+        .await
+        .expect("second school")
+        .0
+    }
+
+    pub async fn request(&self, method: Method, path: &str, token: Option<&str>, body: Option<Value>) -> Response {
+        let mut request = self.client.request(method, self.url(path));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        request.send().await.expect("request sent")
+    }
+
+    pub async fn get(&self, path: &str, token: Option<&str>) -> Response {
+        self.request(Method::GET, path, token, None).await
+    }
+
+    pub async fn raw_post(&self, path: &str, content_type: &str, body: impl Into<reqwest::Body>) -> Response {
+        self.client
+            .post(self.url(path))
+            .header("content-type", content_type)
+            .body(body)
+            .send()
+            .await
+            .expect("request sent")
+    }
+
+    pub async fn sign_in(&self, email: &str, password: &str) -> Response {
+        self.request(Method::POST, "/api/session", None, Some(serde_json::json!({"email": email, "password": password})))
+            .await
+    }
+
+    /// Signs in and returns the token, failing the test otherwise.
+    pub async fn token(&self, email: &str, password: &str) -> String {
+        let response = self.sign_in(email, password).await;
+        assert_eq!(response.status(), StatusCode::CREATED, "sign in as {email}");
+        let body: Value = response.json().await.expect("json");
+        body["token"].as_str().expect("token").to_owned()
+    }
+
+    pub async fn sign_out(&self, token: &str) -> Response {
+        self.request(Method::DELETE, "/api/session", Some(token), None).await
+    }
+
+    pub async fn me(&self, token: &str) -> Response {
+        self.get("/api/me", Some(token)).await
+    }
+
+    pub async fn change_password(&self, token: &str, current: &str, new: &str) -> Response {
+        let body = serde_json::json!({"current_password": current, "new_password": new});
+        self.request(Method::PUT, "/api/me/password", Some(token), Some(body)).await
+    }
+
+    /// The id of a person by email, through the storage layer.
+    pub async fn person_id(&self, email: &str) -> (i64, i64) {
+        let login = confero_api::storage::people::find_login(&self.db, email).await.expect("query").expect("exists");
+        (login.school_id, login.id)
+    }
+}
+
+/// Asserts the one error shape and returns `(code, field)`.
+pub async fn error_of(response: Response) -> (StatusCode, String, Option<String>) {
+    let status = response.status();
+    let body: Value = response.json().await.expect("an error body is JSON");
+    let error = body.get("error").unwrap_or_else(|| panic!("no `error` in {body}"));
+    let code = error["code"].as_str().unwrap_or_else(|| panic!("no code in {body}")).to_owned();
+    assert!(error["message"].as_str().is_some_and(|m| !m.is_empty()), "no message in {body}");
+    (status, code, error.get("field").and_then(Value::as_str).map(str::to_owned))
+}
+
+impl TestApp {
+    /// The server's idea of now.
+    pub fn clock_now(&self) -> chrono::DateTime<Utc> {
+        use confero_api::clock::Clock as _;
+        self.clock.now()
+    }
+}

@@ -1,0 +1,14 @@
+//! The API's integration tests: each test starts the real server on a free
+//! port over a fresh database, SQLite by default or PostgreSQL when
+//! `CONFERO_TEST_POSTGRES_URL` names a server (`cargo xtask test` runs both).
+
+mod demo;
+mod errors;
+mod health;
+mod helpers;
+mod logs;
+mod openapi;
+mod security;
+mod session;
+mod tenancy;
+mod throttle;

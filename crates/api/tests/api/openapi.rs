@@ -1,0 +1,54 @@
+use crate::helpers::spawn_app;
+use serde_json::Value;
+
+/// Every endpoint the API serves, as (method, path).
+const ENDPOINTS: [(&str, &str); 8] = [
+    ("get", "/api/health"),
+    ("get", "/api/openapi.json"),
+    ("post", "/api/session"),
+    ("delete", "/api/session"),
+    ("get", "/api/me"),
+    ("put", "/api/me/password"),
+    ("get", "/api/classes/{id}"),
+    ("get", "/api/school/summary"),
+];
+
+#[tokio::test]
+async fn the_document_covers_exactly_the_served_endpoints() {
+    let app = spawn_app().await;
+    let doc: Value = app.get("/api/openapi.json", None).await.json().await.unwrap();
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
+    let mut documented: Vec<(String, String)> = Vec::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for method in item.as_object().unwrap().keys() {
+            documented.push((method.clone(), path.clone()));
+        }
+    }
+    documented.sort();
+    let mut expected: Vec<(String, String)> = ENDPOINTS.iter().map(|(m, p)| (m.to_string(), p.to_string())).collect();
+    expected.sort();
+    assert_eq!(documented, expected);
+    assert!(doc["components"]["securitySchemes"]["bearer"].is_object());
+}
+
+#[tokio::test]
+async fn every_documented_endpoint_is_really_served() {
+    let app = spawn_app().await;
+    for (method, path) in ENDPOINTS {
+        let path = path.replace("{id}", "1");
+        let method = reqwest::Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
+        let status = app.request(method.clone(), &path, None, None).await.status().as_u16();
+        assert!(status != 404 && status != 405, "{method} {path} answered {status}");
+    }
+}
+
+#[tokio::test]
+async fn every_schema_reference_resolves() {
+    let app = spawn_app().await;
+    let doc: Value = app.get("/api/openapi.json", None).await.json().await.unwrap();
+    let text = doc.to_string();
+    for reference in text.split("\"$ref\":\"#/components/schemas/").skip(1) {
+        let name = reference.split('"').next().unwrap();
+        assert!(doc["components"]["schemas"][name].is_object(), "missing schema {name}");
+    }
+}

@@ -1,0 +1,17 @@
+//! Confero's pure domain code.
+//!
+//! This crate is shared by the single-page app (compiled to wasm) and the
+//! booking API (native). It depends on no web framework, database or browser
+//! crate, so the same rules run in the browser's predictions and in the API's
+//! decisions.
+
+pub mod dto;
+pub mod email;
+pub mod error;
+pub mod password;
+pub mod role;
+
+pub use email::{Email, EmailError};
+pub use error::{ErrorBody, ErrorCode, ErrorDetail};
+pub use password::{NewPassword, PasswordError};
+pub use role::Role;
