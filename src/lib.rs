@@ -1,1 +1,11 @@
+//! Confero's single-page app: Leptos, client-side rendered, compiled to wasm.
+//!
+//! All HTTP goes through [`api`]; the session lives in [`session`]; pages are
+//! in [`pages`] and reusable pieces in [`components`], one component a file.
 
+pub mod api;
+pub mod app;
+pub mod components;
+pub mod pages;
+pub mod pwa;
+pub mod session;

@@ -1,1 +1,78 @@
-fn main() {}
+//! `cargo xtask`: Confero's set-up, build and test driver.
+//!
+//! - `cargo xtask run [--port N]` installs what is missing, builds the SPA and
+//!   the API, and starts Confero on SQLite with the demo school.
+//! - `cargo xtask test` installs what is missing and runs every check: format,
+//!   clippy, Rust tests on SQLite and PostgreSQL, the release wasm build, and
+//!   the Playwright suite in headless Chromium.
+//!
+//! Every install step is skipped when the right version is already present,
+//! and nothing is fetched from outside the package registries.
+
+mod postgres;
+mod process;
+mod setup;
+mod tally;
+mod test;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("run") => run(&args[1..]),
+        Some("test") => test::all(),
+        Some("build-web") => setup::web_tools().and_then(|()| setup::build_web()),
+        _ => {
+            eprintln!("usage: cargo xtask run [--port N] | test | build-web");
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("\nxtask: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The workspace root (the folder holding this crate's parent).
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives in the workspace")
+        .to_owned()
+}
+
+fn run(args: &[String]) -> Result<(), String> {
+    let port = match args {
+        [] => 8080,
+        [flag, port] if flag == "--port" => port
+            .parse()
+            .map_err(|_| format!("--port {port:?} is not a port number"))?,
+        _ => return Err("usage: cargo xtask run [--port N]".into()),
+    };
+    setup::web_tools()?;
+    setup::build_web()?;
+    process::step(
+        "build the API (release)",
+        process::cargo(&["build", "-p", "confero-api", "--profile", "server"]),
+    )?;
+    let api = setup::target_dir().join("server").join("confero-api");
+    let root = root();
+    let mut command = std::process::Command::new(api);
+    command
+        .current_dir(&root)
+        .args(["serve", "--demo"])
+        .env("CONFERO_STATIC_DIR", root.join("dist"))
+        .env("CONFERO_BIND", format!("127.0.0.1:{port}"));
+    if std::env::var_os("CONFERO_DATABASE_URL").is_none() {
+        command.env(
+            "CONFERO_DATABASE_URL",
+            format!("sqlite://{}", root.join("data/confero.db").display()),
+        );
+    }
+    process::exec(command)
+}

@@ -74,7 +74,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command.unwrap_or(Command::Serve { demo: false }) {
         Command::Serve { demo } => serve(cli.config, demo).await,
         Command::Migrate => {
-            Db::connect(&cli.config.database_url, 1).await?.close().await;
+            Db::connect(&cli.config.database_url, 1)
+                .await?
+                .close()
+                .await;
             println!("The database is migrated.");
             Ok(())
         }
@@ -124,7 +127,9 @@ async fn serve(config: Config, seed_demo: bool) -> anyhow::Result<()> {
     }
     let addr = app.local_addr();
     if !app.serves_spa() {
-        tracing::warn!("no built SPA found: serving the API only (build it with `cargo xtask run`)");
+        tracing::warn!(
+            "no built SPA found: serving the API only (build it with `cargo xtask run`)"
+        );
     }
     println!("\nConfero is running at http://{addr}/  (Ctrl-C stops it)\n");
     tracing::info!(%addr, engine = app.db().engine.name(), "listening");
@@ -133,10 +138,17 @@ async fn serve(config: Config, seed_demo: bool) -> anyhow::Result<()> {
 
 fn print_demo(created: bool) {
     let verb = if created { "Seeded" } else { "Found" };
-    println!("{verb} the demo school, {}. Sign in with password `{}` as:", demo::SCHOOL_NAME, demo::PASSWORD);
+    println!(
+        "{verb} the demo school, {}. Sign in with password `{}` as:",
+        demo::SCHOOL_NAME,
+        demo::PASSWORD
+    );
     println!("  admin    {}", demo::ADMIN_EMAIL);
     println!("  teacher  {}", demo::TEACHER_EMAIL);
-    println!("  parent   {}  (two children at the school)", demo::PARENT_EMAIL);
+    println!(
+        "  parent   {}  (two children at the school)",
+        demo::PARENT_EMAIL
+    );
 }
 
 /// Creates a school and its first admin; returns the school id and, when one
@@ -151,11 +163,15 @@ pub async fn create_school(
     password: Option<String>,
 ) -> anyhow::Result<(i64, Option<String>)> {
     let name = name.trim();
-    anyhow::ensure!(!name.is_empty() && name.chars().count() <= 200, "--name must be 1 to 200 characters");
-    time_zone
-        .parse::<chrono_tz::Tz>()
-        .map_err(|_| anyhow::anyhow!("--time-zone {time_zone:?} is not an IANA time zone such as Europe/London"))?;
-    let email = Email::parse(admin_email).map_err(|error| anyhow::anyhow!("--admin-email {error}"))?;
+    anyhow::ensure!(
+        !name.is_empty() && name.chars().count() <= 200,
+        "--name must be 1 to 200 characters"
+    );
+    time_zone.parse::<chrono_tz::Tz>().map_err(|_| {
+        anyhow::anyhow!("--time-zone {time_zone:?} is not an IANA time zone such as Europe/London")
+    })?;
+    let email =
+        Email::parse(admin_email).map_err(|error| anyhow::anyhow!("--admin-email {error}"))?;
     let (password, generated) = match password {
         Some(password) => (password, None),
         None => {
@@ -163,7 +179,8 @@ pub async fn create_school(
             (generated.clone(), Some(generated))
         }
     };
-    let password = NewPassword::parse(&password).map_err(|error| anyhow::anyhow!("--admin-password {error}"))?;
+    let password = NewPassword::parse(&password)
+        .map_err(|error| anyhow::anyhow!("--admin-password {error}"))?;
     let hash = tokio::task::spawn_blocking(move || auth::password::hash(password.expose()))
         .await?
         .map_err(|error| anyhow::anyhow!("hashing the password: {error}"))?;

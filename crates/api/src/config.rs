@@ -8,27 +8,57 @@ use std::path::PathBuf;
 #[derive(clap::Args, Clone)]
 pub struct Config {
     /// Database URL: `sqlite://PATH` (created if missing) or `postgres://…`.
-    #[arg(long, global = true, env = "CONFERO_DATABASE_URL", default_value = "sqlite://data/confero.db")]
+    #[arg(
+        long,
+        global = true,
+        env = "CONFERO_DATABASE_URL",
+        default_value = "sqlite://data/confero.db"
+    )]
     pub database_url: String,
 
     /// Most database connections held open at once.
-    #[arg(long, global = true, env = "CONFERO_DB_MAX_CONNECTIONS", default_value_t = 8)]
+    #[arg(
+        long,
+        global = true,
+        env = "CONFERO_DB_MAX_CONNECTIONS",
+        default_value_t = 8
+    )]
     pub db_max_connections: u32,
 
     /// Address to listen on.
-    #[arg(long, global = true, env = "CONFERO_BIND", default_value = "127.0.0.1:8080")]
+    #[arg(
+        long,
+        global = true,
+        env = "CONFERO_BIND",
+        default_value = "127.0.0.1:8080"
+    )]
     pub bind: SocketAddr,
 
     /// Folder with the built SPA (Trunk's `dist/`), served from the same origin.
-    #[arg(long, global = true, env = "CONFERO_STATIC_DIR", default_value = "dist")]
+    #[arg(
+        long,
+        global = true,
+        env = "CONFERO_STATIC_DIR",
+        default_value = "dist"
+    )]
     pub static_dir: PathBuf,
 
     /// Minutes of inactivity after which a session ends.
-    #[arg(long, global = true, env = "CONFERO_SESSION_IDLE_MINUTES", default_value_t = 30)]
+    #[arg(
+        long,
+        global = true,
+        env = "CONFERO_SESSION_IDLE_MINUTES",
+        default_value_t = 30
+    )]
     pub session_idle_minutes: u32,
 
     /// Hours after sign-in at which a session ends, however active.
-    #[arg(long, global = true, env = "CONFERO_SESSION_LIFETIME_HOURS", default_value_t = 12)]
+    #[arg(
+        long,
+        global = true,
+        env = "CONFERO_SESSION_LIFETIME_HOURS",
+        default_value_t = 12
+    )]
     pub session_lifetime_hours: u32,
 
     /// Send `Strict-Transport-Security`: set it when Confero is reached over HTTPS
@@ -57,7 +87,10 @@ impl Config {
 impl fmt::Debug for Config {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Config")
-            .field("database", &crate::storage::Engine::from_url(&self.database_url).ok())
+            .field(
+                "database",
+                &crate::storage::Engine::from_url(&self.database_url).ok(),
+            )
             .field("bind", &self.bind)
             .field("static_dir", &self.static_dir)
             .field("session_idle_minutes", &self.session_idle_minutes)

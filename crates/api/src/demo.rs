@@ -80,20 +80,83 @@ const OPTIONS: [[&str; 4]; 5] = [
 ];
 
 const SURNAMES: [&str; FAMILIES] = [
-    "Patel", "Williams", "Nguyen", "O'Connor", "Kowalski", "Adeyemi", "Hughes", "Chen", "Morgan", "Haddad",
-    "Fitzgerald", "Sato", "Brown", "Mensah", "Rossi", "Campbell", "Ahmed", "Lindqvist", "Taylor", "Novak",
-    "Jones", "Oduya", "MacLeod", "Singh", "Dubois", "Walsh", "Hernández", "Clarke", "Yilmaz", "Murphy",
-    "Kaur", "Edwards", "Baptiste", "Ivanova", "Thompson", "Khan", "Gallagher", "Moreau", "Ellis", "Osei",
-    "Bennett", "Ferreira", "Doyle", "Kim", "Price", "Abara", "Russo", "Wright", "Begum", "Sullivan",
-    "Lewandowski", "Grant", "Mwangi", "Parry", "Costa", "Hussain", "Richards", "Okonkwo", "Schmidt", "Jenkins",
-    "Lopez", "Carter", "Nakamura", "Reilly", "Afolabi", "Stewart", "Varga", "Bailey", "Rahman", "Dunn",
+    "Patel",
+    "Williams",
+    "Nguyen",
+    "O'Connor",
+    "Kowalski",
+    "Adeyemi",
+    "Hughes",
+    "Chen",
+    "Morgan",
+    "Haddad",
+    "Fitzgerald",
+    "Sato",
+    "Brown",
+    "Mensah",
+    "Rossi",
+    "Campbell",
+    "Ahmed",
+    "Lindqvist",
+    "Taylor",
+    "Novak",
+    "Jones",
+    "Oduya",
+    "MacLeod",
+    "Singh",
+    "Dubois",
+    "Walsh",
+    "Hernández",
+    "Clarke",
+    "Yilmaz",
+    "Murphy",
+    "Kaur",
+    "Edwards",
+    "Baptiste",
+    "Ivanova",
+    "Thompson",
+    "Khan",
+    "Gallagher",
+    "Moreau",
+    "Ellis",
+    "Osei",
+    "Bennett",
+    "Ferreira",
+    "Doyle",
+    "Kim",
+    "Price",
+    "Abara",
+    "Russo",
+    "Wright",
+    "Begum",
+    "Sullivan",
+    "Lewandowski",
+    "Grant",
+    "Mwangi",
+    "Parry",
+    "Costa",
+    "Hussain",
+    "Richards",
+    "Okonkwo",
+    "Schmidt",
+    "Jenkins",
+    "Lopez",
+    "Carter",
+    "Nakamura",
+    "Reilly",
+    "Afolabi",
+    "Stewart",
+    "Varga",
+    "Bailey",
+    "Rahman",
+    "Dunn",
 ];
 
 const CHILD_NAMES: [&str; 40] = [
-    "Aarav", "Maya", "Oliver", "Amelia", "Noah", "Isla", "Leo", "Ava", "Yusuf", "Freya",
-    "Theo", "Zara", "Finn", "Mia", "Kai", "Lily", "Omar", "Grace", "Jack", "Nia",
-    "Ethan", "Sophie", "Arlo", "Hana", "Reuben", "Esme", "Idris", "Ruby", "Mateo", "Chloe",
-    "Samuel", "Aisha", "Felix", "Imogen", "Tobias", "Layla", "Rory", "Ines", "Caleb", "Orla",
+    "Aarav", "Maya", "Oliver", "Amelia", "Noah", "Isla", "Leo", "Ava", "Yusuf", "Freya", "Theo",
+    "Zara", "Finn", "Mia", "Kai", "Lily", "Omar", "Grace", "Jack", "Nia", "Ethan", "Sophie",
+    "Arlo", "Hana", "Reuben", "Esme", "Idris", "Ruby", "Mateo", "Chloe", "Samuel", "Aisha",
+    "Felix", "Imogen", "Tobias", "Layla", "Rory", "Ines", "Caleb", "Orla",
 ];
 
 const ADULT_NAMES: [(&str, &str, &str); 20] = [
@@ -120,23 +183,39 @@ const ADULT_NAMES: [(&str, &str, &str); 20] = [
 ];
 
 const STREETS: [&str; 10] = [
-    "Mill Lane", "Orchard Road", "Church Street", "Victoria Terrace", "Bramble Close",
-    "Station Road", "Willow Way", "Kingfisher Drive", "Albert Street", "Meadow View",
+    "Mill Lane",
+    "Orchard Road",
+    "Church Street",
+    "Victoria Terrace",
+    "Bramble Close",
+    "Station Road",
+    "Willow Way",
+    "Kingfisher Drive",
+    "Albert Street",
+    "Meadow View",
 ];
 
 /// Seeds the demo school unless it already exists. Every account gets the
 /// same password hash: the password is public, so one argon2 run is enough.
 pub async fn seed(db: &Db, now: i64) -> anyhow::Result<Seeded> {
     if let Some(school_id) = schools::demo_school(db).await? {
-        return Ok(Seeded { school_id, created: false });
+        return Ok(Seeded {
+            school_id,
+            created: false,
+        });
     }
     let hash = tokio::task::spawn_blocking(|| password::hash(PASSWORD))
         .await?
         .map_err(|error| anyhow::anyhow!("hashing the demo password: {error}"))?;
     let mut tx = db.pool.begin().await?;
-    let school_id = insert_everything(&mut tx, &hash, now).await.context("seeding the demo school")?;
+    let school_id = insert_everything(&mut tx, &hash, now)
+        .await
+        .context("seeding the demo school")?;
     tx.commit().await?;
-    Ok(Seeded { school_id, created: true })
+    Ok(Seeded {
+        school_id,
+        created: true,
+    })
 }
 
 async fn insert_everything(conn: &mut AnyConnection, hash: &str, now: i64) -> anyhow::Result<i64> {
@@ -151,14 +230,30 @@ async fn insert_everything(conn: &mut AnyConnection, hash: &str, now: i64) -> an
         phone: None,
         address: None,
     };
-    people::insert(conn, &staff(ADMIN_EMAIL, "Mrs", "Margaret", "Hale"), &[Role::Admin], now).await?;
+    people::insert(
+        conn,
+        &staff(ADMIN_EMAIL, "Mrs", "Margaret", "Hale"),
+        &[Role::Admin],
+        now,
+    )
+    .await?;
 
     let mut teacher_ids = Vec::with_capacity(TEACHERS.len());
     for (title, given, family, subject, email) in TEACHERS {
-        let generated = format!("{}.{}@demo.confero.test", given.to_lowercase(), family.to_lowercase());
+        let generated = format!(
+            "{}.{}@demo.confero.test",
+            given.to_lowercase(),
+            family.to_lowercase()
+        );
         let email = email.map(str::to_owned).unwrap_or(generated);
-        let person = NewPerson { email: &email, ..staff("", title, given, family) };
-        teacher_ids.push((subject, people::insert(conn, &person, &[Role::Teacher], now).await?));
+        let person = NewPerson {
+            email: &email,
+            ..staff("", title, given, family)
+        };
+        teacher_ids.push((
+            subject,
+            people::insert(conn, &person, &[Role::Teacher], now).await?,
+        ));
     }
 
     let mut classes_by_year: Vec<Vec<i64>> = Vec::new();
@@ -166,11 +261,21 @@ async fn insert_everything(conn: &mut AnyConnection, hash: &str, now: i64) -> an
         let codes = ["En", "Ma", "Sc", "PE"].into_iter().chain(OPTIONS[y]);
         let mut ids = Vec::new();
         for code in codes {
-            let subject = SUBJECTS.iter().find(|(c, _)| *c == code).map_or(code, |(_, name)| name);
+            let subject = SUBJECTS
+                .iter()
+                .find(|(c, _)| *c == code)
+                .map_or(code, |(_, name)| name);
             // Subjects with two teachers alternate between them by year.
-            let teachers: Vec<i64> = teacher_ids.iter().filter(|(c, _)| *c == code).map(|(_, id)| *id).collect();
+            let teachers: Vec<i64> = teacher_ids
+                .iter()
+                .filter(|(c, _)| *c == code)
+                .map(|(_, id)| *id)
+                .collect();
             let teacher = teachers[y % teachers.len()];
-            ids.push(roster::insert_class(conn, school_id, &format!("{year}{code}"), subject, teacher).await?);
+            ids.push(
+                roster::insert_class(conn, school_id, &format!("{year}{code}"), subject, teacher)
+                    .await?,
+            );
         }
         classes_by_year.push(ids);
     }
@@ -189,7 +294,9 @@ async fn insert_everything(conn: &mut AnyConnection, hash: &str, now: i64) -> an
             let given = CHILD_NAMES[(family * 7 + children.len() * 3) % CHILD_NAMES.len()];
             let sis_id = format!("HB-{:05}", 24_000 + student_no);
             let year_group = format!("Year {}", YEARS[y]);
-            let student = roster::insert_student(conn, school_id, &sis_id, given, surname, &year_group).await?;
+            let student =
+                roster::insert_student(conn, school_id, &sis_id, given, surname, &year_group)
+                    .await?;
             for class in &classes_by_year[y] {
                 roster::enrol(conn, *class, student).await?;
             }

@@ -37,19 +37,30 @@ impl Application {
     pub async fn build(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<Application> {
         let db = Db::connect(&config.database_url, config.db_max_connections).await?;
         let web = WebAssets::load(&config.static_dir)?;
-        let dummy_hash = tokio::task::spawn_blocking(|| auth::password::hash(&auth::token::generate()))
-            .await?
-            .map_err(|error| anyhow::anyhow!("hashing the timing-equaliser password: {error}"))?;
+        let dummy_hash =
+            tokio::task::spawn_blocking(|| auth::password::hash(&auth::token::generate()))
+                .await?
+                .map_err(|error| {
+                    anyhow::anyhow!("hashing the timing-equaliser password: {error}")
+                })?;
         let listener = TcpListener::bind(config.bind)
             .await
             .with_context(|| format!("binding {}", config.bind))?;
-        let state = AppState { db, config: Arc::new(config), clock, web: Arc::new(web), dummy_hash: dummy_hash.into() };
+        let state = AppState {
+            db,
+            config: Arc::new(config),
+            clock,
+            web: Arc::new(web),
+            dummy_hash: dummy_hash.into(),
+        };
         Ok(Application { listener, state })
     }
 
     /// The address actually bound (useful with port 0).
     pub fn local_addr(&self) -> SocketAddr {
-        self.listener.local_addr().expect("a bound listener has an address")
+        self.listener
+            .local_addr()
+            .expect("a bound listener has an address")
     }
 
     /// The database handle, for operator commands and tests.
@@ -64,11 +75,16 @@ impl Application {
 
     /// Serves until `shutdown` completes, then finishes in-flight requests
     /// and closes the database.
-    pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
+    pub async fn run_until(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> anyhow::Result<()> {
         let db = self.state.db.clone();
         let purger = tokio::spawn(purge_ended_sessions(self.state.clone()));
         let app = http::router(self.state);
-        let served = axum::serve(self.listener, app).with_graceful_shutdown(shutdown).await;
+        let served = axum::serve(self.listener, app)
+            .with_graceful_shutdown(shutdown)
+            .await;
         purger.abort();
         db.close().await;
         served.context("serving HTTP")

@@ -175,7 +175,11 @@ mod tests {
             given_name: "Asha".into(),
             family_name: "Patel".into(),
             roles: vec![Role::Guardian],
-            school: SchoolInfo { id: 1, name: "S".into(), time_zone: "Europe/London".into() },
+            school: SchoolInfo {
+                id: 1,
+                name: "S".into(),
+                time_zone: "Europe/London".into(),
+            },
             children: vec![],
             classes: vec![],
         }

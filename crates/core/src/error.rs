@@ -72,7 +72,14 @@ mod tests {
             json,
             serde_json::json!({"error": {"code": "invalid_field", "message": "must look like name@example.org", "field": "email"}})
         );
-        let no_field = ErrorDetail { code: ErrorCode::NotFound, message: "x".into(), field: None };
-        assert!(serde_json::to_value(no_field).unwrap().get("field").is_none());
+        let no_field = ErrorDetail {
+            code: ErrorCode::NotFound,
+            message: "x".into(),
+            field: None,
+        };
+        assert!(serde_json::to_value(no_field)
+            .unwrap()
+            .get("field")
+            .is_none());
     }
 }

@@ -70,7 +70,10 @@ mod tests {
         for (raw, want) in cases {
             assert_eq!(NewPassword::parse(raw).map(|_| ()), want, "{raw:?}");
         }
-        assert_eq!(NewPassword::parse(&"x".repeat(257)).map(|_| ()), Err(PasswordError::TooLong));
+        assert_eq!(
+            NewPassword::parse(&"x".repeat(257)).map(|_| ()),
+            Err(PasswordError::TooLong)
+        );
         assert!(NewPassword::parse(&"x".repeat(256)).is_ok());
     }
 

@@ -1,6 +1,8 @@
 //! Password hashing with argon2id.
 
-use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::password_hash::{
+    rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
+};
 use argon2::{Algorithm, Argon2, Params, Version};
 
 /// Memory cost in KiB: 19 MiB, OWASP's minimum for argon2id.
@@ -20,14 +22,18 @@ fn hasher() -> Argon2<'static> {
 /// CPU-heavy: call it from a blocking task.
 pub fn hash(password: &str) -> Result<String, argon2::password_hash::Error> {
     let salt = SaltString::generate(&mut OsRng);
-    hasher().hash_password(password.as_bytes(), &salt).map(|hash| hash.to_string())
+    hasher()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|hash| hash.to_string())
 }
 
 /// Checks a password against a stored PHC string. A malformed stored hash
 /// counts as a mismatch. CPU-heavy: call it from a blocking task.
 pub fn verify(password: &str, stored: &str) -> bool {
     match PasswordHash::new(stored) {
-        Ok(parsed) => hasher().verify_password(password.as_bytes(), &parsed).is_ok(),
+        Ok(parsed) => hasher()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok(),
         Err(_) => false,
     }
 }
@@ -42,7 +48,11 @@ mod tests {
         let parsed = PasswordHash::new(&phc).unwrap();
         assert_eq!(parsed.algorithm.as_str(), "argon2id");
         let params = Params::try_from(&parsed).unwrap();
-        assert!(params.m_cost() >= 19 * 1024, "memory {} KiB", params.m_cost());
+        assert!(
+            params.m_cost() >= 19 * 1024,
+            "memory {} KiB",
+            params.m_cost()
+        );
         assert_eq!(params.t_cost(), 2);
         assert_eq!(params.p_cost(), 1);
         assert!(!phc.contains("correct horse"));
@@ -59,6 +69,9 @@ mod tests {
 
     #[test]
     fn salts_differ() {
-        assert_ne!(hash("same password").unwrap(), hash("same password").unwrap());
+        assert_ne!(
+            hash("same password").unwrap(),
+            hash("same password").unwrap()
+        );
     }
 }

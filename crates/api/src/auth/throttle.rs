@@ -39,7 +39,17 @@ mod tests {
 
     #[test]
     fn waits_grow_then_stop_growing() {
-        let table = [(0, 0), (4, 0), (5, 1), (6, 2), (7, 4), (10, 32), (13, 256), (14, 300), (1000, 300)];
+        let table = [
+            (0, 0),
+            (4, 0),
+            (5, 1),
+            (6, 2),
+            (7, 4),
+            (10, 32),
+            (13, 256),
+            (14, 300),
+            (1000, 300),
+        ];
         for (count, wait) in table {
             assert_eq!(wait_after(count), wait, "after {count} failures");
         }
@@ -47,12 +57,18 @@ mod tests {
 
     #[test]
     fn retry_after_counts_down_and_forgets() {
-        let failures = Some(Failures { count: 8, last_at: 1_000 });
+        let failures = Some(Failures {
+            count: 8,
+            last_at: 1_000,
+        });
         assert_eq!(retry_after(failures, 1_000), 8);
         assert_eq!(retry_after(failures, 1_005), 3);
         assert_eq!(retry_after(failures, 1_008), 0);
         assert_eq!(retry_after(None, 1_000), 0);
-        let stale = Some(Failures { count: 1000, last_at: 0 });
+        let stale = Some(Failures {
+            count: 1000,
+            last_at: 0,
+        });
         assert_eq!(retry_after(stale, FORGET_AFTER_SECS), 0);
     }
 }

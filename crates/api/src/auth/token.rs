@@ -23,7 +23,10 @@ pub fn hash(token: &str) -> String {
 /// Whether a string has the shape of a token this API issued. Anything else
 /// is rejected before touching the database.
 pub fn is_well_formed(token: &str) -> bool {
-    token.len() == 43 && token.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    token.len() == 43
+        && token
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
 #[cfg(test)]
@@ -50,7 +53,13 @@ mod tests {
 
     #[test]
     fn rejects_malformed_tokens() {
-        for bad in ["", "short", &"a".repeat(44), &format!("{}=", "a".repeat(42)), &"é".repeat(43)] {
+        for bad in [
+            "",
+            "short",
+            &"a".repeat(44),
+            &format!("{}=", "a".repeat(42)),
+            &"é".repeat(43),
+        ] {
             assert!(!is_well_formed(bad), "{bad:?}");
         }
     }

@@ -28,7 +28,9 @@ pub async fn class_roster(
     ApiPath(IdParam { id }): ApiPath<IdParam>,
 ) -> ApiResult<Json<ClassRoster>> {
     session.require_any(&[Role::Admin, Role::Teacher])?;
-    let class = roster::class_with_students(&state.db, session.school_id, id).await?.ok_or(ApiError::NotFound)?;
+    let class = roster::class_with_students(&state.db, session.school_id, id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
     if !session.has(Role::Admin) && class.teacher_id != session.person_id {
         return Err(ApiError::Forbidden);
     }

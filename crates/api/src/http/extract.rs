@@ -71,7 +71,9 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
             None => ApiError::invalid(&path, message),
         }
     })?;
-    deserializer.end().map_err(|error| ApiError::MalformedJson(strip_position(&error.to_string())))?;
+    deserializer
+        .end()
+        .map_err(|error| ApiError::MalformedJson(strip_position(&error.to_string())))?;
     Ok(value)
 }
 
@@ -97,10 +99,12 @@ impl From<PathRejection> for ApiError {
     fn from(rejection: PathRejection) -> ApiError {
         match rejection {
             PathRejection::FailedToDeserializePathParams(error) => match error.kind() {
-                ErrorKind::ParseErrorAtKey { key, expected_type, .. } => {
-                    ApiError::invalid(key, format!("must be {expected_type}"))
+                ErrorKind::ParseErrorAtKey {
+                    key, expected_type, ..
+                } => ApiError::invalid(key, format!("must be {expected_type}")),
+                ErrorKind::ParseError { expected_type, .. } => {
+                    ApiError::invalid("path", format!("must be {expected_type}"))
                 }
-                ErrorKind::ParseError { expected_type, .. } => ApiError::invalid("path", format!("must be {expected_type}")),
                 _ => ApiError::NotFound,
             },
             _ => ApiError::NotFound,
@@ -144,7 +148,10 @@ const TOUCH_GRANULARITY_SECS: i64 = 30;
 impl FromRequestParts<AppState> for AuthSession {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         let token = parts
             .headers
             .get(header::AUTHORIZATION)
@@ -154,7 +161,9 @@ impl FromRequestParts<AppState> for AuthSession {
             .filter(|token| token::is_well_formed(token))
             .ok_or(ApiError::Unauthenticated)?;
         let token_hash = token::hash(token);
-        let stored = sessions::find(&state.db, &token_hash).await?.ok_or(ApiError::Unauthenticated)?;
+        let stored = sessions::find(&state.db, &token_hash)
+            .await?
+            .ok_or(ApiError::Unauthenticated)?;
         let now = state.clock.now().timestamp();
         let idle_expired = now - stored.last_seen_at >= state.config.idle_timeout_secs();
         if stored.revoked || stored.person_disabled || now >= stored.expires_at || idle_expired {
@@ -164,7 +173,12 @@ impl FromRequestParts<AppState> for AuthSession {
             sessions::touch(&state.db, &token_hash, now).await?;
         }
         let roles = crate::storage::people::roles(&state.db, stored.person_id).await?;
-        Ok(AuthSession { person_id: stored.person_id, school_id: stored.school_id, roles, token_hash })
+        Ok(AuthSession {
+            person_id: stored.person_id,
+            school_id: stored.school_id,
+            roles,
+            token_hash,
+        })
     }
 }
 
@@ -185,7 +199,10 @@ mod tests {
     fn names_the_field_at_fault() {
         let table = [
             (r#"{"email":"a@b.org"}"#, Some("password")),
-            (r#"{"email":"a@b.org","password":"x","role":"admin"}"#, Some("role")),
+            (
+                r#"{"email":"a@b.org","password":"x","role":"admin"}"#,
+                Some("role"),
+            ),
             (r#"{"email":7,"password":"x"}"#, Some("email")),
             (r#"[1,2]"#, Some("body")),
             (r#"{"email":"#, None),

@@ -14,8 +14,12 @@ use crate::storage::{people, schools, sessions, throttle as failures};
 
 /// Everything the signed-in person's home page shows.
 pub async fn load_me(state: &AppState, school_id: i64, person_id: i64) -> ApiResult<Me> {
-    let profile = people::profile(&state.db, school_id, person_id).await?.ok_or(ApiError::Unauthenticated)?;
-    let school = schools::info(&state.db, school_id).await?.ok_or(ApiError::Unauthenticated)?;
+    let profile = people::profile(&state.db, school_id, person_id)
+        .await?
+        .ok_or(ApiError::Unauthenticated)?;
+    let school = schools::info(&state.db, school_id)
+        .await?
+        .ok_or(ApiError::Unauthenticated)?;
     let roles = people::roles(&state.db, person_id).await?;
     let children = if roles.contains(&Role::Guardian) {
         people::children(&state.db, school_id, person_id).await?
@@ -50,7 +54,9 @@ pub async fn load_me(state: &AppState, school_id: i64, person_id: i64) -> ApiRes
     )
 )]
 pub async fn me(State(state): State<AppState>, session: AuthSession) -> ApiResult<Json<Me>> {
-    load_me(&state, session.school_id, session.person_id).await.map(Json)
+    load_me(&state, session.school_id, session.person_id)
+        .await
+        .map(Json)
 }
 
 /// Changes one's own password. Every other session of the account is revoked;
@@ -97,13 +103,27 @@ pub async fn change_password(
     .map_err(ApiError::internal)?
     .map_err(|error| ApiError::internal(anyhow::anyhow!("hashing a password: {error}")))?;
     let Some(new_hash) = new_hash else {
-        failures::record_failure(&state.db, &profile.email, now, now - throttle::FORGET_AFTER_SECS).await?;
-        return Err(ApiError::invalid("current_password", "is not your current password"));
+        failures::record_failure(
+            &state.db,
+            &profile.email,
+            now,
+            now - throttle::FORGET_AFTER_SECS,
+        )
+        .await?;
+        return Err(ApiError::invalid(
+            "current_password",
+            "is not your current password",
+        ));
     };
     let mut tx = state.db.pool.begin().await?;
     people::set_password_hash(&mut tx, session.school_id, session.person_id, &new_hash).await?;
-    let revoked = sessions::revoke_all_except(&mut tx, session.person_id, &session.token_hash, now).await?;
+    let revoked =
+        sessions::revoke_all_except(&mut tx, session.person_id, &session.token_hash, now).await?;
     tx.commit().await?;
-    tracing::info!(person_id = session.person_id, revoked_sessions = revoked, "password changed");
+    tracing::info!(
+        person_id = session.person_id,
+        revoked_sessions = revoked,
+        "password changed"
+    );
     Ok(StatusCode::NO_CONTENT)
 }

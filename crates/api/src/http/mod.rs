@@ -23,7 +23,9 @@ use axum::routing::{any, get};
 use axum::{middleware, Extension, Router};
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
-use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, RequestId, SetRequestIdLayer};
+use tower_http::request_id::{
+    MakeRequestUuid, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
+};
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::trace::TraceLayer;
 use utoipa::OpenApi as _;
@@ -75,9 +77,15 @@ pub fn router(state: AppState) -> Router {
             let files = ServeDir::new(dir).fallback(ServeFile::new(dir.join("index.html")));
             api.route("/sw.js", get(service_worker))
                 .route("/robots.txt", get(robots))
-                .fallback_service(tower::ServiceBuilder::new().layer(CompressionLayer::new()).service(files))
+                .fallback_service(
+                    tower::ServiceBuilder::new()
+                        .layer(CompressionLayer::new())
+                        .service(files),
+                )
         }
-        None => api.route("/robots.txt", get(robots)).fallback(api_not_found),
+        None => api
+            .route("/robots.txt", get(robots))
+            .fallback(api_not_found),
     };
 
     app.layer(middleware::from_fn_with_state(state.clone(), headers::security_headers))
@@ -116,10 +124,15 @@ async fn robots() -> &'static str {
     "User-agent: *\nDisallow: /\n"
 }
 
-async fn service_worker(axum::extract::State(state): axum::extract::State<AppState>) -> axum::response::Response {
+async fn service_worker(
+    axum::extract::State(state): axum::extract::State<AppState>,
+) -> axum::response::Response {
     match &state.web.service_worker {
         Some(script) => (
-            [(header::CONTENT_TYPE, HeaderValue::from_static("text/javascript; charset=utf-8"))],
+            [(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/javascript; charset=utf-8"),
+            )],
             script.clone(),
         )
             .into_response(),

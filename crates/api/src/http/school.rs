@@ -20,8 +20,13 @@ use crate::storage::schools;
         (status = 403, description = "Not an admin", body = ErrorBody),
     )
 )]
-pub async fn summary(State(state): State<AppState>, session: AuthSession) -> ApiResult<Json<SchoolSummary>> {
+pub async fn summary(
+    State(state): State<AppState>,
+    session: AuthSession,
+) -> ApiResult<Json<SchoolSummary>> {
     session.require_any(&[Role::Admin])?;
-    let school = schools::info(&state.db, session.school_id).await?.ok_or(ApiError::NotFound)?;
+    let school = schools::info(&state.db, session.school_id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
     Ok(Json(schools::summary(&state.db, school).await?))
 }

@@ -33,7 +33,8 @@ pub async fn sign_in(
     State(state): State<AppState>,
     ApiJson(body): ApiJson<SignIn>,
 ) -> ApiResult<(StatusCode, Json<SessionCreated>)> {
-    let email = Email::parse(&body.email).map_err(|error| ApiError::invalid("email", error.to_string()))?;
+    let email =
+        Email::parse(&body.email).map_err(|error| ApiError::invalid("email", error.to_string()))?;
     if body.password.is_empty() {
         return Err(ApiError::invalid("password", "is required"));
     }
@@ -67,14 +68,29 @@ pub async fn sign_in(
 
     let token = token::generate();
     let expires_at = now + state.config.lifetime_secs();
-    sessions::insert(&state.db, &token::hash(&token), account.id, account.school_id, now, expires_at).await?;
+    sessions::insert(
+        &state.db,
+        &token::hash(&token),
+        account.id,
+        account.school_id,
+        now,
+        expires_at,
+    )
+    .await?;
     let user = load_me(&state, account.school_id, account.id).await?;
-    tracing::info!(person_id = account.id, school_id = account.school_id, "signed in");
+    tracing::info!(
+        person_id = account.id,
+        school_id = account.school_id,
+        "signed in"
+    );
     Ok((
         StatusCode::CREATED,
         Json(SessionCreated {
             token,
-            expires_at: Utc.timestamp_opt(expires_at, 0).single().unwrap_or_default(),
+            expires_at: Utc
+                .timestamp_opt(expires_at, 0)
+                .single()
+                .unwrap_or_default(),
             idle_timeout_secs: state.config.idle_timeout_secs(),
             user,
         }),
@@ -90,8 +106,16 @@ pub async fn sign_in(
         (status = 401, description = "No valid session", body = ErrorBody),
     )
 )]
-pub async fn sign_out(State(state): State<AppState>, session: AuthSession) -> ApiResult<StatusCode> {
-    sessions::revoke(&state.db, &session.token_hash, state.clock.now().timestamp()).await?;
+pub async fn sign_out(
+    State(state): State<AppState>,
+    session: AuthSession,
+) -> ApiResult<StatusCode> {
+    sessions::revoke(
+        &state.db,
+        &session.token_hash,
+        state.clock.now().timestamp(),
+    )
+    .await?;
     tracing::info!(person_id = session.person_id, "signed out");
     Ok(StatusCode::NO_CONTENT)
 }

@@ -24,17 +24,29 @@ impl WebAssets {
     pub fn load(dir: &Path) -> anyhow::Result<WebAssets> {
         let index_path = dir.join("index.html");
         if !index_path.is_file() {
-            return Ok(WebAssets { dir: None, csp: content_security_policy(&[]), service_worker: None });
+            return Ok(WebAssets {
+                dir: None,
+                csp: content_security_policy(&[]),
+                service_worker: None,
+            });
         }
         let index = std::fs::read_to_string(&index_path)
             .with_context(|| format!("reading {}", index_path.display()))?;
         let hashes = inline_script_hashes(&index);
         let build_id = hex::encode(&Sha256::digest(index.as_bytes())[..8]);
         let service_worker = match std::fs::read_to_string(dir.join("sw.js")) {
-            Ok(template) => Some(render_service_worker(&template, &build_id, &precache_list(dir)?)),
+            Ok(template) => Some(render_service_worker(
+                &template,
+                &build_id,
+                &precache_list(dir)?,
+            )),
             Err(_) => None,
         };
-        Ok(WebAssets { dir: Some(dir.to_owned()), csp: content_security_policy(&hashes), service_worker })
+        Ok(WebAssets {
+            dir: Some(dir.to_owned()),
+            csp: content_security_policy(&hashes),
+            service_worker,
+        })
     }
 }
 
@@ -45,13 +57,20 @@ pub fn inline_script_hashes(html: &str) -> Vec<String> {
     let mut rest = html;
     while let Some(start) = rest.find("<script") {
         let after = &rest[start..];
-        let Some(tag_end) = after.find('>') else { break };
+        let Some(tag_end) = after.find('>') else {
+            break;
+        };
         let tag = &after[..tag_end];
         let body_and_more = &after[tag_end + 1..];
-        let Some(close) = body_and_more.find("</script>") else { break };
+        let Some(close) = body_and_more.find("</script>") else {
+            break;
+        };
         let body = &body_and_more[..close];
         if !tag.contains(" src=") && !body.is_empty() {
-            hashes.push(format!("'sha256-{}'", STANDARD.encode(Sha256::digest(body.as_bytes()))));
+            hashes.push(format!(
+                "'sha256-{}'",
+                STANDARD.encode(Sha256::digest(body.as_bytes()))
+            ));
         }
         rest = &body_and_more[close..];
     }
@@ -78,13 +97,17 @@ fn precache_list(dir: &Path) -> anyhow::Result<Vec<String>> {
     let mut files = vec!["/".to_owned()];
     let mut stack = vec![dir.to_owned()];
     while let Some(folder) = stack.pop() {
-        for entry in std::fs::read_dir(&folder).with_context(|| format!("listing {}", folder.display()))? {
+        for entry in
+            std::fs::read_dir(&folder).with_context(|| format!("listing {}", folder.display()))?
+        {
             let path = entry?.path();
             if path.is_dir() {
                 stack.push(path);
                 continue;
             }
-            let Ok(relative) = path.strip_prefix(dir) else { continue };
+            let Ok(relative) = path.strip_prefix(dir) else {
+                continue;
+            };
             let url = format!("/{}", relative.to_string_lossy().replace('\\', "/"));
             if url != "/sw.js" && url != "/index.html" {
                 files.push(url);
@@ -97,13 +120,19 @@ fn precache_list(dir: &Path) -> anyhow::Result<Vec<String>> {
 
 fn render_service_worker(template: &str, build_id: &str, files: &[String]) -> String {
     let list = serde_json::to_string(files).unwrap_or_else(|_| "[]".into());
-    template.replace("\"__CONFERO_BUILD_ID__\"", &format!("\"{build_id}\"")).replace("[\"__CONFERO_PRECACHE__\"]", &list)
+    template
+        .replace("\"__CONFERO_BUILD_ID__\"", &format!("\"{build_id}\""))
+        .replace("[\"__CONFERO_PRECACHE__\"]", &list)
 }
 
 /// Whether a served file's name carries Trunk's content hash, so it can be cached for good.
 pub fn is_content_hashed(path: &str) -> bool {
     let name = path.rsplit('/').next().unwrap_or(path);
-    let stem = name.split('.').next().unwrap_or(name).trim_end_matches("_bg");
+    let stem = name
+        .split('.')
+        .next()
+        .unwrap_or(name)
+        .trim_end_matches("_bg");
     match stem.rsplit_once('-') {
         Some((_, hash)) => hash.len() >= 16 && hash.bytes().all(|b| b.is_ascii_hexdigit()),
         None => false,
@@ -120,7 +149,9 @@ mod tests {
                     <script src=\"/x.js\"></script><script type=\"module\" src=\"/y.js\" ></script></head>";
         let hashes = inline_script_hashes(html);
         assert_eq!(hashes.len(), 1);
-        let expected = STANDARD.encode(Sha256::digest("import init from '/a.js';\nawait init();".as_bytes()));
+        let expected = STANDARD.encode(Sha256::digest(
+            "import init from '/a.js';\nawait init();".as_bytes(),
+        ));
         assert_eq!(hashes[0], format!("'sha256-{expected}'"));
     }
 
@@ -145,8 +176,12 @@ mod tests {
 
     #[test]
     fn renders_the_service_worker_for_this_build() {
-        let template = "const BUILD = \"__CONFERO_BUILD_ID__\";\nconst FILES = [\"__CONFERO_PRECACHE__\"];";
+        let template =
+            "const BUILD = \"__CONFERO_BUILD_ID__\";\nconst FILES = [\"__CONFERO_PRECACHE__\"];";
         let out = render_service_worker(template, "abc123", &["/".into(), "/a.wasm".into()]);
-        assert_eq!(out, "const BUILD = \"abc123\";\nconst FILES = [\"/\",\"/a.wasm\"];");
+        assert_eq!(
+            out,
+            "const BUILD = \"abc123\";\nconst FILES = [\"/\",\"/a.wasm\"];"
+        );
     }
 }

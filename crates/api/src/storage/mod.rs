@@ -103,13 +103,19 @@ impl Db {
             Engine::Sqlite => &SQLITE_MIGRATIONS,
             Engine::Postgres => &POSTGRES_MIGRATIONS,
         };
-        migrator.run(&pool).await.context("running database migrations")?;
+        migrator
+            .run(&pool)
+            .await
+            .context("running database migrations")?;
         Ok(Db { pool, engine })
     }
 
     /// Answers whether the database responds.
     pub async fn ping(&self) -> Result<(), sqlx::Error> {
-        sqlx::query("SELECT 1").execute(&self.pool).await.map(|_| ())
+        sqlx::query("SELECT 1")
+            .execute(&self.pool)
+            .await
+            .map(|_| ())
     }
 
     /// Closes every connection, letting SQLite checkpoint its WAL.
@@ -143,9 +149,18 @@ mod tests {
 
     #[test]
     fn engine_follows_the_url() {
-        assert_eq!(Engine::from_url("sqlite://data/x.db").unwrap(), Engine::Sqlite);
-        assert_eq!(Engine::from_url("postgres://u@h/db").unwrap(), Engine::Postgres);
-        assert_eq!(Engine::from_url("postgresql://u@h/db").unwrap(), Engine::Postgres);
+        assert_eq!(
+            Engine::from_url("sqlite://data/x.db").unwrap(),
+            Engine::Sqlite
+        );
+        assert_eq!(
+            Engine::from_url("postgres://u@h/db").unwrap(),
+            Engine::Postgres
+        );
+        assert_eq!(
+            Engine::from_url("postgresql://u@h/db").unwrap(),
+            Engine::Postgres
+        );
         assert!(Engine::from_url("mysql://u@h/db").is_err());
     }
 }

@@ -3,7 +3,6 @@
 use confero_core::dto::{Child, ChildTeacher, ClassSummary};
 use confero_core::Role;
 use sqlx::{AnyConnection, Row as _};
-use std::collections::BTreeMap;
 
 use super::Db;
 
@@ -123,7 +122,11 @@ pub struct Profile {
 }
 
 /// A person's profile, scoped to their school.
-pub async fn profile(db: &Db, school_id: i64, person_id: i64) -> Result<Option<Profile>, sqlx::Error> {
+pub async fn profile(
+    db: &Db,
+    school_id: i64,
+    person_id: i64,
+) -> Result<Option<Profile>, sqlx::Error> {
     let row = sqlx::query(
         "SELECT id, email, title, given_name, family_name FROM people WHERE id = $1 AND school_id = $2",
     )
@@ -156,7 +159,11 @@ pub async fn roles(db: &Db, person_id: i64) -> Result<Vec<Role>, sqlx::Error> {
 }
 
 /// The children a guardian is linked to, each with their teachers.
-pub async fn children(db: &Db, school_id: i64, guardian_id: i64) -> Result<Vec<Child>, sqlx::Error> {
+pub async fn children(
+    db: &Db,
+    school_id: i64,
+    guardian_id: i64,
+) -> Result<Vec<Child>, sqlx::Error> {
     let rows = sqlx::query(
         "SELECT s.id, s.given_name, s.family_name, s.year_group, g.relationship,
                 c.name AS class_name, c.subject, t.title, t.given_name AS t_given, t.family_name AS t_family
@@ -172,26 +179,22 @@ pub async fn children(db: &Db, school_id: i64, guardian_id: i64) -> Result<Vec<C
     .bind(school_id)
     .fetch_all(&db.pool)
     .await?;
-    let mut order: Vec<i64> = Vec::new();
-    let mut by_id: BTreeMap<i64, Child> = BTreeMap::new();
+    // Rows come ordered by child, so each child's rows are adjacent.
+    let mut children: Vec<Child> = Vec::new();
     for row in rows {
         let id: i64 = row.try_get("id")?;
-        if !by_id.contains_key(&id) {
-            order.push(id);
-            by_id.insert(
+        if children.last().map(|child| child.id) != Some(id) {
+            children.push(Child {
                 id,
-                Child {
-                    id,
-                    given_name: row.try_get("given_name")?,
-                    family_name: row.try_get("family_name")?,
-                    year_group: row.try_get("year_group")?,
-                    relationship: row.try_get("relationship")?,
-                    teachers: Vec::new(),
-                },
-            );
+                given_name: row.try_get("given_name")?,
+                family_name: row.try_get("family_name")?,
+                year_group: row.try_get("year_group")?,
+                relationship: row.try_get("relationship")?,
+                teachers: Vec::new(),
+            });
         }
         let class_name: Option<String> = row.try_get("class_name")?;
-        if let (Some(class_name), Some(child)) = (class_name, by_id.get_mut(&id)) {
+        if let (Some(class_name), Some(child)) = (class_name, children.last_mut()) {
             let title: Option<String> = row.try_get("title")?;
             let given: String = row.try_get("t_given")?;
             let family: String = row.try_get("t_family")?;
@@ -202,7 +205,7 @@ pub async fn children(db: &Db, school_id: i64, guardian_id: i64) -> Result<Vec<C
             });
         }
     }
-    Ok(order.into_iter().filter_map(|id| by_id.remove(&id)).collect())
+    Ok(children)
 }
 
 /// The classes a teacher teaches, with their sizes.
@@ -244,7 +247,12 @@ pub fn staff_name(title: Option<&str>, given_name: &str, family_name: &str) -> S
 }
 
 /// Disables an account: it can no longer sign in and its sessions stop working.
-pub async fn disable(db: &Db, school_id: i64, person_id: i64, now: i64) -> Result<bool, sqlx::Error> {
+pub async fn disable(
+    db: &Db,
+    school_id: i64,
+    person_id: i64,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
     let mut tx = db.pool.begin().await?;
     let done = sqlx::query("UPDATE people SET disabled_at = $1 WHERE id = $2 AND school_id = $3 AND disabled_at IS NULL")
         .bind(now)

@@ -35,13 +35,15 @@ pub async fn link_guardian(
     guardian_id: i64,
     relationship: &str,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query("INSERT INTO guardianships (student_id, guardian_id, relationship) VALUES ($1, $2, $3)")
-        .bind(student_id)
-        .bind(guardian_id)
-        .bind(relationship)
-        .execute(conn)
-        .await
-        .map(|_| ())
+    sqlx::query(
+        "INSERT INTO guardianships (student_id, guardian_id, relationship) VALUES ($1, $2, $3)",
+    )
+    .bind(student_id)
+    .bind(guardian_id)
+    .bind(relationship)
+    .execute(conn)
+    .await
+    .map(|_| ())
 }
 
 /// Creates a class and returns its id.
@@ -64,7 +66,11 @@ pub async fn insert_class(
 }
 
 /// Puts a student in a class.
-pub async fn enrol(conn: &mut AnyConnection, class_id: i64, student_id: i64) -> Result<(), sqlx::Error> {
+pub async fn enrol(
+    conn: &mut AnyConnection,
+    class_id: i64,
+    student_id: i64,
+) -> Result<(), sqlx::Error> {
     sqlx::query("INSERT INTO enrolments (class_id, student_id) VALUES ($1, $2)")
         .bind(class_id)
         .bind(student_id)

@@ -13,17 +13,28 @@ pub struct Failures {
 
 /// The failures on record for an email key.
 pub async fn get(db: &Db, email_key: &str) -> Result<Option<Failures>, sqlx::Error> {
-    let row = sqlx::query("SELECT failures, last_failure_at FROM login_throttle WHERE email_key = $1")
-        .bind(email_key)
-        .fetch_optional(&db.pool)
-        .await?;
-    row.map(|row| Ok(Failures { count: row.try_get("failures")?, last_at: row.try_get("last_failure_at")? }))
-        .transpose()
+    let row =
+        sqlx::query("SELECT failures, last_failure_at FROM login_throttle WHERE email_key = $1")
+            .bind(email_key)
+            .fetch_optional(&db.pool)
+            .await?;
+    row.map(|row| {
+        Ok(Failures {
+            count: row.try_get("failures")?,
+            last_at: row.try_get("last_failure_at")?,
+        })
+    })
+    .transpose()
 }
 
 /// Records one more failure; a count whose last failure is older than
 /// `forget_before` starts again from one.
-pub async fn record_failure(db: &Db, email_key: &str, now: i64, forget_before: i64) -> Result<(), sqlx::Error> {
+pub async fn record_failure(
+    db: &Db,
+    email_key: &str,
+    now: i64,
+    forget_before: i64,
+) -> Result<(), sqlx::Error> {
     sqlx::query(
         "INSERT INTO login_throttle (email_key, failures, last_failure_at) VALUES ($1, 1, $2)
          ON CONFLICT (email_key) DO UPDATE SET

@@ -17,7 +17,8 @@ use sqlx::Connection as _;
 pub const PASSWORD: &str = demo::PASSWORD;
 
 /// The Trunk-like loader script the fake SPA build carries.
-pub const INLINE_LOADER: &str = "import init from '/confero-web-0123456789abcdef.js';\nawait init();";
+pub const INLINE_LOADER: &str =
+    "import init from '/confero-web-0123456789abcdef.js';\nawait init();";
 
 /// Every log line written by any test in this binary.
 pub fn captured_logs() -> String {
@@ -35,7 +36,10 @@ struct BufferWriter;
 
 impl Write for BufferWriter {
     fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        log_buffer().lock().unwrap_or_else(|e| e.into_inner()).extend_from_slice(bytes);
+        log_buffer()
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .extend_from_slice(bytes);
         Ok(bytes.len())
     }
     fn flush(&mut self) -> std::io::Result<()> {
@@ -90,7 +94,9 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
     };
     adjust(&mut config);
     let clock = ManualClock::new(Utc::now());
-    let app = Application::build(config, Arc::new(clock.clone())).await.expect("the app builds");
+    let app = Application::build(config, Arc::new(clock.clone()))
+        .await
+        .expect("the app builds");
     let addr = app.local_addr();
     let db = app.db().clone();
     tokio::spawn(app.run_until(std::future::pending()));
@@ -113,9 +119,16 @@ fn fake_spa_build() -> tempfile::TempDir {
          <link rel=\"manifest\" href=\"/manifest.webmanifest\"></head><body></body></html>"
     );
     std::fs::write(dir.path().join("index.html"), index).expect("write index");
-    std::fs::write(dir.path().join("confero-web-0123456789abcdef.js"), "export default function init() {}")
-        .expect("write js");
-    std::fs::write(dir.path().join("manifest.webmanifest"), "{\"name\":\"Confero\"}").expect("write manifest");
+    std::fs::write(
+        dir.path().join("confero-web-0123456789abcdef.js"),
+        "export default function init() {}",
+    )
+    .expect("write js");
+    std::fs::write(
+        dir.path().join("manifest.webmanifest"),
+        "{\"name\":\"Confero\"}",
+    )
+    .expect("write manifest");
     let sw = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../public/sw.js"))
         .expect("public/sw.js exists");
     std::fs::write(dir.path().join("sw.js"), sw).expect("write sw");
@@ -124,17 +137,29 @@ fn fake_spa_build() -> tempfile::TempDir {
 
 async fn fresh_postgres_database(admin_url: &str) -> String {
     let name = format!("confero_test_{}", uuid_like());
-    let mut admin = sqlx::PgConnection::connect(admin_url).await.expect("connect to the PostgreSQL test server");
-    sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut admin).await.expect("create database");
+    let mut admin = sqlx::PgConnection::connect(admin_url)
+        .await
+        .expect("connect to the PostgreSQL test server");
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&mut admin)
+        .await
+        .expect("create database");
     let _ = admin.close().await;
-    let (base, _) = admin_url.rsplit_once('/').expect("the admin URL ends with /DATABASE");
+    let (base, _) = admin_url
+        .rsplit_once('/')
+        .expect("the admin URL ends with /DATABASE");
     format!("{base}/{name}")
 }
 
 fn uuid_like() -> String {
     use std::sync::atomic::{AtomicU64, Ordering};
     static NEXT: AtomicU64 = AtomicU64::new(0);
-    format!("{}_{}_{}", std::process::id(), Utc::now().timestamp_micros(), NEXT.fetch_add(1, Ordering::Relaxed))
+    format!(
+        "{}_{}_{}",
+        std::process::id(),
+        Utc::now().timestamp_micros(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    )
 }
 
 impl TestApp {
@@ -144,7 +169,10 @@ impl TestApp {
 
     /// Seeds the demo school and returns its id.
     pub async fn seed_demo(&self) -> i64 {
-        demo::seed(&self.db, Utc::now().timestamp()).await.expect("demo seeds").school_id
+        demo::seed(&self.db, Utc::now().timestamp())
+            .await
+            .expect("demo seeds")
+            .school_id
     }
 
     /// Creates a second school with one admin (`admin@other.test`, password `other-password`).
@@ -163,7 +191,13 @@ impl TestApp {
         .0
     }
 
-    pub async fn request(&self, method: Method, path: &str, token: Option<&str>, body: Option<Value>) -> Response {
+    pub async fn request(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> Response {
         let mut request = self.client.request(method, self.url(path));
         if let Some(token) = token {
             request = request.bearer_auth(token);
@@ -178,7 +212,12 @@ impl TestApp {
         self.request(Method::GET, path, token, None).await
     }
 
-    pub async fn raw_post(&self, path: &str, content_type: &str, body: impl Into<reqwest::Body>) -> Response {
+    pub async fn raw_post(
+        &self,
+        path: &str,
+        content_type: &str,
+        body: impl Into<reqwest::Body>,
+    ) -> Response {
         self.client
             .post(self.url(path))
             .header("content-type", content_type)
@@ -189,8 +228,13 @@ impl TestApp {
     }
 
     pub async fn sign_in(&self, email: &str, password: &str) -> Response {
-        self.request(Method::POST, "/api/session", None, Some(serde_json::json!({"email": email, "password": password})))
-            .await
+        self.request(
+            Method::POST,
+            "/api/session",
+            None,
+            Some(serde_json::json!({"email": email, "password": password})),
+        )
+        .await
     }
 
     /// Signs in and returns the token, failing the test otherwise.
@@ -202,7 +246,8 @@ impl TestApp {
     }
 
     pub async fn sign_out(&self, token: &str) -> Response {
-        self.request(Method::DELETE, "/api/session", Some(token), None).await
+        self.request(Method::DELETE, "/api/session", Some(token), None)
+            .await
     }
 
     pub async fn me(&self, token: &str) -> Response {
@@ -211,12 +256,16 @@ impl TestApp {
 
     pub async fn change_password(&self, token: &str, current: &str, new: &str) -> Response {
         let body = serde_json::json!({"current_password": current, "new_password": new});
-        self.request(Method::PUT, "/api/me/password", Some(token), Some(body)).await
+        self.request(Method::PUT, "/api/me/password", Some(token), Some(body))
+            .await
     }
 
     /// The id of a person by email, through the storage layer.
     pub async fn person_id(&self, email: &str) -> (i64, i64) {
-        let login = confero_api::storage::people::find_login(&self.db, email).await.expect("query").expect("exists");
+        let login = confero_api::storage::people::find_login(&self.db, email)
+            .await
+            .expect("query")
+            .expect("exists");
         (login.school_id, login.id)
     }
 }
@@ -225,10 +274,25 @@ impl TestApp {
 pub async fn error_of(response: Response) -> (StatusCode, String, Option<String>) {
     let status = response.status();
     let body: Value = response.json().await.expect("an error body is JSON");
-    let error = body.get("error").unwrap_or_else(|| panic!("no `error` in {body}"));
-    let code = error["code"].as_str().unwrap_or_else(|| panic!("no code in {body}")).to_owned();
-    assert!(error["message"].as_str().is_some_and(|m| !m.is_empty()), "no message in {body}");
-    (status, code, error.get("field").and_then(Value::as_str).map(str::to_owned))
+    let error = body
+        .get("error")
+        .unwrap_or_else(|| panic!("no `error` in {body}"));
+    let code = error["code"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no code in {body}"))
+        .to_owned();
+    assert!(
+        error["message"].as_str().is_some_and(|m| !m.is_empty()),
+        "no message in {body}"
+    );
+    (
+        status,
+        code,
+        error
+            .get("field")
+            .and_then(Value::as_str)
+            .map(str::to_owned),
+    )
 }
 
 impl TestApp {

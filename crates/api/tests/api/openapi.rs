@@ -16,7 +16,12 @@ const ENDPOINTS: [(&str, &str); 8] = [
 #[tokio::test]
 async fn the_document_covers_exactly_the_served_endpoints() {
     let app = spawn_app().await;
-    let doc: Value = app.get("/api/openapi.json", None).await.json().await.unwrap();
+    let doc: Value = app
+        .get("/api/openapi.json", None)
+        .await
+        .json()
+        .await
+        .unwrap();
     assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
     let mut documented: Vec<(String, String)> = Vec::new();
     for (path, item) in doc["paths"].as_object().unwrap() {
@@ -25,7 +30,10 @@ async fn the_document_covers_exactly_the_served_endpoints() {
         }
     }
     documented.sort();
-    let mut expected: Vec<(String, String)> = ENDPOINTS.iter().map(|(m, p)| (m.to_string(), p.to_string())).collect();
+    let mut expected: Vec<(String, String)> = ENDPOINTS
+        .iter()
+        .map(|(m, p)| (m.to_string(), p.to_string()))
+        .collect();
     expected.sort();
     assert_eq!(documented, expected);
     assert!(doc["components"]["securitySchemes"]["bearer"].is_object());
@@ -37,18 +45,33 @@ async fn every_documented_endpoint_is_really_served() {
     for (method, path) in ENDPOINTS {
         let path = path.replace("{id}", "1");
         let method = reqwest::Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
-        let status = app.request(method.clone(), &path, None, None).await.status().as_u16();
-        assert!(status != 404 && status != 405, "{method} {path} answered {status}");
+        let status = app
+            .request(method.clone(), &path, None, None)
+            .await
+            .status()
+            .as_u16();
+        assert!(
+            status != 404 && status != 405,
+            "{method} {path} answered {status}"
+        );
     }
 }
 
 #[tokio::test]
 async fn every_schema_reference_resolves() {
     let app = spawn_app().await;
-    let doc: Value = app.get("/api/openapi.json", None).await.json().await.unwrap();
+    let doc: Value = app
+        .get("/api/openapi.json", None)
+        .await
+        .json()
+        .await
+        .unwrap();
     let text = doc.to_string();
     for reference in text.split("\"$ref\":\"#/components/schemas/").skip(1) {
         let name = reference.split('"').next().unwrap();
-        assert!(doc["components"]["schemas"][name].is_object(), "missing schema {name}");
+        assert!(
+            doc["components"]["schemas"][name].is_object(),
+            "missing schema {name}"
+        );
     }
 }

@@ -6,19 +6,42 @@ use sha2::Digest as _;
 
 fn assert_security_headers(response: &Response, what: &str) {
     let headers = response.headers();
-    let csp = headers.get("content-security-policy").unwrap_or_else(|| panic!("{what}: no CSP")).to_str().unwrap();
+    let csp = headers
+        .get("content-security-policy")
+        .unwrap_or_else(|| panic!("{what}: no CSP"))
+        .to_str()
+        .unwrap();
     assert!(csp.starts_with("default-src 'self';"), "{what}: {csp}");
     assert!(csp.contains("connect-src 'self'"), "{what}: {csp}");
     assert!(csp.contains("'wasm-unsafe-eval'"), "{what}: {csp}");
     assert!(!csp.contains("unsafe-inline"), "{what}: {csp}");
-    let loader_hash = base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(INLINE_LOADER.as_bytes()));
-    assert!(csp.contains(&format!("'sha256-{loader_hash}'")), "{what}: the loader's hash is allowed: {csp}");
+    let loader_hash = base64::engine::general_purpose::STANDARD
+        .encode(sha2::Sha256::digest(INLINE_LOADER.as_bytes()));
+    assert!(
+        csp.contains(&format!("'sha256-{loader_hash}'")),
+        "{what}: the loader's hash is allowed: {csp}"
+    );
     assert_eq!(headers["x-content-type-options"], "nosniff", "{what}");
     assert_eq!(headers["referrer-policy"], "no-referrer", "{what}");
-    assert!(headers["x-robots-tag"].to_str().unwrap().contains("noindex"), "{what}");
-    assert!(headers.get("set-cookie").is_none(), "{what}: no cookies, ever");
-    assert!(headers.get("x-request-id").is_some(), "{what}: a request id");
-    assert!(headers.get("strict-transport-security").is_none(), "{what}: HSTS only when configured");
+    assert!(
+        headers["x-robots-tag"]
+            .to_str()
+            .unwrap()
+            .contains("noindex"),
+        "{what}"
+    );
+    assert!(
+        headers.get("set-cookie").is_none(),
+        "{what}: no cookies, ever"
+    );
+    assert!(
+        headers.get("x-request-id").is_some(),
+        "{what}: a request id"
+    );
+    assert!(
+        headers.get("strict-transport-security").is_none(),
+        "{what}: HSTS only when configured"
+    );
 }
 
 #[tokio::test]
@@ -36,7 +59,10 @@ async fn every_response_carries_the_security_headers_and_no_cookie() {
         ("api 404", app.get("/api/nope", None).await),
         ("index", app.get("/", None).await),
         ("client route", app.get("/parent", None).await),
-        ("script", app.get("/confero-web-0123456789abcdef.js", None).await),
+        (
+            "script",
+            app.get("/confero-web-0123456789abcdef.js", None).await,
+        ),
         ("manifest", app.get("/manifest.webmanifest", None).await),
         ("service worker", app.get("/sw.js", None).await),
         ("robots", app.get("/robots.txt", None).await),
@@ -52,11 +78,18 @@ async fn api_responses_are_never_cached_and_hashed_assets_are() {
     let app = spawn_app().await;
     app.seed_demo().await;
     let token = app.token(demo::PARENT_EMAIL, PASSWORD).await;
-    for response in [app.me(&token).await, app.sign_in(demo::PARENT_EMAIL, PASSWORD).await, app.get("/api/health", None).await] {
+    for response in [
+        app.me(&token).await,
+        app.sign_in(demo::PARENT_EMAIL, PASSWORD).await,
+        app.get("/api/health", None).await,
+    ] {
         assert_eq!(response.headers()["cache-control"], "no-store");
     }
     let script = app.get("/confero-web-0123456789abcdef.js", None).await;
-    assert!(script.headers()["cache-control"].to_str().unwrap().contains("immutable"));
+    assert!(script.headers()["cache-control"]
+        .to_str()
+        .unwrap()
+        .contains("immutable"));
     let index = app.get("/", None).await;
     assert_eq!(index.headers()["cache-control"], "no-cache");
 }
@@ -65,7 +98,10 @@ async fn api_responses_are_never_cached_and_hashed_assets_are() {
 async fn robots_are_told_to_index_nothing() {
     let app = spawn_app().await;
     let body = app.get("/robots.txt", None).await.text().await.unwrap();
-    assert!(body.contains("User-agent: *") && body.contains("Disallow: /"), "{body}");
+    assert!(
+        body.contains("User-agent: *") && body.contains("Disallow: /"),
+        "{body}"
+    );
 }
 
 #[tokio::test]
@@ -74,8 +110,17 @@ async fn client_side_routes_get_the_spa_shell() {
     for path in ["/", "/signin", "/parent", "/teacher/classes/3"] {
         let response = app.get(path, None).await;
         assert_eq!(response.status(), 200, "{path}");
-        assert!(response.headers()["content-type"].to_str().unwrap().starts_with("text/html"), "{path}");
-        assert!(response.text().await.unwrap().contains(INLINE_LOADER), "{path}");
+        assert!(
+            response.headers()["content-type"]
+                .to_str()
+                .unwrap()
+                .starts_with("text/html"),
+            "{path}"
+        );
+        assert!(
+            response.text().await.unwrap().contains(INLINE_LOADER),
+            "{path}"
+        );
     }
 }
 
@@ -84,20 +129,45 @@ async fn the_service_worker_is_built_for_this_build_and_skips_the_api() {
     let app = spawn_app().await;
     let response = app.get("/sw.js", None).await;
     assert_eq!(response.status(), 200);
-    assert!(response.headers()["content-type"].to_str().unwrap().starts_with("text/javascript"));
+    assert!(response.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/javascript"));
     let script = response.text().await.unwrap();
     assert!(!script.contains("__CONFERO_BUILD_ID__") && !script.contains("__CONFERO_PRECACHE__"));
-    assert!(script.contains("\"/confero-web-0123456789abcdef.js\""), "the build's files are pre-cached");
+    assert!(
+        script.contains("\"/confero-web-0123456789abcdef.js\""),
+        "the build's files are pre-cached"
+    );
     assert!(script.contains("\"/manifest.webmanifest\""));
-    let precache = script.lines().find(|l| l.starts_with("const PRECACHE")).unwrap();
-    assert!(!precache.contains("/api"), "the API is never pre-cached: {precache}");
-    assert!(script.contains("startsWith(\"/api/\")"), "API requests bypass the cache");
+    let precache = script
+        .lines()
+        .find(|l| l.starts_with("const PRECACHE"))
+        .unwrap();
+    assert!(
+        !precache.contains("/api"),
+        "the API is never pre-cached: {precache}"
+    );
+    assert!(
+        script.contains("startsWith(\"/api/\")"),
+        "API requests bypass the cache"
+    );
 
     // A different build gets a different cache.
-    std::fs::write(app.static_dir.path().join("index.html"), "<html><script type=\"module\">other</script></html>").unwrap();
-    let rebuilt = spawn_app_with(|config| config.static_dir = app.static_dir.path().to_owned()).await;
+    std::fs::write(
+        app.static_dir.path().join("index.html"),
+        "<html><script type=\"module\">other</script></html>",
+    )
+    .unwrap();
+    let rebuilt =
+        spawn_app_with(|config| config.static_dir = app.static_dir.path().to_owned()).await;
     let other = rebuilt.get("/sw.js", None).await.text().await.unwrap();
-    let build_of = |s: &str| s.lines().find(|l| l.starts_with("const BUILD")).unwrap().to_owned();
+    let build_of = |s: &str| {
+        s.lines()
+            .find(|l| l.starts_with("const BUILD"))
+            .unwrap()
+            .to_owned()
+    };
     assert_ne!(build_of(&script), build_of(&other));
 }
 
@@ -105,5 +175,8 @@ async fn the_service_worker_is_built_for_this_build_and_skips_the_api() {
 async fn hsts_is_sent_when_configured_for_tls() {
     let app = spawn_app_with(|config| config.hsts = true).await;
     let response = app.get("/api/health", None).await;
-    assert!(response.headers()["strict-transport-security"].to_str().unwrap().starts_with("max-age="));
+    assert!(response.headers()["strict-transport-security"]
+        .to_str()
+        .unwrap()
+        .starts_with("max-age="));
 }

@@ -30,7 +30,9 @@ async fn each_demo_role_signs_in_and_sees_their_home_data() {
     assert_eq!(teacher["roles"], serde_json::json!(["teacher"]));
     let classes = teacher["classes"].as_array().unwrap();
     assert!(!classes.is_empty());
-    assert!(classes.iter().all(|c| c["subject"] == "Maths" && c["student_count"] == 20));
+    assert!(classes
+        .iter()
+        .all(|c| c["subject"] == "Maths" && c["student_count"] == 20));
     assert!(teacher["children"].as_array().unwrap().is_empty());
 
     let admin_token = app.token(demo::ADMIN_EMAIL, PASSWORD).await;
@@ -51,7 +53,9 @@ async fn unknown_email_and_wrong_password_get_the_same_answer() {
     let app = spawn_app().await;
     app.seed_demo().await;
     let wrong_password = app.sign_in(demo::PARENT_EMAIL, "not-the-password").await;
-    let unknown_email = app.sign_in("nobody@demo.confero.test", "not-the-password").await;
+    let unknown_email = app
+        .sign_in("nobody@demo.confero.test", "not-the-password")
+        .await;
     assert_eq!(wrong_password.status(), 401);
     assert_eq!(unknown_email.status(), 401);
     let a: Value = wrong_password.json().await.unwrap();
@@ -71,7 +75,13 @@ async fn missing_malformed_or_unknown_tokens_are_401() {
         let response = app.get("/api/me", Some(token)).await;
         assert_eq!(response.status(), 401, "{token}");
     }
-    let basic = app.client.get(app.url("/api/me")).basic_auth("parent", Some(PASSWORD)).send().await.unwrap();
+    let basic = app
+        .client
+        .get(app.url("/api/me"))
+        .basic_auth("parent", Some(PASSWORD))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(basic.status(), 401);
 }
 
@@ -96,7 +106,11 @@ async fn an_idle_session_times_out_and_activity_keeps_it_alive() {
     let token = app.token(demo::PARENT_EMAIL, PASSWORD).await;
     for _ in 0..3 {
         app.clock.advance(Duration::minutes(20));
-        assert_eq!(app.me(&token).await.status(), 200, "used within the idle time-out");
+        assert_eq!(
+            app.me(&token).await.status(),
+            200,
+            "used within the idle time-out"
+        );
     }
     app.clock.advance(Duration::minutes(30));
     assert_eq!(app.me(&token).await.status(), 401, "idle for 30 minutes");
@@ -120,15 +134,23 @@ async fn a_session_ends_at_its_absolute_lifetime_however_active() {
     let response = app.sign_in(demo::PARENT_EMAIL, PASSWORD).await;
     let session: Value = response.json().await.unwrap();
     let token = session["token"].as_str().unwrap().to_owned();
-    let expires: chrono::DateTime<chrono::Utc> = session["expires_at"].as_str().unwrap().parse().unwrap();
+    let expires: chrono::DateTime<chrono::Utc> =
+        session["expires_at"].as_str().unwrap().parse().unwrap();
     let lifetime = expires - app.clock_now();
-    assert!((lifetime - Duration::hours(12)).num_seconds().abs() <= 1, "lifetime {lifetime}");
+    assert!(
+        (lifetime - Duration::hours(12)).num_seconds().abs() <= 1,
+        "lifetime {lifetime}"
+    );
     for _ in 0..(12 * 3 - 1) {
         app.clock.advance(Duration::minutes(20));
         assert_eq!(app.me(&token).await.status(), 200);
     }
     app.clock.advance(Duration::minutes(20));
-    assert_eq!(app.me(&token).await.status(), 401, "twelve hours after sign-in");
+    assert_eq!(
+        app.me(&token).await.status(),
+        401,
+        "twelve hours after sign-in"
+    );
 }
 
 #[tokio::test]
@@ -137,12 +159,30 @@ async fn changing_the_password_revokes_every_other_session() {
     app.seed_demo().await;
     let here = app.token(demo::PARENT_EMAIL, PASSWORD).await;
     let elsewhere = app.token(demo::PARENT_EMAIL, PASSWORD).await;
-    let response = app.change_password(&here, PASSWORD, "a much longer passphrase").await;
+    let response = app
+        .change_password(&here, PASSWORD, "a much longer passphrase")
+        .await;
     assert_eq!(response.status(), 204);
-    assert_eq!(app.me(&here).await.status(), 200, "the session that changed it stays");
-    assert_eq!(app.me(&elsewhere).await.status(), 401, "other sessions are revoked");
-    assert_eq!(app.sign_in(demo::PARENT_EMAIL, PASSWORD).await.status(), 401);
-    assert_eq!(app.sign_in(demo::PARENT_EMAIL, "a much longer passphrase").await.status(), 201);
+    assert_eq!(
+        app.me(&here).await.status(),
+        200,
+        "the session that changed it stays"
+    );
+    assert_eq!(
+        app.me(&elsewhere).await.status(),
+        401,
+        "other sessions are revoked"
+    );
+    assert_eq!(
+        app.sign_in(demo::PARENT_EMAIL, PASSWORD).await.status(),
+        401
+    );
+    assert_eq!(
+        app.sign_in(demo::PARENT_EMAIL, "a much longer passphrase")
+            .await
+            .status(),
+        201
+    );
 }
 
 #[tokio::test]
@@ -152,13 +192,27 @@ async fn a_bad_password_change_is_refused_and_changes_nothing() {
     let token = app.token(demo::PARENT_EMAIL, PASSWORD).await;
     let other = app.token(demo::PARENT_EMAIL, PASSWORD).await;
 
-    let (status, code, field) = error_of(app.change_password(&token, "wrong-current", "a fine new password").await).await;
-    assert_eq!((status.as_u16(), code.as_str(), field.as_deref()), (422, "invalid_field", Some("current_password")));
+    let (status, code, field) = error_of(
+        app.change_password(&token, "wrong-current", "a fine new password")
+            .await,
+    )
+    .await;
+    assert_eq!(
+        (status.as_u16(), code.as_str(), field.as_deref()),
+        (422, "invalid_field", Some("current_password"))
+    );
     let (status, _, field) = error_of(app.change_password(&token, PASSWORD, "short").await).await;
-    assert_eq!((status.as_u16(), field.as_deref()), (422, Some("new_password")));
+    assert_eq!(
+        (status.as_u16(), field.as_deref()),
+        (422, Some("new_password"))
+    );
 
     assert_eq!(app.me(&other).await.status(), 200, "no session was revoked");
-    assert_eq!(app.sign_in(demo::PARENT_EMAIL, PASSWORD).await.status(), 201, "the password is unchanged");
+    assert_eq!(
+        app.sign_in(demo::PARENT_EMAIL, PASSWORD).await.status(),
+        201,
+        "the password is unchanged"
+    );
 }
 
 #[tokio::test]
@@ -167,9 +221,21 @@ async fn a_disabled_account_cannot_sign_in_and_its_sessions_stop() {
     app.seed_demo().await;
     let token = app.token(demo::TEACHER_EMAIL, PASSWORD).await;
     let (school, person) = app.person_id(demo::TEACHER_EMAIL).await;
-    assert!(confero_api::storage::people::disable(&app.db, school, person, app.clock_now().timestamp()).await.unwrap());
+    assert!(confero_api::storage::people::disable(
+        &app.db,
+        school,
+        person,
+        app.clock_now().timestamp()
+    )
+    .await
+    .unwrap());
     assert_eq!(app.me(&token).await.status(), 401);
-    assert_eq!(error_of(app.sign_in(demo::TEACHER_EMAIL, PASSWORD).await).await.1, "invalid_credentials");
+    assert_eq!(
+        error_of(app.sign_in(demo::TEACHER_EMAIL, PASSWORD).await)
+            .await
+            .1,
+        "invalid_credentials"
+    );
 }
 
 #[tokio::test]
@@ -180,7 +246,18 @@ async fn only_a_hash_of_the_token_is_stored() {
     let hash = confero_api::auth::token::hash(&token);
     let (_, person) = app.person_id(demo::PARENT_EMAIL).await;
     let now = app.clock_now().timestamp();
-    assert_eq!(confero_api::storage::sessions::count_active(&app.db, person, now).await.unwrap(), 1);
-    assert!(confero_api::storage::sessions::find(&app.db, &hash).await.unwrap().is_some());
-    assert!(confero_api::storage::sessions::find(&app.db, &token).await.unwrap().is_none());
+    assert_eq!(
+        confero_api::storage::sessions::count_active(&app.db, person, now)
+            .await
+            .unwrap(),
+        1
+    );
+    assert!(confero_api::storage::sessions::find(&app.db, &hash)
+        .await
+        .unwrap()
+        .is_some());
+    assert!(confero_api::storage::sessions::find(&app.db, &token)
+        .await
+        .unwrap()
+        .is_none());
 }

@@ -9,7 +9,12 @@ async fn a_teacher_sees_their_own_class_lists_only() {
     let teacher = app.token(demo::TEACHER_EMAIL, PASSWORD).await;
     let me: Value = app.me(&teacher).await.json().await.unwrap();
     let own = me["classes"][0]["id"].as_i64().unwrap();
-    let roster: Value = app.get(&format!("/api/classes/{own}"), Some(&teacher)).await.json().await.unwrap();
+    let roster: Value = app
+        .get(&format!("/api/classes/{own}"), Some(&teacher))
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(roster["students"].as_array().unwrap().len(), 20);
     assert_eq!(roster["teacher_name"], "Mr Okafor");
 
@@ -25,7 +30,11 @@ async fn a_teacher_sees_their_own_class_lists_only() {
         }
     }
     assert!(!others.is_empty(), "the admin sees every class");
-    let (status, code, _) = error_of(app.get(&format!("/api/classes/{}", others[0]), Some(&teacher)).await).await;
+    let (status, code, _) = error_of(
+        app.get(&format!("/api/classes/{}", others[0]), Some(&teacher))
+            .await,
+    )
+    .await;
     assert_eq!((status.as_u16(), code.as_str()), (403, "forbidden"));
 }
 
@@ -51,10 +60,23 @@ async fn another_schools_objects_do_not_exist_for_you() {
     let demo_admin = app.token(demo::ADMIN_EMAIL, PASSWORD).await;
     let mut demo_classes = 0;
     for id in 1..=45 {
-        if app.get(&format!("/api/classes/{id}"), Some(&demo_admin)).await.status() == 200 {
+        if app
+            .get(&format!("/api/classes/{id}"), Some(&demo_admin))
+            .await
+            .status()
+            == 200
+        {
             demo_classes += 1;
-            let (status, code, _) = error_of(app.get(&format!("/api/classes/{id}"), Some(&other_admin)).await).await;
-            assert_eq!((status.as_u16(), code.as_str()), (404, "not_found"), "class {id}");
+            let (status, code, _) = error_of(
+                app.get(&format!("/api/classes/{id}"), Some(&other_admin))
+                    .await,
+            )
+            .await;
+            assert_eq!(
+                (status.as_u16(), code.as_str()),
+                (404, "not_found"),
+                "class {id}"
+            );
         }
     }
     assert_eq!(demo_classes, 40);
@@ -62,9 +84,18 @@ async fn another_schools_objects_do_not_exist_for_you() {
     let me: Value = app.me(&other_admin).await.json().await.unwrap();
     assert_eq!(me["school"]["name"], "Riverside Primary");
     assert_eq!(me["school"]["time_zone"], "America/New_York");
-    let summary: Value = app.get("/api/school/summary", Some(&other_admin)).await.json().await.unwrap();
+    let summary: Value = app
+        .get("/api/school/summary", Some(&other_admin))
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(
-        (summary["admins"].as_i64(), summary["teachers"].as_i64(), summary["students"].as_i64()),
+        (
+            summary["admins"].as_i64(),
+            summary["teachers"].as_i64(),
+            summary["students"].as_i64()
+        ),
         (Some(1), Some(0), Some(0)),
         "counts only its own school"
     );
@@ -75,7 +106,12 @@ async fn the_admin_summary_counts_the_demo_school() {
     let app = spawn_app().await;
     app.seed_demo().await;
     let admin = app.token(demo::ADMIN_EMAIL, PASSWORD).await;
-    let summary: Value = app.get("/api/school/summary", Some(&admin)).await.json().await.unwrap();
+    let summary: Value = app
+        .get("/api/school/summary", Some(&admin))
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(summary["admins"], 1);
     assert_eq!(summary["teachers"], 14);
     assert_eq!(summary["guardians"], 80);

@@ -13,15 +13,26 @@ async fn repeated_failures_slow_sign_in_down_but_never_lock_it_for_good() {
     // Now even the right password must wait.
     let throttled = app.sign_in(demo::PARENT_EMAIL, PASSWORD).await;
     assert_eq!(throttled.status(), 429);
-    let retry: i64 = throttled.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+    let retry: i64 = throttled.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
     assert!((1..=MAX_WAIT_SECS).contains(&retry), "Retry-After {retry}");
     assert_eq!(error_of(throttled).await.1, "too_many_attempts");
 
     // Other accounts are unaffected.
-    assert_eq!(app.sign_in(demo::TEACHER_EMAIL, PASSWORD).await.status(), 201);
+    assert_eq!(
+        app.sign_in(demo::TEACHER_EMAIL, PASSWORD).await.status(),
+        201
+    );
 
     app.clock.advance(Duration::seconds(retry));
-    assert_eq!(app.sign_in(demo::PARENT_EMAIL, PASSWORD).await.status(), 201, "after the wait");
+    assert_eq!(
+        app.sign_in(demo::PARENT_EMAIL, PASSWORD).await.status(),
+        201,
+        "after the wait"
+    );
     // Success forgets the failures.
     assert_eq!(app.sign_in(demo::PARENT_EMAIL, "guess").await.status(), 401);
 }
@@ -34,15 +45,29 @@ async fn waits_grow_but_are_capped() {
     for _ in 0..40 {
         let response = app.sign_in(demo::PARENT_EMAIL, "guess").await;
         if response.status() == 429 {
-            let wait: i64 = response.headers()["retry-after"].to_str().unwrap().parse().unwrap();
-            assert!(wait >= last_wait.min(MAX_WAIT_SECS) && wait <= MAX_WAIT_SECS, "{wait} after {last_wait}");
+            let wait: i64 = response.headers()["retry-after"]
+                .to_str()
+                .unwrap()
+                .parse()
+                .unwrap();
+            assert!(
+                wait >= last_wait.min(MAX_WAIT_SECS) && wait <= MAX_WAIT_SECS,
+                "{wait} after {last_wait}"
+            );
             last_wait = wait;
             app.clock.advance(Duration::seconds(wait));
         }
     }
-    assert_eq!(last_wait, MAX_WAIT_SECS, "the wait reaches its cap and stays there");
+    assert_eq!(
+        last_wait, MAX_WAIT_SECS,
+        "the wait reaches its cap and stays there"
+    );
     app.clock.advance(Duration::seconds(MAX_WAIT_SECS));
-    assert_eq!(app.sign_in(demo::PARENT_EMAIL, PASSWORD).await.status(), 201, "never locked out for good");
+    assert_eq!(
+        app.sign_in(demo::PARENT_EMAIL, PASSWORD).await.status(),
+        201,
+        "never locked out for good"
+    );
 }
 
 #[tokio::test]
@@ -50,7 +75,17 @@ async fn unknown_emails_are_throttled_alike_so_nothing_is_revealed() {
     let app = spawn_app().await;
     app.seed_demo().await;
     for _ in 0..FREE_FAILURES {
-        assert_eq!(app.sign_in("nobody@demo.confero.test", "guess").await.status(), 401);
+        assert_eq!(
+            app.sign_in("nobody@demo.confero.test", "guess")
+                .await
+                .status(),
+            401
+        );
     }
-    assert_eq!(app.sign_in("nobody@demo.confero.test", "guess").await.status(), 429);
+    assert_eq!(
+        app.sign_in("nobody@demo.confero.test", "guess")
+            .await
+            .status(),
+        429
+    );
 }

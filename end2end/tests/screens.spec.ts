@@ -1,0 +1,44 @@
+import * as path from "node:path";
+import { viewports, type DemoRole } from "./fixtures/demo";
+import { expect, test } from "./fixtures/test";
+
+// Screenshots of every page at phone, tablet and desktop sizes, kept as
+// artifacts in end2end/artifacts/screenshots for people to look at.
+const dir = path.join(__dirname, "..", "artifacts", "screenshots");
+
+for (const [device, viewport] of Object.entries(viewports)) {
+  test.describe(`${device} ${viewport.width}×${viewport.height}`, () => {
+    test.use({ viewport, hasTouch: device !== "desktop", isMobile: device === "phone" });
+
+    test("screenshots of every page", async ({ page, signInPage, shell }) => {
+      await signInPage.goto();
+      await page.screenshot({ path: path.join(dir, `${device}-sign-in.png`), fullPage: true });
+      for (const role of ["parent", "teacher", "admin"] as DemoRole[]) {
+        await signInPage.signInAs(role);
+        await page.screenshot({ path: path.join(dir, `${device}-${role}-home.png`), fullPage: true });
+        if (role === "teacher") {
+          await page.getByRole("link", { name: /students/ }).first().click();
+          await expect(page.getByRole("table")).toBeVisible();
+          await page.screenshot({ path: path.join(dir, `${device}-class-list.png`), fullPage: true });
+        }
+        await page.getByRole("link", { name: "Account" }).click();
+        await expect(page.getByRole("heading", { level: 1, name: "Your account" })).toBeVisible();
+        if (role === "parent") {
+          await page.screenshot({ path: path.join(dir, `${device}-account.png`), fullPage: true });
+        }
+        await shell.signOut.click();
+        await expect(signInPage.heading).toBeVisible();
+      }
+    });
+
+    test("nothing overflows sideways and touch targets are at least 44 px", async ({ page, signInPage }) => {
+      await signInPage.signInAs("parent");
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      expect(overflow).toBeLessThanOrEqual(0);
+      for (const target of await page.locator("header a, header button, main button, main input").all()) {
+        const box = await target.boundingBox();
+        if (box) expect(Math.min(box.width, box.height), await target.evaluate((e) => e.outerHTML.slice(0, 80))).toBeGreaterThanOrEqual(44);
+      }
+    });
+  });
+}

@@ -1,0 +1,160 @@
+//! The one typed client for Confero's API. Pages never build URLs or parse
+//! JSON themselves: they call a function here.
+//!
+//! Authenticated calls take the [`Session`]; any 401 ends it on the spot, so
+//! a revoked or timed-out token is dropped from storage the first time the
+//! API refuses it.
+
+use confero_core::dto::{ChangePassword, ClassRoster, Me, SchoolSummary, SessionCreated, SignIn};
+use confero_core::{ErrorBody, ErrorCode, ErrorDetail};
+use gloo_net::http::{Request, RequestBuilder, Response};
+use serde::de::DeserializeOwned;
+
+use crate::session::Session;
+
+/// Why an API call failed.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+pub enum ApiError {
+    /// The request never got an answer: offline, DNS, the server is down.
+    #[error("Confero could not be reached. Check your connection and try again.")]
+    Network,
+    /// The API answered with its JSON error.
+    #[error("{}", .0.message)]
+    Api(ErrorDetail),
+    /// The API answered with something this client does not understand.
+    #[error("Confero sent an unexpected answer (HTTP {0}). Try again in a moment.")]
+    Unexpected(u16),
+}
+
+impl ApiError {
+    /// The API's machine-readable code, when there is one.
+    pub fn code(&self) -> Option<ErrorCode> {
+        match self {
+            ApiError::Api(detail) => Some(detail.code),
+            _ => None,
+        }
+    }
+
+    /// The message for `field`, when the API named it.
+    pub fn field_message(&self, field: &str) -> Option<String> {
+        match self {
+            ApiError::Api(detail) if detail.field.as_deref() == Some(field) => {
+                Some(detail.message.clone())
+            }
+            _ => None,
+        }
+    }
+
+    /// Whether the error belongs to a field rather than to the form as a whole.
+    pub fn is_field_error(&self) -> bool {
+        matches!(self, ApiError::Api(ErrorDetail { field: Some(_), .. }))
+    }
+}
+
+async fn send(request: Result<Request, gloo_net::Error>) -> Result<Response, ApiError> {
+    let request = request.map_err(|_| ApiError::Network)?;
+    request.send().await.map_err(|_| ApiError::Network)
+}
+
+async fn error_from(response: Response) -> ApiError {
+    match response.json::<ErrorBody>().await {
+        Ok(body) => ApiError::Api(body.error),
+        Err(_) => ApiError::Unexpected(response.status()),
+    }
+}
+
+async fn decode<T: DeserializeOwned>(response: Response) -> Result<T, ApiError> {
+    if response.ok() {
+        response
+            .json::<T>()
+            .await
+            .map_err(|_| ApiError::Unexpected(response.status()))
+    } else {
+        Err(error_from(response).await)
+    }
+}
+
+/// Sends an authenticated request; a 401 ends the session.
+async fn authorized(
+    session: Session,
+    build: impl FnOnce(String) -> Result<Request, gloo_net::Error>,
+) -> Result<Response, ApiError> {
+    let Some(token) = session.token() else {
+        session.end(true);
+        return Err(ApiError::Api(ErrorDetail {
+            code: ErrorCode::Unauthenticated,
+            message: "Sign in to continue.".into(),
+            field: None,
+        }));
+    };
+    let response = send(build(format!("Bearer {token}"))).await?;
+    if response.status() == 401 {
+        session.end(true);
+    }
+    Ok(response)
+}
+
+fn with_auth(builder: RequestBuilder, authorization: &str) -> RequestBuilder {
+    builder.header("Authorization", authorization)
+}
+
+/// `POST /api/session`.
+pub async fn sign_in(email: String, password: String) -> Result<SessionCreated, ApiError> {
+    let response = send(Request::post("/api/session").json(&SignIn { email, password })).await?;
+    decode(response).await
+}
+
+/// `DELETE /api/session`. The session is cleared locally whatever the answer.
+pub async fn sign_out(session: Session) -> Result<(), ApiError> {
+    let result = authorized(session, |auth| {
+        with_auth(Request::delete("/api/session"), &auth).build()
+    })
+    .await;
+    session.end(false);
+    match result {
+        Ok(response) if response.ok() || response.status() == 401 => Ok(()),
+        Ok(response) => Err(error_from(response).await),
+        Err(error) => Err(error),
+    }
+}
+
+/// `GET /api/me`.
+pub async fn me(session: Session) -> Result<Me, ApiError> {
+    decode(
+        authorized(session, |auth| {
+            with_auth(Request::get("/api/me"), &auth).build()
+        })
+        .await?,
+    )
+    .await
+}
+
+/// `PUT /api/me/password`.
+pub async fn change_password(session: Session, change: ChangePassword) -> Result<(), ApiError> {
+    let response = authorized(session, |auth| {
+        with_auth(Request::put("/api/me/password"), &auth).json(&change)
+    })
+    .await?;
+    if response.ok() {
+        Ok(())
+    } else {
+        Err(error_from(response).await)
+    }
+}
+
+/// `GET /api/classes/{id}`.
+pub async fn class_roster(session: Session, id: i64) -> Result<ClassRoster, ApiError> {
+    let url = format!("/api/classes/{id}");
+    decode(authorized(session, |auth| with_auth(Request::get(&url), &auth).build()).await?).await
+}
+
+/// `GET /api/school/summary`.
+pub async fn school_summary(session: Session) -> Result<SchoolSummary, ApiError> {
+    decode(
+        authorized(session, |auth| {
+            with_auth(Request::get("/api/school/summary"), &auth).build()
+        })
+        .await?,
+    )
+    .await
+}

@@ -1,0 +1,35 @@
+//! The root component: session context and routes.
+
+use leptos::prelude::*;
+use leptos_router::components::{ParentRoute, Route, Router, Routes};
+use leptos_router::path;
+
+use crate::components::app_shell::AppShell;
+use crate::pages::{
+    account::Account, admin_home::AdminHome, class_page::ClassPage, landing::Landing,
+    not_found::NotFound, parent_home::ParentHome, sign_in::SignIn, teacher_home::TeacherHome,
+};
+use crate::session::Session;
+
+/// The whole app.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_context(Session::restore());
+    crate::pwa::register_service_worker();
+
+    view! {
+        <Router>
+            <Routes fallback=NotFound>
+                <Route path=path!("/signin") view=SignIn />
+                <ParentRoute path=path!("") view=AppShell>
+                    <Route path=path!("") view=Landing />
+                    <Route path=path!("parent") view=ParentHome />
+                    <Route path=path!("teacher") view=TeacherHome />
+                    <Route path=path!("teacher/classes/:id") view=ClassPage />
+                    <Route path=path!("admin") view=AdminHome />
+                    <Route path=path!("account") view=Account />
+                </ParentRoute>
+            </Routes>
+        </Router>
+    }
+}

@@ -1,0 +1,51 @@
+use leptos::prelude::*;
+use leptos_router::components::{Outlet, Redirect};
+
+use crate::api;
+use crate::components::app_header::AppHeader;
+use crate::components::error_notice::ErrorNotice;
+use crate::components::loading::Loading;
+use crate::components::page_heading::HeadingFocus;
+use crate::session::use_session;
+
+/// The signed-in frame around every page but sign-in: it sends visitors
+/// without a session to sign in, loads who they are, and shows the header
+/// and the current page.
+#[component]
+pub fn AppShell() -> impl IntoView {
+    let session = use_session();
+    view! {
+        <Show when=move || session.is_signed_in() fallback=|| view! { <Redirect path="/signin" /> }>
+            <SignedInFrame />
+        </Show>
+    }
+}
+
+#[component]
+fn SignedInFrame() -> impl IntoView {
+    let session = use_session();
+    let me = LocalResource::new(move || api::me(session));
+    let retry = Callback::new(move |()| me.refetch());
+    HeadingFocus::provide();
+
+    view! {
+        <a class="skip-link" href="#main">"Skip to content"</a>
+        <Transition fallback=|| view! { <main id="main" class="page"><Loading what="your account" /></main> }>
+            <ErrorBoundary fallback=move |errors| view! {
+                <main id="main" class="page"><ErrorNotice errors retry /></main>
+            }>
+                {move || Suspend::new(async move {
+                    me.await.map(|me| {
+                        session.set_me(me.clone());
+                        view! {
+                            <AppHeader me />
+                            <main id="main" class="page">
+                                <Outlet />
+                            </main>
+                        }
+                    })
+                })}
+            </ErrorBoundary>
+        </Transition>
+    }
+}

@@ -1,0 +1,15 @@
+use leptos::prelude::*;
+use leptos_router::components::Redirect;
+
+use crate::session::{home_path, use_session};
+
+/// `/`: sends the signed-in person to their own home page.
+#[component]
+pub fn Landing() -> impl IntoView {
+    let session = use_session();
+    move || {
+        session
+            .me()
+            .map(|me| view! { <Redirect path=home_path(&me) /> })
+    }
+}

@@ -1,0 +1,166 @@
+//! `cargo xtask test`: every check, in the order that fails fastest.
+
+use std::net::TcpListener;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::postgres::Cluster;
+use crate::process::{cargo, command_in, step};
+use crate::setup::{self, target_dir};
+use crate::tally::{run_counting, Tally};
+
+/// Runs everything; ends with one `N passed, N failed` line.
+pub fn all() -> Result<(), String> {
+    let started = Instant::now();
+    setup::web_tools()?;
+    setup::test_tools()?;
+
+    step("cargo fmt --check", cargo(&["fmt", "--all", "--check"]))?;
+    step(
+        "clippy (native crates)",
+        cargo(&[
+            "clippy",
+            "--workspace",
+            "--exclude",
+            "confero-web",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ]),
+    )?;
+    step(
+        "clippy (the SPA, wasm32)",
+        cargo(&[
+            "clippy",
+            "-p",
+            "confero-web",
+            "--target",
+            "wasm32-unknown-unknown",
+            "--",
+            "-D",
+            "warnings",
+        ]),
+    )?;
+
+    let mut total = Tally::default();
+    total.add(run_counting(
+        "Rust tests on SQLite",
+        cargo(&["test", "--workspace", "--exclude", "confero-web"]),
+    )?);
+
+    let cluster = Cluster::start()?;
+    let mut on_postgres = cargo(&["test", "-p", "confero-api", "--test", "api"]);
+    on_postgres.env("CONFERO_TEST_POSTGRES_URL", cluster.admin_url());
+    total.add(run_counting(
+        "API integration tests on PostgreSQL",
+        on_postgres,
+    )?);
+    drop(cluster);
+
+    setup::build_web()?;
+    step(
+        "build the API for the browser tests",
+        cargo(&["build", "-p", "confero-api"]),
+    )?;
+    total.add(end_to_end()?);
+
+    println!("\nxtask: every check passed in {:.0?}", started.elapsed());
+    println!("xtask: {} passed, {} failed", total.passed, total.failed);
+    if total.failed > 0 {
+        return Err("some tests failed".into());
+    }
+    Ok(())
+}
+
+/// A port nobody is listening on right now.
+pub fn free_port() -> Result<u16, String> {
+    let listener =
+        TcpListener::bind("127.0.0.1:0").map_err(|e| format!("finding a free port: {e}"))?;
+    listener
+        .local_addr()
+        .map(|addr| addr.port())
+        .map_err(|e| e.to_string())
+}
+
+/// The API serving the built SPA on a fresh demo database; killed when dropped.
+struct Server(Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn end_to_end() -> Result<Tally, String> {
+    let root = crate::root();
+    let data = std::env::temp_dir().join(format!("confero-e2e-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&data);
+    std::fs::create_dir_all(&data).map_err(|e| e.to_string())?;
+    let port = free_port()?;
+    let base_url = format!("http://127.0.0.1:{port}");
+    let log = std::fs::File::create(data.join("api.log")).map_err(|e| e.to_string())?;
+    let child = Command::new(target_dir().join("debug").join("confero-api"))
+        .args(["serve", "--demo"])
+        .current_dir(&root)
+        .env(
+            "CONFERO_DATABASE_URL",
+            format!("sqlite://{}/confero.db", data.display()),
+        )
+        .env("CONFERO_STATIC_DIR", root.join("dist"))
+        .env("CONFERO_BIND", format!("127.0.0.1:{port}"))
+        .stdout(log.try_clone().map_err(|e| e.to_string())?)
+        .stderr(log)
+        .spawn()
+        .map_err(|e| format!("starting the API: {e}"))?;
+    let server = Server(child);
+    wait_for_health(port, &data.join("api.log"))?;
+
+    let end2end = root.join("end2end");
+    let mut playwright = command_in("npx", &["playwright", "test"], &end2end);
+    playwright
+        .env("CONFERO_BASE_URL", &base_url)
+        .env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")
+        .stdin(Stdio::null());
+    let result = run_counting(
+        "end-to-end tests (Playwright, headless Chromium)",
+        playwright,
+    );
+    drop(server);
+    if result.is_err() {
+        print_tail(&data.join("api.log"));
+    } else {
+        let _ = std::fs::remove_dir_all(&data);
+    }
+    result
+}
+
+fn wait_for_health(port: u16, log: &Path) -> Result<(), String> {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while Instant::now() < deadline {
+        if let Ok(mut stream) = std::net::TcpStream::connect(("127.0.0.1", port)) {
+            use std::io::{Read as _, Write as _};
+            let _ = stream.write_all(b"GET /api/health HTTP/1.0\r\nHost: localhost\r\n\r\n");
+            let mut answer = String::new();
+            let _ = stream.read_to_string(&mut answer);
+            if answer.starts_with("HTTP/1.0 200") || answer.starts_with("HTTP/1.1 200") {
+                return Ok(());
+            }
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    print_tail(log);
+    Err("the API did not become healthy within 60 s".into())
+}
+
+fn print_tail(log: &Path) {
+    if let Ok(text) = std::fs::read_to_string(log) {
+        let lines: Vec<&str> = text.lines().collect();
+        eprintln!("--- last lines of the API log ---");
+        for line in &lines[lines.len().saturating_sub(40)..] {
+            eprintln!("{line}");
+        }
+    }
+}
