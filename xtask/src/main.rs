@@ -5,10 +5,12 @@
 //! - `cargo xtask test` installs what is missing and runs every check: format,
 //!   clippy, Rust tests on SQLite and PostgreSQL, the release wasm build, and
 //!   the Playwright suite in headless Chromium.
+//! - `cargo xtask bench size` prints the SPA's first-load bundle size.
 //!
 //! Every install step is skipped when the right version is already present,
 //! and nothing is fetched from outside the package registries.
 
+mod bench;
 mod postgres;
 mod process;
 mod setup;
@@ -23,9 +25,10 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("run") => run(&args[1..]),
         Some("test") => test::all(),
+        Some("bench") => bench::run(&args[1..]),
         Some("build-web") => setup::web_tools().and_then(|()| setup::build_web()),
         _ => {
-            eprintln!("usage: cargo xtask run [--port N] | test | build-web");
+            eprintln!("usage: cargo xtask run [--port N] | test | bench size | build-web");
             return ExitCode::from(2);
         }
     };

@@ -43,7 +43,7 @@ pub fn parse_line(line: &str) -> Tally {
     let number_before = |text: &str, word: &str| -> u64 {
         text.split([';', ','])
             .filter_map(|part| part.trim().strip_suffix(word))
-            .filter_map(|n| n.trim().parse().ok())
+            .filter_map(|before| before.split_whitespace().last()?.parse().ok())
             .next()
             .unwrap_or(0)
     };

@@ -147,6 +147,40 @@ fn create_sqlite_parent_dir(url: &str) -> anyhow::Result<()> {
 mod tests {
     use super::*;
 
+    fn all_migration_sql() -> String {
+        SQLITE_MIGRATIONS
+            .iter()
+            .chain(POSTGRES_MIGRATIONS.iter())
+            .map(|m| m.sql.to_lowercase())
+            .collect()
+    }
+
+    /// Privacy promise 15: there is nowhere to store payment card data.
+    #[test]
+    fn no_payment_card_data_can_be_stored() {
+        let sql = all_migration_sql();
+        for word in ["card", "cvv", "cvc", "pan ", "iban", "expiry"] {
+            assert!(!sql.contains(word), "a migration mentions {word:?}");
+        }
+    }
+
+    /// Privacy promise 14: students are records, never users: the students
+    /// table has no credential or contact column.
+    #[test]
+    fn students_have_no_way_to_sign_in() {
+        for migration in SQLITE_MIGRATIONS.iter().chain(POSTGRES_MIGRATIONS.iter()) {
+            let sql = migration.sql.to_lowercase();
+            let Some(start) = sql.find("create table students") else {
+                continue;
+            };
+            let table = &sql[start..start + sql[start..].find(");").expect("the table ends")];
+            for column in ["password", "email", "token", "login"] {
+                assert!(!table.contains(column), "students has a {column} column");
+            }
+        }
+        assert!(all_migration_sql().contains("create table students"));
+    }
+
     #[test]
     fn engine_follows_the_url() {
         assert_eq!(
