@@ -185,7 +185,7 @@ pub async fn create_school(
         .await?
         .map_err(|error| anyhow::anyhow!("hashing the password: {error}"))?;
     let now = SystemClock.now().timestamp();
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.writer.begin().await?;
     let school_id = schools::insert(&mut tx, name, time_zone, false, now).await?;
     let admin = NewPerson {
         school_id,

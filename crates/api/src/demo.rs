@@ -10,8 +10,11 @@ use confero_core::Role;
 use sqlx::AnyConnection;
 
 use crate::auth::password;
+use crate::storage::evenings::{self, EveningFields};
 use crate::storage::people::{self, NewPerson};
 use crate::storage::{roster, schools, Db};
+use chrono::TimeZone as _;
+use confero_core::Interval;
 
 /// The password of every demo account. Public by design: it is a demo.
 pub const PASSWORD: &str = "confero-demo";
@@ -23,6 +26,8 @@ pub const TEACHER_EMAIL: &str = "teacher@demo.confero.test";
 pub const PARENT_EMAIL: &str = "parent@demo.confero.test";
 /// The demo school's name.
 pub const SCHOOL_NAME: &str = "Hollowbrook Academy";
+/// The demo parents' evening's name.
+pub const EVENING_NAME: &str = "Autumn parents' evening";
 /// The demo school's time zone.
 pub const TIME_ZONE: &str = "Europe/London";
 
@@ -207,7 +212,7 @@ pub async fn seed(db: &Db, now: i64) -> anyhow::Result<Seeded> {
     let hash = tokio::task::spawn_blocking(|| password::hash(PASSWORD))
         .await?
         .map_err(|error| anyhow::anyhow!("hashing the demo password: {error}"))?;
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.writer.begin().await?;
     let school_id = insert_everything(&mut tx, &hash, now)
         .await
         .context("seeding the demo school")?;
@@ -358,5 +363,59 @@ async fn insert_everything(conn: &mut AnyConnection, hash: &str, now: i64) -> an
         }
     }
     debug_assert_eq!(student_no, 100);
+    insert_evening(conn, school_id, &teacher_ids, now).await?;
     Ok(school_id)
+}
+
+/// The demo's parents' evening, published and open for booking: two weeks
+/// after seeding, 16:00–19:00 school time with a break at 17:30, ten-minute
+/// appointments, each teacher in their own room.
+async fn insert_evening(
+    conn: &mut AnyConnection,
+    school_id: i64,
+    teachers: &[(&str, i64)],
+    now: i64,
+) -> anyhow::Result<()> {
+    let zone: chrono_tz::Tz = TIME_ZONE
+        .parse()
+        .map_err(|_| anyhow::anyhow!("bad demo zone"))?;
+    let today = chrono::DateTime::from_timestamp(now, 0)
+        .unwrap_or_default()
+        .with_timezone(&zone)
+        .date_naive();
+    let day = today + chrono::Days::new(14);
+    let at = |date: chrono::NaiveDate, h: u32, m: u32| -> anyhow::Result<i64> {
+        let local = date
+            .and_hms_opt(h, m, 0)
+            .ok_or_else(|| anyhow::anyhow!("bad demo time"))?;
+        zone.from_local_datetime(&local)
+            .earliest()
+            .map(|t| t.timestamp())
+            .ok_or_else(|| anyhow::anyhow!("bad demo time"))
+    };
+    let fields = EveningFields {
+        name: EVENING_NAME.to_owned(),
+        slot_secs: 10 * 60,
+        changeover_secs: 0,
+        travel_buffer_secs: 5 * 60,
+        booking_opens_at: now - 24 * 3600,
+        booking_closes_at: at(day - chrono::Days::new(1), 12, 0)?,
+        cancel_until: at(day, 9, 0)?,
+        mode: "in_person".to_owned(),
+        video_link: None,
+    };
+    let id = evenings::insert(conn, school_id, &fields, now).await?;
+    let session = Interval::new(at(day, 16, 0)?, at(day, 19, 0)?)
+        .ok_or_else(|| anyhow::anyhow!("bad demo session"))?;
+    let pause = Interval::new(at(day, 17, 30)?, at(day, 17, 45)?)
+        .ok_or_else(|| anyhow::anyhow!("bad demo break"))?;
+    evenings::replace_times(conn, id, &[session], &[pause]).await?;
+    let ids: Vec<i64> = teachers.iter().map(|(_, id)| *id).collect();
+    evenings::set_teachers(conn, id, &ids).await?;
+    for (n, (code, teacher)) in teachers.iter().enumerate() {
+        let room = format!("Room {}{}", code.chars().next().unwrap_or('R'), n + 1);
+        evenings::set_availability(conn, id, *teacher, Some(&room), None, &[], &[]).await?;
+    }
+    evenings::set_status(conn, school_id, id, "published", now).await?;
+    Ok(())
 }

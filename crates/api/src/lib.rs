@@ -4,13 +4,17 @@
 //! server so integration tests can start it on a free port.
 
 pub mod auth;
+pub mod booking;
 pub mod cli;
 pub mod clock;
 pub mod config;
 pub mod demo;
 pub mod http;
+pub mod live;
+pub mod privacy;
 pub mod storage;
 pub mod telemetry;
+pub mod zone;
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -52,6 +56,7 @@ impl Application {
             clock,
             web: Arc::new(web),
             dummy_hash: dummy_hash.into(),
+            live: live::Live::default(),
         };
         Ok(Application { listener, state })
     }
@@ -81,11 +86,23 @@ impl Application {
     ) -> anyhow::Result<()> {
         let db = self.state.db.clone();
         let purger = tokio::spawn(purge_ended_sessions(self.state.clone()));
+        // Other API processes on the same PostgreSQL database announce their slot changes there.
+        let relay = (self.state.db.engine == storage::Engine::Postgres).then(|| {
+            tokio::spawn(
+                self.state
+                    .live
+                    .clone()
+                    .relay_from_postgres(self.state.config.database_url.clone()),
+            )
+        });
         let app = http::router(self.state);
         let served = axum::serve(self.listener, app)
             .with_graceful_shutdown(shutdown)
             .await;
         purger.abort();
+        if let Some(relay) = relay {
+            relay.abort();
+        }
         db.close().await;
         served.context("serving HTTP")
     }

@@ -30,10 +30,45 @@ pub enum ErrorCode {
     MethodNotAllowed,
     /// The request conflicts with the current state.
     Conflict,
+    /// Booking refusals (see [`crate::Refusal`]): the evening is not open,
+    EveningNotOpen,
+    /// booking is closed,
+    OutsideWindow,
+    /// cancelling online is closed,
+    CancellationClosed,
+    /// the teacher does not teach the child,
+    NotTheirTeacher,
+    /// there is no such slot,
+    NoSuchSlot,
+    /// the teacher blocked the slot,
+    SlotBlocked,
+    /// someone else holds the slot,
+    SlotTaken,
+    /// the child already sees this teacher,
+    AlreadyBookedWithTeacher,
+    /// or it clashes with the family's other appointments.
+    FamilyOverlap,
     /// Something went wrong on the server; it has been logged.
     Internal,
     /// A dependency (the database) is not answering.
     Unavailable,
+}
+
+impl From<crate::Refusal> for ErrorCode {
+    fn from(refusal: crate::Refusal) -> ErrorCode {
+        use crate::Refusal as R;
+        match refusal {
+            R::EveningNotOpen => ErrorCode::EveningNotOpen,
+            R::OutsideWindow => ErrorCode::OutsideWindow,
+            R::CancellationClosed => ErrorCode::CancellationClosed,
+            R::NotTheirTeacher => ErrorCode::NotTheirTeacher,
+            R::NoSuchSlot => ErrorCode::NoSuchSlot,
+            R::SlotBlocked => ErrorCode::SlotBlocked,
+            R::SlotTaken => ErrorCode::SlotTaken,
+            R::AlreadyBookedWithTeacher => ErrorCode::AlreadyBookedWithTeacher,
+            R::FamilyOverlap => ErrorCode::FamilyOverlap,
+        }
+    }
 }
 
 /// The body of every error response: `{ "error": { "code", "message", "field"? } }`.

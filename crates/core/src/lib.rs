@@ -8,10 +8,16 @@
 pub mod dto;
 pub mod email;
 pub mod error;
+pub mod local;
 pub mod password;
 pub mod role;
+pub mod rules;
+pub mod slots;
+pub mod time;
 
 pub use email::{Email, EmailError};
 pub use error::{ErrorBody, ErrorCode, ErrorDetail};
 pub use password::{NewPassword, PasswordError};
 pub use role::Role;
+pub use rules::Refusal;
+pub use time::Interval;

@@ -31,6 +31,9 @@ pub enum ApiError {
     MethodNotAllowed,
     #[error("{0}")]
     Conflict(String),
+    /// A booking rule said no.
+    #[error("{0}")]
+    Refused(confero_core::Refusal),
     #[error("the service is busy: try again shortly")]
     Unavailable,
     #[error("something went wrong on our side; it has been logged")]
@@ -77,6 +80,13 @@ impl ApiError {
                 (StatusCode::METHOD_NOT_ALLOWED, ErrorCode::MethodNotAllowed)
             }
             ApiError::Conflict(_) => (StatusCode::CONFLICT, ErrorCode::Conflict),
+            ApiError::Refused(refusal) => {
+                let status = match refusal {
+                    confero_core::Refusal::NotTheirTeacher => StatusCode::FORBIDDEN,
+                    _ => StatusCode::CONFLICT,
+                };
+                (status, ErrorCode::from(*refusal))
+            }
             ApiError::Unavailable => (StatusCode::SERVICE_UNAVAILABLE, ErrorCode::Unavailable),
             ApiError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, ErrorCode::Internal),
         }

@@ -158,28 +158,47 @@ impl FromRequestParts<AppState> for AuthSession {
             .and_then(|value| value.to_str().ok())
             .and_then(|value| value.strip_prefix("Bearer "))
             .map(str::trim)
-            .filter(|token| token::is_well_formed(token))
             .ok_or(ApiError::Unauthenticated)?;
-        let token_hash = token::hash(token);
-        let stored = sessions::find(&state.db, &token_hash)
-            .await?
-            .ok_or(ApiError::Unauthenticated)?;
-        let now = state.clock.now().timestamp();
-        let idle_expired = now - stored.last_seen_at >= state.config.idle_timeout_secs();
-        if stored.revoked || stored.person_disabled || now >= stored.expires_at || idle_expired {
-            return Err(ApiError::Unauthenticated);
-        }
-        if now - stored.last_seen_at >= TOUCH_GRANULARITY_SECS {
-            sessions::touch(&state.db, &token_hash, now).await?;
-        }
-        let roles = crate::storage::people::roles(&state.db, stored.person_id).await?;
-        Ok(AuthSession {
-            person_id: stored.person_id,
-            school_id: stored.school_id,
-            roles,
-            token_hash,
-        })
+        authenticate(state, token).await
     }
+}
+
+/// Checks a bearer token against the stored hash, the absolute lifetime, the
+/// idle time-out, revocation and the account's status, and restarts the idle
+/// timer. Used by the extractor and by the live-update socket's first message.
+pub async fn authenticate(state: &AppState, token: &str) -> Result<AuthSession, ApiError> {
+    check_token(state, token, true).await
+}
+
+/// The same check without restarting the idle timer: for re-checking an
+/// open live socket, which is not activity of the person.
+pub async fn recheck(state: &AppState, token: &str) -> Result<AuthSession, ApiError> {
+    check_token(state, token, false).await
+}
+
+async fn check_token(state: &AppState, token: &str, touch: bool) -> Result<AuthSession, ApiError> {
+    if !token::is_well_formed(token) {
+        return Err(ApiError::Unauthenticated);
+    }
+    let token_hash = token::hash(token);
+    let stored = sessions::find(&state.db, &token_hash)
+        .await?
+        .ok_or(ApiError::Unauthenticated)?;
+    let now = state.clock.now().timestamp();
+    let idle_expired = now - stored.last_seen_at >= state.config.idle_timeout_secs();
+    if stored.revoked || stored.person_disabled || now >= stored.expires_at || idle_expired {
+        return Err(ApiError::Unauthenticated);
+    }
+    if touch && now - stored.last_seen_at >= TOUCH_GRANULARITY_SECS {
+        sessions::touch(&state.db, &token_hash, now).await?;
+    }
+    let roles = crate::storage::people::roles(&state.db, stored.person_id).await?;
+    Ok(AuthSession {
+        person_id: stored.person_id,
+        school_id: stored.school_id,
+        roles,
+        token_hash,
+    })
 }
 
 #[cfg(test)]

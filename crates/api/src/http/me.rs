@@ -115,7 +115,7 @@ pub async fn change_password(
             "is not your current password",
         ));
     };
-    let mut tx = state.db.pool.begin().await?;
+    let mut tx = state.db.writer.begin().await?;
     people::set_password_hash(&mut tx, session.school_id, session.person_id, &new_hash).await?;
     let revoked =
         sessions::revoke_all_except(&mut tx, session.person_id, &session.token_hash, now).await?;

@@ -1,11 +1,16 @@
 //! The HTTP layer: one router per resource, assembled here with the
 //! middleware every response passes through.
 
+pub mod bookings;
+pub mod calendar;
 pub mod classes;
 pub mod error;
+pub mod evenings;
+pub mod exports;
 pub mod extract;
 pub mod headers;
 pub mod health;
+pub mod live;
 pub mod me;
 pub mod openapi;
 pub mod school;
@@ -48,6 +53,8 @@ pub struct AppState {
     /// A real argon2 hash of a random password: unknown emails are verified
     /// against it so they take as long as known ones.
     pub dummy_hash: Arc<str>,
+    /// Live slot updates for watchers in this process (and, on PostgreSQL, from others).
+    pub live: crate::live::Live,
 }
 
 /// The API's routes with their OpenAPI document.
@@ -60,6 +67,25 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(me::change_password))
         .routes(routes!(classes::class_roster))
         .routes(routes!(school::summary))
+        .routes(routes!(evenings::list, evenings::create))
+        .routes(routes!(evenings::get, evenings::update))
+        .routes(routes!(evenings::set_status))
+        .routes(routes!(
+            evenings::get_availability,
+            evenings::put_availability
+        ))
+        .routes(routes!(evenings::slots))
+        .routes(routes!(live::live))
+        .routes(routes!(bookings::create))
+        .routes(routes!(bookings::list))
+        .routes(routes!(bookings::get, bookings::cancel))
+        .routes(routes!(bookings::move_slot))
+        .routes(routes!(bookings::set_status))
+        .routes(routes!(calendar::one))
+        .routes(routes!(calendar::mine))
+        .routes(routes!(exports::evening_bookings))
+        .routes(routes!(exports::guardians))
+        .routes(routes!(exports::log))
 }
 
 /// The whole application: API, SPA, and the middleware around both.

@@ -7,6 +7,9 @@
 //! as Unix seconds in 64-bit integers and ids are 64-bit integers, the types
 //! the `Any` driver carries faithfully on both.
 
+pub mod audit;
+pub mod bookings;
+pub mod evenings;
 pub mod people;
 pub mod roster;
 pub mod schools;
@@ -52,9 +55,14 @@ impl Engine {
 }
 
 /// A handle on the database: cheap to clone, shared by every request.
+///
+/// Reads use `pool`; every write uses `writer`. On SQLite the writer is a
+/// single connection, so writes queue in order inside the process instead of
+/// spinning on SQLite's busy handler; on PostgreSQL both are the same pool.
 #[derive(Clone, Debug)]
 pub struct Db {
     pub pool: AnyPool,
+    pub writer: AnyPool,
     pub engine: Engine,
 }
 
@@ -75,39 +83,30 @@ impl Db {
             _ => url.to_owned(),
         };
         let options = AnyConnectOptions::from_str(&url).context("parsing the database URL")?;
-        let pool = AnyPoolOptions::new()
-            .max_connections(max_connections.max(1))
-            .acquire_timeout(Duration::from_secs(10))
-            .after_connect(move |conn, _meta| {
-                Box::pin(async move {
-                    if engine == Engine::Sqlite {
-                        // WAL lets readers run beside the writer; foreign keys are
-                        // off by default in SQLite; the busy timeout turns brief
-                        // lock contention into a wait instead of an error.
-                        for pragma in [
-                            "PRAGMA journal_mode = WAL",
-                            "PRAGMA synchronous = NORMAL",
-                            "PRAGMA foreign_keys = ON",
-                            "PRAGMA busy_timeout = 5000",
-                        ] {
-                            conn.execute(pragma).await?;
-                        }
-                    }
-                    Ok(())
-                })
-            })
-            .connect_with(options)
+        let pool = pool_options(engine, max_connections.max(1))
+            .connect_with(options.clone())
             .await
             .context("connecting to the database")?;
+        let writer = match engine {
+            Engine::Sqlite => pool_options(engine, 1)
+                .connect_with(options)
+                .await
+                .context("connecting to the database")?,
+            Engine::Postgres => pool.clone(),
+        };
         let migrator = match engine {
             Engine::Sqlite => &SQLITE_MIGRATIONS,
             Engine::Postgres => &POSTGRES_MIGRATIONS,
         };
         migrator
-            .run(&pool)
+            .run(&writer)
             .await
             .context("running database migrations")?;
-        Ok(Db { pool, engine })
+        Ok(Db {
+            pool,
+            writer,
+            engine,
+        })
     }
 
     /// Answers whether the database responds.
@@ -121,7 +120,32 @@ impl Db {
     /// Closes every connection, letting SQLite checkpoint its WAL.
     pub async fn close(&self) {
         self.pool.close().await;
+        self.writer.close().await;
     }
+}
+
+fn pool_options(engine: Engine, max_connections: u32) -> AnyPoolOptions {
+    AnyPoolOptions::new()
+        .max_connections(max_connections)
+        .acquire_timeout(Duration::from_secs(10))
+        .after_connect(move |conn, _meta| {
+            Box::pin(async move {
+                if engine == Engine::Sqlite {
+                    // WAL lets readers run beside the writer; foreign keys are
+                    // off by default in SQLite; the busy timeout turns brief
+                    // lock contention into a wait instead of an error.
+                    for pragma in [
+                        "PRAGMA journal_mode = WAL",
+                        "PRAGMA synchronous = NORMAL",
+                        "PRAGMA foreign_keys = ON",
+                        "PRAGMA busy_timeout = 5000",
+                    ] {
+                        conn.execute(pragma).await?;
+                    }
+                }
+                Ok(())
+            })
+        })
 }
 
 fn create_sqlite_parent_dir(url: &str) -> anyhow::Result<()> {

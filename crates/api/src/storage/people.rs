@@ -253,7 +253,7 @@ pub async fn disable(
     person_id: i64,
     now: i64,
 ) -> Result<bool, sqlx::Error> {
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.writer.begin().await?;
     let done = sqlx::query("UPDATE people SET disabled_at = $1 WHERE id = $2 AND school_id = $3 AND disabled_at IS NULL")
         .bind(now)
         .bind(person_id)
@@ -263,4 +263,85 @@ pub async fn disable(
     super::sessions::revoke_all_except(&mut tx, person_id, "", now).await?;
     tx.commit().await?;
     Ok(done.rows_affected() == 1)
+}
+
+/// A guardian with contact details and a child, for the portability export.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GuardianOfStudent {
+    pub guardian_id: i64,
+    pub guardian_name: String,
+    pub email: String,
+    pub phone: Option<String>,
+    pub address: Option<String>,
+    pub relationship: String,
+    pub student_sis_id: String,
+    pub student_name: String,
+    pub year_group: String,
+}
+
+/// Every guardian–student link of the school.
+pub async fn guardians_with_students(
+    db: &Db,
+    school_id: i64,
+) -> Result<Vec<GuardianOfStudent>, sqlx::Error> {
+    sqlx::query(
+        "SELECT p.id, p.title, p.given_name, p.family_name, p.email, p.phone, p.address, g.relationship,
+                s.sis_id, s.given_name AS s_given, s.family_name AS s_family, s.year_group
+           FROM guardianships g
+           JOIN people p ON p.id = g.guardian_id
+           JOIN students s ON s.id = g.student_id
+          WHERE p.school_id = $1 AND s.school_id = $1
+          ORDER BY p.family_name, p.given_name, p.id, s.family_name, s.given_name",
+    )
+    .bind(school_id)
+    .fetch_all(&db.pool)
+    .await?
+    .into_iter()
+    .map(|row| {
+        let given: String = row.try_get("given_name")?;
+        let family: String = row.try_get("family_name")?;
+        let s_given: String = row.try_get("s_given")?;
+        let s_family: String = row.try_get("s_family")?;
+        Ok(GuardianOfStudent {
+            guardian_id: row.try_get("id")?,
+            guardian_name: format!("{given} {family}"),
+            email: row.try_get("email")?,
+            phone: row.try_get("phone")?,
+            address: row.try_get("address")?,
+            relationship: row.try_get("relationship")?,
+            student_sis_id: row.try_get("sis_id")?,
+            student_name: format!("{s_given} {s_family}"),
+            year_group: row.try_get("year_group")?,
+        })
+    })
+    .collect()
+}
+
+/// A guardian's name and contact details.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GuardianContact {
+    pub name: String,
+    pub email: String,
+    pub phone: Option<String>,
+}
+
+/// Contact details of the guardians of a student, for the bookings export.
+pub async fn guardian_contacts(
+    db: &Db,
+    student_id: i64,
+) -> Result<Vec<GuardianContact>, sqlx::Error> {
+    sqlx::query(
+        "SELECT p.given_name, p.family_name, p.email, p.phone FROM guardianships g JOIN people p ON p.id = g.guardian_id
+          WHERE g.student_id = $1 ORDER BY p.family_name, p.given_name, p.id",
+    )
+    .bind(student_id)
+    .fetch_all(&db.pool)
+    .await?
+    .into_iter()
+    .map(|row| {
+        let given: String = row.try_get("given_name")?;
+        let family: String = row.try_get("family_name")?;
+        Ok(GuardianContact { name: format!("{given} {family}"), email: row.try_get("email")?, phone: row.try_get("phone")? })
+    })
+    .collect()
 }

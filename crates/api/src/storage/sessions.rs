@@ -22,7 +22,7 @@ pub async fn insert(
     .bind(school_id)
     .bind(now)
     .bind(expires_at)
-    .execute(&db.pool)
+    .execute(&db.writer)
     .await
     .map(|_| ())
 }
@@ -66,7 +66,7 @@ pub async fn touch(db: &Db, token_hash: &str, now: i64) -> Result<(), sqlx::Erro
     sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2 AND last_seen_at < $1")
         .bind(now)
         .bind(token_hash)
-        .execute(&db.pool)
+        .execute(&db.writer)
         .await
         .map(|_| ())
 }
@@ -76,7 +76,7 @@ pub async fn revoke(db: &Db, token_hash: &str, now: i64) -> Result<(), sqlx::Err
     sqlx::query("UPDATE sessions SET revoked_at = $1 WHERE token_hash = $2 AND revoked_at IS NULL")
         .bind(now)
         .bind(token_hash)
-        .execute(&db.pool)
+        .execute(&db.writer)
         .await
         .map(|_| ())
 }
@@ -104,7 +104,7 @@ pub async fn revoke_all_except(
 pub async fn purge_ended(db: &Db, cutoff: i64) -> Result<u64, sqlx::Error> {
     sqlx::query("DELETE FROM sessions WHERE expires_at < $1 OR revoked_at < $1")
         .bind(cutoff)
-        .execute(&db.pool)
+        .execute(&db.writer)
         .await
         .map(|done| done.rows_affected())
 }

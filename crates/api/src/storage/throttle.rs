@@ -45,7 +45,7 @@ pub async fn record_failure(
     .bind(email_key)
     .bind(now)
     .bind(forget_before)
-    .execute(&db.pool)
+    .execute(&db.writer)
     .await
     .map(|_| ())
 }
@@ -54,7 +54,7 @@ pub async fn record_failure(
 pub async fn clear(db: &Db, email_key: &str) -> Result<(), sqlx::Error> {
     sqlx::query("DELETE FROM login_throttle WHERE email_key = $1")
         .bind(email_key)
-        .execute(&db.pool)
+        .execute(&db.writer)
         .await
         .map(|_| ())
 }

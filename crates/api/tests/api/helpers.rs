@@ -61,6 +61,7 @@ fn init_logs() {
 /// A running server and a client for it.
 pub struct TestApp {
     pub addr: SocketAddr,
+    pub database_url: String,
     pub client: Client,
     pub clock: ManualClock,
     pub db: Db,
@@ -83,7 +84,7 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
         _ => format!("sqlite://{}/confero.db", data_dir.path().display()),
     };
     let mut config = Config {
-        database_url,
+        database_url: database_url.clone(),
         db_max_connections: 8,
         bind: "127.0.0.1:0".parse().expect("address"),
         static_dir: static_dir.path().to_owned(),
@@ -93,6 +94,7 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
         body_limit_bytes: 64 * 1024,
     };
     adjust(&mut config);
+    let database_url = config.database_url.clone();
     let clock = ManualClock::new(Utc::now());
     let app = Application::build(config, Arc::new(clock.clone()))
         .await
@@ -102,12 +104,19 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
     tokio::spawn(app.run_until(std::future::pending()));
     TestApp {
         addr,
+        database_url,
         client: Client::builder().build().expect("client"),
         clock,
         db,
         static_dir,
         _data_dir: data_dir,
     }
+}
+
+/// A second API process on the first one's database.
+pub async fn spawn_app_sharing(first: &TestApp) -> TestApp {
+    let url = first.database_url.clone();
+    spawn_app_with(move |config| config.database_url = url).await
 }
 
 /// A stand-in for Trunk's `dist/`: an index with an inline module loader, a
@@ -301,4 +310,123 @@ impl TestApp {
         use confero_api::clock::Clock as _;
         self.clock.now()
     }
+}
+
+impl TestApp {
+    pub async fn post_json(&self, path: &str, token: &str, body: Value) -> Response {
+        self.request(Method::POST, path, Some(token), Some(body))
+            .await
+    }
+
+    pub async fn put_json(&self, path: &str, token: &str, body: Value) -> Response {
+        self.request(Method::PUT, path, Some(token), Some(body))
+            .await
+    }
+
+    pub async fn delete(&self, path: &str, token: &str) -> Response {
+        self.request(Method::DELETE, path, Some(token), None).await
+    }
+
+    pub async fn json(&self, path: &str, token: &str) -> Value {
+        let response = self.get(path, Some(token)).await;
+        assert_eq!(response.status(), 200, "GET {path}");
+        response.json().await.expect("json")
+    }
+
+    /// The demo evening's id (the demo school must be seeded).
+    pub async fn demo_evening(&self, token: &str) -> i64 {
+        let evenings = self.json("/api/evenings", token).await;
+        evenings[0]["id"].as_i64().expect("the demo evening")
+    }
+
+    /// The slot grid of an evening.
+    pub async fn slots(&self, evening: i64, token: &str) -> Vec<Value> {
+        self.json(&format!("/api/evenings/{evening}/slots"), token)
+            .await
+            .as_array()
+            .expect("grid")
+            .clone()
+    }
+
+    /// Books and returns the response.
+    pub async fn book(
+        &self,
+        evening: i64,
+        token: &str,
+        teacher: i64,
+        student: i64,
+        start: &str,
+    ) -> Response {
+        let body =
+            serde_json::json!({"teacher_id": teacher, "student_id": student, "start": start});
+        self.post_json(&format!("/api/evenings/{evening}/bookings"), token, body)
+            .await
+    }
+}
+
+/// A family as the demo parent sees it: her children and, for each, their teachers' ids.
+pub struct Family {
+    pub token: String,
+    pub children: Vec<(i64, Vec<i64>)>,
+}
+
+impl TestApp {
+    /// Signs in as a guardian and works out which teacher ids teach which child,
+    /// from the evening's teacher list and the child's teacher names.
+    pub async fn family(&self, email: &str, evening: i64) -> Family {
+        let token = self.token(email, PASSWORD).await;
+        let me = self.json("/api/me", &token).await;
+        let teachers =
+            self.json(&format!("/api/evenings/{evening}"), &token).await["teachers"].clone();
+        let id_of = |name: &str| {
+            teachers
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|t| t["name"] == name)
+                .and_then(|t| t["id"].as_i64())
+        };
+        let children = me["children"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|child| {
+                let ids = child["teachers"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .filter_map(|t| id_of(t["teacher_name"].as_str().unwrap()))
+                    .collect();
+                (child["id"].as_i64().unwrap(), ids)
+            })
+            .collect();
+        Family { token, children }
+    }
+}
+
+/// The start of a teacher's `n`th slot in a grid.
+pub fn slot_start(grid: &[Value], teacher: i64, n: usize) -> String {
+    let column = grid
+        .iter()
+        .find(|c| c["teacher_id"] == teacher)
+        .expect("teacher column");
+    column["slots"][n]["start"]
+        .as_str()
+        .expect("slot")
+        .to_owned()
+}
+
+/// A slot's state in a grid.
+pub fn slot_state(grid: &[Value], teacher: i64, start: &str) -> Value {
+    let column = grid
+        .iter()
+        .find(|c| c["teacher_id"] == teacher)
+        .expect("teacher column");
+    column["slots"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["start"] == start)
+        .expect("slot")
+        .clone()
 }

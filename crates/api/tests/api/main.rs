@@ -2,10 +2,15 @@
 //! port over a fresh database, SQLite by default or PostgreSQL when
 //! `CONFERO_TEST_POSTGRES_URL` names a server (`cargo xtask test` runs both).
 
+mod bookings;
+mod concurrency;
 mod demo;
 mod errors;
+mod evenings;
+mod exports;
 mod health;
 mod helpers;
+mod live;
 mod logs;
 mod openapi;
 mod security;

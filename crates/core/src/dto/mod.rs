@@ -3,6 +3,12 @@
 //! Request types deny unknown fields, so a typo in a client is a clear 422
 //! naming the field rather than a silently ignored value.
 
+mod booking;
+mod evening;
+
+pub use booking::*;
+pub use evening::*;
+
 use crate::Role;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};

@@ -1,0 +1,272 @@
+//! Bookings: book, list, cancel, move, mark, and calendar files.
+
+use axum::extract::{Query, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use confero_core::dto::{
+    Booking, BookingInput, BookingStatus, MeetingMode, MoveInput, StatusInput,
+};
+use confero_core::{ErrorBody, Role};
+use serde::Deserialize;
+
+use super::error::{ApiError, ApiResult};
+use super::evenings::{visible_evening, zone_of};
+use super::extract::{ApiJson, ApiPath, AuthSession, IdParam};
+use super::AppState;
+use crate::booking::{self, Actor, BOOKED};
+use crate::privacy::Viewer;
+use crate::storage::bookings::{self, BookingDetail, Scope};
+use crate::zone::SchoolZone;
+
+/// The acting person, as the booking rules see them.
+pub async fn actor(state: &AppState, session: &AuthSession) -> ApiResult<Actor> {
+    Ok(Actor {
+        school_id: session.school_id,
+        viewer: Viewer::of(session, &state.db).await?,
+    })
+}
+
+/// The outgoing view of a booking.
+pub fn booking_view(zone: &SchoolZone, detail: &BookingDetail) -> Booking {
+    let row = &detail.row;
+    Booking {
+        id: row.id,
+        evening_id: row.evening_id,
+        evening_name: detail.evening_name.clone(),
+        teacher_id: row.teacher_id,
+        teacher_name: detail.teacher_name.clone(),
+        student_id: row.student_id,
+        student_name: detail.student_name.clone(),
+        start: zone.rfc3339(row.span.start),
+        end: zone.rfc3339(row.span.end),
+        room: row.room.clone(),
+        mode: MeetingMode::parse(&detail.mode).unwrap_or(MeetingMode::InPerson),
+        video_link: detail.video_link.clone(),
+        status: BookingStatus::parse(&row.status).unwrap_or(BookingStatus::Booked),
+    }
+}
+
+async fn view(state: &AppState, school_id: i64, id: i64) -> ApiResult<Json<Booking>> {
+    let zone = zone_of(state, school_id).await?;
+    let detail = bookings::detail_of(&state.db, school_id, id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    Ok(Json(booking_view(&zone, &detail)))
+}
+
+fn idempotency_key(headers: &HeaderMap) -> ApiResult<Option<String>> {
+    match headers.get("idempotency-key") {
+        None => Ok(None),
+        Some(value) => {
+            let key = value
+                .to_str()
+                .map_err(|_| ApiError::invalid("Idempotency-Key", "must be printable ASCII"))?;
+            if key.is_empty() || key.len() > 200 {
+                return Err(ApiError::invalid(
+                    "Idempotency-Key",
+                    "must be 1 to 200 characters",
+                ));
+            }
+            Ok(Some(key.to_owned()))
+        }
+    }
+}
+
+/// Replays the first answer given for an idempotency key, if there is one.
+async fn replay(state: &AppState, session: &AuthSession, key: &str) -> ApiResult<Option<Response>> {
+    let Some((status, body)) =
+        bookings::idempotent_answer(&state.db, session.person_id, key).await?
+    else {
+        return Ok(None);
+    };
+    if status == BOOKED {
+        let id: i64 = body.parse().map_err(ApiError::internal)?;
+        let booking = view(state, session.school_id, id).await?;
+        return Ok(Some((StatusCode::CREATED, booking).into_response()));
+    }
+    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::CONFLICT);
+    Ok(Some(
+        (
+            status,
+            [(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            )],
+            body,
+        )
+            .into_response(),
+    ))
+}
+
+/// Books a slot for a child. Parents book their own children with teachers
+/// who teach them, inside the booking window; teachers and admins book on a
+/// family's behalf. Send an `Idempotency-Key` header so a retried tap never
+/// books twice: a retry with the same key returns the first answer.
+#[utoipa::path(
+    post, path = "/api/evenings/{id}/bookings", tag = "bookings", security(("bearer" = [])),
+    params(("id" = i64, Path), ("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe")),
+    request_body = BookingInput,
+    responses(
+        (status = 201, description = "Booked", body = Booking),
+        (status = 403, description = "`not_their_teacher`", body = ErrorBody),
+        (status = 404, body = ErrorBody),
+        (status = 409, description = "A rule said no: `slot_taken`, `family_overlap`, `already_booked_with_teacher`, `outside_window`, `no_such_slot`, `slot_blocked`, `evening_not_open`", body = ErrorBody),
+        (status = 422, body = ErrorBody),
+    )
+)]
+pub async fn create(
+    State(state): State<AppState>,
+    session: AuthSession,
+    headers: HeaderMap,
+    ApiPath(IdParam { id }): ApiPath<IdParam>,
+    ApiJson(input): ApiJson<BookingInput>,
+) -> ApiResult<Response> {
+    let key = idempotency_key(&headers)?;
+    if let Some(key) = &key {
+        if let Some(answer) = replay(&state, &session, key).await? {
+            return Ok(answer);
+        }
+    }
+    let record = visible_evening(&state, &session, id).await?;
+    let actor = actor(&state, &session).await?;
+    let result = booking::book(
+        &state,
+        &actor,
+        &record,
+        input.teacher_id,
+        input.student_id,
+        input.start.timestamp(),
+        key.as_deref(),
+    )
+    .await;
+    match result {
+        Ok(booking_id) => Ok((
+            StatusCode::CREATED,
+            view(&state, session.school_id, booking_id).await?,
+        )
+            .into_response()),
+        Err(error) => {
+            if let Some(key) = &key {
+                // A concurrent retry with the same key may have won: give its answer.
+                if let Some(answer) = replay(&state, &session, key).await? {
+                    return Ok(answer);
+                }
+            }
+            Err(error)
+        }
+    }
+}
+
+/// `?evening_id=` narrows the list; `?as=` picks the role to list for.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct ListQuery {
+    pub evening_id: Option<i64>,
+    #[serde(rename = "as")]
+    pub as_role: Option<Role>,
+}
+
+/// Active bookings: a family's own (guardians), a teacher's schedule, or the
+/// whole school's (admins). Defaults to the first role held of admin, teacher, guardian.
+#[utoipa::path(
+    get, path = "/api/bookings", tag = "bookings", security(("bearer" = [])),
+    params(ListQuery),
+    responses((status = 200, body = Vec<Booking>), (status = 403, body = ErrorBody))
+)]
+pub async fn list(
+    State(state): State<AppState>,
+    session: AuthSession,
+    Query(query): Query<ListQuery>,
+) -> ApiResult<Json<Vec<Booking>>> {
+    let role = match query.as_role {
+        Some(role) if session.has(role) => role,
+        Some(_) => return Err(ApiError::Forbidden),
+        None => *Role::ALL
+            .iter()
+            .find(|r| session.has(**r))
+            .ok_or(ApiError::Forbidden)?,
+    };
+    let scope = match role {
+        Role::Admin => Scope::School,
+        Role::Teacher => Scope::Teacher(session.person_id),
+        Role::Guardian => Scope::Guardian(session.person_id),
+    };
+    let zone = zone_of(&state, session.school_id).await?;
+    let details =
+        bookings::list_details(&state.db, session.school_id, query.evening_id, scope).await?;
+    Ok(Json(
+        details.iter().map(|d| booking_view(&zone, d)).collect(),
+    ))
+}
+
+/// One booking (its family, its teacher, admins).
+#[utoipa::path(
+    get, path = "/api/bookings/{id}", tag = "bookings", security(("bearer" = [])),
+    params(("id" = i64, Path)),
+    responses((status = 200, body = Booking), (status = 404, body = ErrorBody))
+)]
+pub async fn get(
+    State(state): State<AppState>,
+    session: AuthSession,
+    ApiPath(IdParam { id }): ApiPath<IdParam>,
+) -> ApiResult<Json<Booking>> {
+    let actor = actor(&state, &session).await?;
+    booking::visible(&state, &actor, id).await?;
+    view(&state, session.school_id, id).await
+}
+
+/// Cancels a booking: parents until the evening's cut-off, staff at any time.
+#[utoipa::path(
+    delete, path = "/api/bookings/{id}", tag = "bookings", security(("bearer" = [])),
+    params(("id" = i64, Path)),
+    responses((status = 200, body = Booking), (status = 404, body = ErrorBody), (status = 409, description = "`cancellation_closed`", body = ErrorBody))
+)]
+pub async fn cancel(
+    State(state): State<AppState>,
+    session: AuthSession,
+    ApiPath(IdParam { id }): ApiPath<IdParam>,
+) -> ApiResult<Json<Booking>> {
+    let actor = actor(&state, &session).await?;
+    booking::cancel(&state, &actor, id).await?;
+    view(&state, session.school_id, id).await
+}
+
+/// Moves a booking to another slot of the same teacher in one atomic step.
+#[utoipa::path(
+    put, path = "/api/bookings/{id}/slot", tag = "bookings", security(("bearer" = [])),
+    params(("id" = i64, Path)), request_body = MoveInput,
+    responses((status = 200, body = Booking), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody))
+)]
+pub async fn move_slot(
+    State(state): State<AppState>,
+    session: AuthSession,
+    ApiPath(IdParam { id }): ApiPath<IdParam>,
+    ApiJson(input): ApiJson<MoveInput>,
+) -> ApiResult<Json<Booking>> {
+    let actor = actor(&state, &session).await?;
+    booking::move_to(&state, &actor, id, input.start.timestamp()).await?;
+    view(&state, session.school_id, id).await
+}
+
+/// The teacher (or an admin) marks an appointment attended or no-show, or back to booked.
+#[utoipa::path(
+    put, path = "/api/bookings/{id}/status", tag = "bookings", security(("bearer" = [])),
+    params(("id" = i64, Path)), request_body = StatusInput,
+    responses((status = 200, body = Booking), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody))
+)]
+pub async fn set_status(
+    State(state): State<AppState>,
+    session: AuthSession,
+    ApiPath(IdParam { id }): ApiPath<IdParam>,
+    ApiJson(input): ApiJson<StatusInput>,
+) -> ApiResult<Json<Booking>> {
+    if input.status == BookingStatus::Cancelled {
+        return Err(ApiError::invalid(
+            "status",
+            "cancel with DELETE /api/bookings/{id}",
+        ));
+    }
+    let actor = actor(&state, &session).await?;
+    booking::mark(&state, &actor, id, input.status.as_str()).await?;
+    view(&state, session.school_id, id).await
+}

@@ -1,0 +1,518 @@
+//! Evenings: set up by admins, seen by the school, and the slot grid.
+
+use std::collections::HashMap;
+
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::Json;
+use confero_core::dto::{
+    AvailabilityInput, AvailabilityView, Evening, EveningInput, EveningStatus, EveningTeacher,
+    MeetingMode, Span, TeacherSlots,
+};
+use confero_core::{slots, ErrorBody, Interval, Role};
+use serde::Deserialize;
+
+use super::error::{ApiError, ApiResult};
+use super::extract::{ApiJson, ApiPath, AuthSession, IdParam};
+use super::AppState;
+use crate::privacy::{slot_view, Viewer};
+use crate::storage::bookings;
+use crate::storage::evenings::{self, EveningFields, EveningRecord};
+use crate::storage::schools;
+use crate::zone::SchoolZone;
+
+/// The zone of the session's school.
+pub async fn zone_of(state: &AppState, school_id: i64) -> ApiResult<SchoolZone> {
+    let school = schools::info(&state.db, school_id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    SchoolZone::named(&school.time_zone)
+}
+
+/// An evening of the session's school that the viewer may see: drafts are for staff only.
+pub async fn visible_evening(
+    state: &AppState,
+    session: &AuthSession,
+    id: i64,
+) -> ApiResult<EveningRecord> {
+    let record = evenings::load(&state.db, session.school_id, id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let staff = session.has(Role::Admin) || session.has(Role::Teacher);
+    if record.status == EveningStatus::Draft.as_str() && !staff {
+        return Err(ApiError::NotFound);
+    }
+    Ok(record)
+}
+
+fn minutes(secs: i64) -> u32 {
+    u32::try_from(secs / 60).unwrap_or(0)
+}
+
+/// The outgoing view of an evening.
+pub fn evening_view(zone: &SchoolZone, record: &EveningRecord) -> Evening {
+    let span = |i: &Interval| Span {
+        start: zone.rfc3339(i.start),
+        end: zone.rfc3339(i.end),
+    };
+    let f = &record.fields;
+    Evening {
+        id: record.id,
+        name: f.name.clone(),
+        status: EveningStatus::parse(&record.status).unwrap_or(EveningStatus::Draft),
+        sessions: record.sessions.iter().map(span).collect(),
+        breaks: record.breaks.iter().map(span).collect(),
+        slot_minutes: minutes(f.slot_secs),
+        changeover_minutes: minutes(f.changeover_secs),
+        travel_buffer_minutes: minutes(f.travel_buffer_secs),
+        booking_opens_at: zone.rfc3339(f.booking_opens_at),
+        booking_closes_at: zone.rfc3339(f.booking_closes_at),
+        cancel_until: zone.rfc3339(f.cancel_until),
+        mode: MeetingMode::parse(&f.mode).unwrap_or(MeetingMode::InPerson),
+        video_link: f.video_link.clone(),
+        teachers: record
+            .teachers
+            .iter()
+            .map(|t| EveningTeacher {
+                id: t.teacher_id,
+                name: t.name.clone(),
+                room: t.room.clone(),
+                slot_minutes: t.slot_secs.map(minutes),
+            })
+            .collect(),
+    }
+}
+
+/// A validated evening: its fields, sessions and breaks.
+struct ValidEvening {
+    fields: EveningFields,
+    sessions: Vec<Interval>,
+    breaks: Vec<Interval>,
+}
+
+fn validate(zone: &SchoolZone, input: &EveningInput) -> ApiResult<ValidEvening> {
+    let name = input.name.trim();
+    if name.is_empty() || name.chars().count() > 200 {
+        return Err(ApiError::invalid("name", "must be 1 to 200 characters"));
+    }
+    if input.sessions.is_empty() || input.sessions.len() > 10 {
+        return Err(ApiError::invalid("sessions", "must list 1 to 10 sessions"));
+    }
+    let mut sessions = Vec::new();
+    for (i, span) in input.sessions.iter().enumerate() {
+        let field = format!("sessions[{i}]");
+        let session = zone.span(span, &field)?;
+        if sessions
+            .iter()
+            .any(|other: &Interval| other.overlaps(&session))
+        {
+            return Err(ApiError::invalid(&field, "overlaps another session"));
+        }
+        sessions.push(session);
+    }
+    let mut breaks = Vec::new();
+    for (i, span) in input.breaks.iter().enumerate() {
+        let field = format!("breaks[{i}]");
+        let pause = zone.span(span, &field)?;
+        if !sessions.iter().any(|s| s.contains(&pause)) {
+            return Err(ApiError::invalid(&field, "must fall within a session"));
+        }
+        breaks.push(pause);
+    }
+    let in_range = |field: &str, value: u32, min: u32, max: u32| {
+        if (min..=max).contains(&value) {
+            Ok(i64::from(value) * 60)
+        } else {
+            Err(ApiError::invalid(
+                field,
+                format!("must be {min} to {max} minutes"),
+            ))
+        }
+    };
+    let slot_secs = in_range("slot_minutes", input.slot_minutes, 3, 120)?;
+    let changeover_secs = in_range("changeover_minutes", input.changeover_minutes, 0, 60)?;
+    let travel_buffer_secs = in_range("travel_buffer_minutes", input.travel_buffer_minutes, 0, 60)?;
+    let opens = zone.instant(input.booking_opens_at.0, "booking_opens_at")?;
+    let closes = zone.instant(input.booking_closes_at.0, "booking_closes_at")?;
+    let cancel_until = zone.instant(input.cancel_until.0, "cancel_until")?;
+    if closes <= opens {
+        return Err(ApiError::invalid(
+            "booking_closes_at",
+            "must be after booking opens",
+        ));
+    }
+    let video_link = match (input.mode, input.video_link.as_deref().map(str::trim)) {
+        (MeetingMode::Video, Some(link))
+            if link.starts_with("https://")
+                && link.len() <= 500
+                && !link.contains(char::is_whitespace) =>
+        {
+            Some(link.to_owned())
+        }
+        (MeetingMode::Video, _) => {
+            return Err(ApiError::invalid(
+                "video_link",
+                "a video evening needs an https:// link",
+            ))
+        }
+        (_, _) => None,
+    };
+    Ok(ValidEvening {
+        fields: EveningFields {
+            name: name.to_owned(),
+            slot_secs,
+            changeover_secs,
+            travel_buffer_secs,
+            booking_opens_at: opens,
+            booking_closes_at: closes,
+            cancel_until,
+            mode: input.mode.as_str().to_owned(),
+            video_link,
+        },
+        sessions,
+        breaks,
+    })
+}
+
+/// Saves an evening (new when `id` is `None`) with its teachers, in one transaction.
+async fn save(
+    state: &AppState,
+    session: &AuthSession,
+    id: Option<i64>,
+    input: &EveningInput,
+) -> ApiResult<i64> {
+    let zone = zone_of(state, session.school_id).await?;
+    let valid = validate(&zone, input)?;
+    let now = state.clock.now().timestamp();
+    let mut tx = state.db.writer.begin().await?;
+    let teachers = match &input.teacher_ids {
+        Some(ids) => {
+            let mut wanted = ids.clone();
+            wanted.sort_unstable();
+            wanted.dedup();
+            let known = evenings::known_teachers(&mut tx, session.school_id, &wanted).await?;
+            if let Some(unknown) = wanted.iter().find(|id| !known.contains(id)) {
+                return Err(ApiError::invalid(
+                    "teacher_ids",
+                    format!("{unknown} is not a teacher of this school"),
+                ));
+            }
+            wanted
+        }
+        None => evenings::teachers_with_classes(&mut tx, session.school_id).await?,
+    };
+    let id = match id {
+        None => evenings::insert(&mut tx, session.school_id, &valid.fields, now).await?,
+        Some(id) => {
+            if !evenings::update(&mut tx, session.school_id, id, &valid.fields, now).await? {
+                return Err(ApiError::NotFound);
+            }
+            id
+        }
+    };
+    evenings::replace_times(&mut tx, id, &valid.sessions, &valid.breaks).await?;
+    evenings::set_teachers(&mut tx, id, &teachers).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+async fn view_of(state: &AppState, session: &AuthSession, id: i64) -> ApiResult<Json<Evening>> {
+    let zone = zone_of(state, session.school_id).await?;
+    let record = visible_evening(state, session, id).await?;
+    Ok(Json(evening_view(&zone, &record)))
+}
+
+/// The school's evenings, newest first. Families see published and archived ones.
+#[utoipa::path(
+    get, path = "/api/evenings", tag = "evenings", security(("bearer" = [])),
+    responses((status = 200, body = Vec<Evening>), (status = 401, body = ErrorBody))
+)]
+pub async fn list(
+    State(state): State<AppState>,
+    session: AuthSession,
+) -> ApiResult<Json<Vec<Evening>>> {
+    let zone = zone_of(&state, session.school_id).await?;
+    let staff = session.has(Role::Admin) || session.has(Role::Teacher);
+    let mut out = Vec::new();
+    for id in evenings::list(&state.db, session.school_id, staff).await? {
+        if let Some(record) = evenings::load(&state.db, session.school_id, id).await? {
+            out.push(evening_view(&zone, &record));
+        }
+    }
+    Ok(Json(out))
+}
+
+/// Creates an evening, as a draft.
+#[utoipa::path(
+    post, path = "/api/evenings", tag = "evenings", security(("bearer" = [])),
+    request_body = EveningInput,
+    responses((status = 201, body = Evening), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody))
+)]
+pub async fn create(
+    State(state): State<AppState>,
+    session: AuthSession,
+    ApiJson(input): ApiJson<EveningInput>,
+) -> ApiResult<(StatusCode, Json<Evening>)> {
+    session.require_any(&[Role::Admin])?;
+    let id = save(&state, &session, None, &input).await?;
+    Ok((StatusCode::CREATED, view_of(&state, &session, id).await?))
+}
+
+/// One evening.
+#[utoipa::path(
+    get, path = "/api/evenings/{id}", tag = "evenings", security(("bearer" = [])),
+    params(("id" = i64, Path)),
+    responses((status = 200, body = Evening), (status = 404, body = ErrorBody))
+)]
+pub async fn get(
+    State(state): State<AppState>,
+    session: AuthSession,
+    ApiPath(IdParam { id }): ApiPath<IdParam>,
+) -> ApiResult<Json<Evening>> {
+    view_of(&state, &session, id).await
+}
+
+/// Replaces an evening's settings. Existing bookings are kept.
+#[utoipa::path(
+    put, path = "/api/evenings/{id}", tag = "evenings", security(("bearer" = [])),
+    params(("id" = i64, Path)), request_body = EveningInput,
+    responses((status = 200, body = Evening), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody))
+)]
+pub async fn update(
+    State(state): State<AppState>,
+    session: AuthSession,
+    ApiPath(IdParam { id }): ApiPath<IdParam>,
+    ApiJson(input): ApiJson<EveningInput>,
+) -> ApiResult<Json<Evening>> {
+    session.require_any(&[Role::Admin])?;
+    save(&state, &session, Some(id), &input).await?;
+    view_of(&state, &session, id).await
+}
+
+/// `PUT /api/evenings/{id}/status`.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StatusChange {
+    pub status: EveningStatus,
+}
+
+/// Publishes, archives, or returns an evening to draft.
+#[utoipa::path(
+    put, path = "/api/evenings/{id}/status", tag = "evenings", security(("bearer" = [])),
+    params(("id" = i64, Path)), request_body = StatusChange,
+    responses((status = 200, body = Evening), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody))
+)]
+pub async fn set_status(
+    State(state): State<AppState>,
+    session: AuthSession,
+    ApiPath(IdParam { id }): ApiPath<IdParam>,
+    ApiJson(change): ApiJson<StatusChange>,
+) -> ApiResult<Json<Evening>> {
+    session.require_any(&[Role::Admin])?;
+    let now = state.clock.now().timestamp();
+    let mut conn = state.db.writer.acquire().await?;
+    let changed = evenings::set_status(
+        &mut conn,
+        session.school_id,
+        id,
+        change.status.as_str(),
+        now,
+    )
+    .await?;
+    drop(conn);
+    if !changed {
+        return Err(ApiError::NotFound);
+    }
+    view_of(&state, &session, id).await
+}
+
+/// The path of a teacher's availability.
+#[derive(Debug, Deserialize)]
+pub struct TeacherPath {
+    pub id: i64,
+    pub teacher_id: i64,
+}
+
+async fn availability_view(
+    state: &AppState,
+    zone: &SchoolZone,
+    record: &EveningRecord,
+    teacher_id: i64,
+) -> ApiResult<AvailabilityView> {
+    let teacher = record.teacher(teacher_id).ok_or(ApiError::NotFound)?;
+    let all = evenings::availabilities(&state.db, record).await?;
+    let availability = all.get(&teacher_id).cloned().unwrap_or_default();
+    Ok(AvailabilityView {
+        teacher_id,
+        room: teacher.room.clone(),
+        slot_minutes: teacher.slot_secs.map(minutes),
+        windows: availability
+            .windows
+            .iter()
+            .map(|w| Span {
+                start: zone.rfc3339(w.start),
+                end: zone.rfc3339(w.end),
+            })
+            .collect(),
+        blocked: availability
+            .blocked
+            .iter()
+            .map(|b| zone.rfc3339(*b))
+            .collect(),
+    })
+}
+
+fn may_edit_availability(session: &AuthSession, teacher_id: i64) -> ApiResult<()> {
+    if session.has(Role::Admin) || (session.has(Role::Teacher) && session.person_id == teacher_id) {
+        Ok(())
+    } else {
+        Err(ApiError::Forbidden)
+    }
+}
+
+/// A teacher's availability for the evening (that teacher and admins).
+#[utoipa::path(
+    get, path = "/api/evenings/{id}/teachers/{teacher_id}/availability", tag = "evenings", security(("bearer" = [])),
+    params(("id" = i64, Path), ("teacher_id" = i64, Path)),
+    responses((status = 200, body = AvailabilityView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody))
+)]
+pub async fn get_availability(
+    State(state): State<AppState>,
+    session: AuthSession,
+    ApiPath(path): ApiPath<TeacherPath>,
+) -> ApiResult<Json<AvailabilityView>> {
+    may_edit_availability(&session, path.teacher_id)?;
+    let zone = zone_of(&state, session.school_id).await?;
+    let record = visible_evening(&state, &session, path.id).await?;
+    Ok(Json(
+        availability_view(&state, &zone, &record, path.teacher_id).await?,
+    ))
+}
+
+/// Sets a teacher's windows, room, appointment length and blocked slots (that teacher and admins).
+#[utoipa::path(
+    put, path = "/api/evenings/{id}/teachers/{teacher_id}/availability", tag = "evenings", security(("bearer" = [])),
+    params(("id" = i64, Path), ("teacher_id" = i64, Path)), request_body = AvailabilityInput,
+    responses((status = 200, body = AvailabilityView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody))
+)]
+pub async fn put_availability(
+    State(state): State<AppState>,
+    session: AuthSession,
+    ApiPath(path): ApiPath<TeacherPath>,
+    ApiJson(input): ApiJson<AvailabilityInput>,
+) -> ApiResult<Json<AvailabilityView>> {
+    may_edit_availability(&session, path.teacher_id)?;
+    let zone = zone_of(&state, session.school_id).await?;
+    let record = visible_evening(&state, &session, path.id).await?;
+    record.teacher(path.teacher_id).ok_or(ApiError::NotFound)?;
+    let room = input
+        .room
+        .as_deref()
+        .map(str::trim)
+        .filter(|r| !r.is_empty());
+    if room.is_some_and(|r| r.chars().count() > 60) {
+        return Err(ApiError::invalid("room", "must be at most 60 characters"));
+    }
+    let slot_secs = match input.slot_minutes {
+        None => None,
+        Some(m) if (3..=120).contains(&m) => Some(i64::from(m) * 60),
+        Some(_) => {
+            return Err(ApiError::invalid(
+                "slot_minutes",
+                "must be 3 to 120 minutes",
+            ))
+        }
+    };
+    let mut windows = Vec::new();
+    for (i, span) in input.windows.iter().enumerate() {
+        let field = format!("windows[{i}]");
+        let window = zone.span(span, &field)?;
+        if !record.sessions.iter().any(|s| s.overlaps(&window)) {
+            return Err(ApiError::invalid(
+                &field,
+                "must overlap a session of the evening",
+            ));
+        }
+        windows.push(window);
+    }
+    let mut blocked: Vec<i64> = input.blocked.iter().map(|at| at.timestamp()).collect();
+    blocked.sort_unstable();
+    blocked.dedup();
+    let mut tx = state.db.writer.begin().await?;
+    evenings::set_availability(
+        &mut tx,
+        record.id,
+        path.teacher_id,
+        room,
+        slot_secs,
+        &windows,
+        &blocked,
+    )
+    .await?;
+    tx.commit().await?;
+    let record = visible_evening(&state, &session, path.id).await?;
+    Ok(Json(
+        availability_view(&state, &zone, &record, path.teacher_id).await?,
+    ))
+}
+
+/// `?teacher_id=` narrows the grid to one teacher.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct SlotsQuery {
+    pub teacher_id: Option<i64>,
+}
+
+/// The slot grid. Families see each slot as free, taken, blocked or theirs,
+/// never who took it; a teacher sees who holds their own slots; admins see all.
+#[utoipa::path(
+    get, path = "/api/evenings/{id}/slots", tag = "evenings", security(("bearer" = [])),
+    params(("id" = i64, Path), SlotsQuery),
+    responses((status = 200, body = Vec<TeacherSlots>), (status = 404, body = ErrorBody))
+)]
+pub async fn slots(
+    State(state): State<AppState>,
+    session: AuthSession,
+    ApiPath(IdParam { id }): ApiPath<IdParam>,
+    Query(query): Query<SlotsQuery>,
+) -> ApiResult<Json<Vec<TeacherSlots>>> {
+    let zone = zone_of(&state, session.school_id).await?;
+    let record = visible_evening(&state, &session, id).await?;
+    let viewer = Viewer::of(&session, &state.db).await?;
+    let availabilities = evenings::availabilities(&state.db, &record).await?;
+    let holders: HashMap<(i64, i64), bookings::Holder> = bookings::holders(&state.db, record.id)
+        .await?
+        .into_iter()
+        .map(|h| ((h.teacher_id, h.start), h))
+        .collect();
+    let plan = record.plan();
+    let grid = record
+        .teachers
+        .iter()
+        .filter(|t| query.teacher_id.is_none_or(|wanted| wanted == t.teacher_id))
+        .map(|teacher| {
+            let availability = availabilities
+                .get(&teacher.teacher_id)
+                .cloned()
+                .unwrap_or_default();
+            let slots = slots::generate(&plan, &availability)
+                .iter()
+                .map(|slot| {
+                    slot_view(
+                        &viewer,
+                        &zone,
+                        teacher.teacher_id,
+                        slot,
+                        holders.get(&(teacher.teacher_id, slot.start)),
+                    )
+                })
+                .collect();
+            TeacherSlots {
+                teacher_id: teacher.teacher_id,
+                teacher_name: teacher.name.clone(),
+                room: teacher.room.clone(),
+                slots,
+            }
+        })
+        .collect();
+    Ok(Json(grid))
+}

@@ -1,0 +1,207 @@
+//! CSV exports for admins, each recorded in the audit log, and the log itself.
+
+use axum::extract::State;
+use axum::http::{header, HeaderValue};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use chrono::{TimeZone as _, Utc};
+use confero_core::{ErrorBody, Role};
+use serde::Serialize;
+
+use super::error::{ApiError, ApiResult};
+use super::evenings::{visible_evening, zone_of};
+use super::extract::{ApiPath, AuthSession, IdParam};
+use super::AppState;
+use crate::storage::bookings::{self, Scope};
+use crate::storage::{audit, people};
+
+/// Keeps a spreadsheet from running a cell as a formula (CSV injection).
+fn cell(value: &str) -> String {
+    match value.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{value}"),
+        _ => value.to_owned(),
+    }
+}
+
+fn csv_response(rows: Vec<Vec<String>>, filename: &str) -> ApiResult<Response> {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    for row in rows {
+        writer
+            .write_record(row.iter().map(|v| cell(v)))
+            .map_err(ApiError::internal)?;
+    }
+    let body = writer
+        .into_inner()
+        .map_err(|e| ApiError::internal(anyhow::anyhow!("{e}")))?;
+    let disposition = format!("attachment; filename=\"{filename}\"");
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/csv; charset=utf-8"),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                HeaderValue::from_str(&disposition).map_err(ApiError::internal)?,
+            ),
+        ],
+        body,
+    )
+        .into_response())
+}
+
+/// Every active booking of an evening with the contact details of each child's guardians.
+#[utoipa::path(
+    get, path = "/api/evenings/{id}/bookings.csv", tag = "exports", security(("bearer" = [])),
+    params(("id" = i64, Path)),
+    responses((status = 200, description = "CSV", content_type = "text/csv"), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody))
+)]
+pub async fn evening_bookings(
+    State(state): State<AppState>,
+    session: AuthSession,
+    ApiPath(IdParam { id }): ApiPath<IdParam>,
+) -> ApiResult<Response> {
+    session.require_any(&[Role::Admin])?;
+    let record = visible_evening(&state, &session, id).await?;
+    let zone = zone_of(&state, session.school_id).await?;
+    let mut rows = vec![[
+        "teacher",
+        "start",
+        "end",
+        "room",
+        "student",
+        "status",
+        "guardians",
+        "guardian emails",
+        "guardian phones",
+    ]
+    .map(String::from)
+    .to_vec()];
+    for detail in
+        bookings::list_details(&state.db, session.school_id, Some(record.id), Scope::School).await?
+    {
+        let contacts = people::guardian_contacts(&state.db, detail.row.student_id).await?;
+        let join = |f: fn(&people::GuardianContact) -> String| {
+            contacts.iter().map(f).collect::<Vec<_>>().join("; ")
+        };
+        rows.push(vec![
+            detail.teacher_name.clone(),
+            zone.rfc3339(detail.row.span.start)
+                .format("%Y-%m-%d %H:%M")
+                .to_string(),
+            zone.rfc3339(detail.row.span.end)
+                .format("%H:%M")
+                .to_string(),
+            detail.row.room.clone().unwrap_or_default(),
+            detail.student_name.clone(),
+            detail.row.status.clone(),
+            join(|c| c.name.clone()),
+            join(|c| c.email.clone()),
+            join(|c| c.phone.clone().unwrap_or_default()),
+        ]);
+    }
+    let now = state.clock.now().timestamp();
+    audit::record(
+        &state.db,
+        session.school_id,
+        session.person_id,
+        "export_bookings",
+        &format!("evening {}", record.id),
+        now,
+    )
+    .await?;
+    csv_response(rows, &format!("evening-{}-bookings.csv", record.id))
+}
+
+/// Every guardian with each of their students: the portability export.
+#[utoipa::path(
+    get, path = "/api/guardians.csv", tag = "exports", security(("bearer" = [])),
+    responses((status = 200, description = "CSV", content_type = "text/csv"), (status = 403, body = ErrorBody))
+)]
+pub async fn guardians(State(state): State<AppState>, session: AuthSession) -> ApiResult<Response> {
+    session.require_any(&[Role::Admin])?;
+    let mut rows = vec![[
+        "guardian",
+        "email",
+        "phone",
+        "address",
+        "relationship",
+        "student id",
+        "student",
+        "year group",
+    ]
+    .map(String::from)
+    .to_vec()];
+    for link in people::guardians_with_students(&state.db, session.school_id).await? {
+        rows.push(vec![
+            link.guardian_name,
+            link.email,
+            link.phone.unwrap_or_default(),
+            link.address.unwrap_or_default(),
+            link.relationship,
+            link.student_sis_id,
+            link.student_name,
+            link.year_group,
+        ]);
+    }
+    let now = state.clock.now().timestamp();
+    audit::record(
+        &state.db,
+        session.school_id,
+        session.person_id,
+        "export_guardians",
+        "all guardians",
+        now,
+    )
+    .await?;
+    csv_response(rows, "guardians-and-students.csv")
+}
+
+/// One audit-log entry.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct AuditEntry {
+    pub person_id: i64,
+    pub action: String,
+    pub subject: String,
+    pub at: chrono::DateTime<Utc>,
+}
+
+/// The school's audit log, newest first (the last 500 entries).
+#[utoipa::path(
+    get, path = "/api/audit", tag = "exports", security(("bearer" = [])),
+    responses((status = 200, body = Vec<AuditEntry>), (status = 403, body = ErrorBody))
+)]
+pub async fn log(
+    State(state): State<AppState>,
+    session: AuthSession,
+) -> ApiResult<Json<Vec<AuditEntry>>> {
+    session.require_any(&[Role::Admin])?;
+    let entries = audit::entries(&state.db, session.school_id, 500).await?;
+    Ok(Json(
+        entries
+            .into_iter()
+            .map(|e| AuditEntry {
+                person_id: e.person_id,
+                action: e.action,
+                subject: e.subject,
+                at: Utc
+                    .timestamp_opt(e.created_at, 0)
+                    .single()
+                    .unwrap_or_default(),
+            })
+            .collect(),
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::cell;
+
+    #[test]
+    fn formulas_are_defused() {
+        assert_eq!(cell("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+        assert_eq!(cell("+44 7700"), "'+44 7700");
+        assert_eq!(cell("Mrs Patel"), "Mrs Patel");
+        assert_eq!(cell(""), "");
+    }
+}

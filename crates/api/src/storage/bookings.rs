@@ -1,0 +1,450 @@
+//! Bookings, idempotency keys and the family lock.
+
+use confero_core::rules::FamilyAppointment;
+use confero_core::Interval;
+use sqlx::{AnyConnection, Row as _};
+
+use super::Db;
+
+/// Serialises a family's bookings: bumps the version of every guardian of the
+/// student. It is the transaction's first statement, a write, so SQLite takes
+/// its write lock at once and PostgreSQL row-locks the family.
+pub async fn lock_family(conn: &mut AnyConnection, student_id: i64) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE people SET booking_version = booking_version + 1
+          WHERE id IN (SELECT guardian_id FROM guardianships WHERE student_id = $1)",
+    )
+    .bind(student_id)
+    .execute(conn)
+    .await
+    .map(|_| ())
+}
+
+/// The active appointments this evening of the student and of every child
+/// sharing a guardian with them (siblings share their guardians' timeline).
+pub async fn family_appointments(
+    conn: &mut AnyConnection,
+    evening_id: i64,
+    student_id: i64,
+) -> Result<Vec<FamilyAppointment>, sqlx::Error> {
+    sqlx::query(
+        "SELECT id, teacher_id, student_id, starts_at, ends_at, room FROM bookings
+          WHERE evening_id = $1 AND status <> 'cancelled'
+            AND student_id IN (
+                SELECT g2.student_id FROM guardianships g1
+                  JOIN guardianships g2 ON g2.guardian_id = g1.guardian_id
+                 WHERE g1.student_id = $2
+                UNION SELECT $2)",
+    )
+    .bind(evening_id)
+    .bind(student_id)
+    .fetch_all(conn)
+    .await?
+    .into_iter()
+    .map(|row| {
+        Ok(FamilyAppointment {
+            booking_id: row.try_get("id")?,
+            teacher_id: row.try_get("teacher_id")?,
+            student_id: row.try_get("student_id")?,
+            span: Interval {
+                start: row.try_get("starts_at")?,
+                end: row.try_get("ends_at")?,
+            },
+            room: row.try_get("room")?,
+        })
+    })
+    .collect()
+}
+
+/// Starts of a teacher's slots that hold an active booking.
+pub async fn taken_starts(
+    conn: &mut AnyConnection,
+    evening_id: i64,
+    teacher_id: i64,
+) -> Result<Vec<i64>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT starts_at FROM bookings WHERE evening_id = $1 AND teacher_id = $2 AND status <> 'cancelled'",
+    )
+    .bind(evening_id)
+    .bind(teacher_id)
+    .fetch_all(conn)
+    .await
+}
+
+/// Whether the slot starting at `start` holds an active booking (a cheap
+/// pre-check outside the booking transaction; the transaction decides).
+pub async fn is_taken(
+    db: &Db,
+    evening_id: i64,
+    teacher_id: i64,
+    start: i64,
+) -> Result<bool, sqlx::Error> {
+    let found: Option<i64> = sqlx::query_scalar(
+        "SELECT id FROM bookings WHERE evening_id = $1 AND teacher_id = $2 AND starts_at = $3 AND status <> 'cancelled'",
+    )
+    .bind(evening_id)
+    .bind(teacher_id)
+    .bind(start)
+    .fetch_optional(&db.pool)
+    .await?;
+    Ok(found.is_some())
+}
+
+/// Whether the teacher teaches the student in some class of the school.
+pub async fn teaches(
+    conn: &mut AnyConnection,
+    school_id: i64,
+    teacher_id: i64,
+    student_id: i64,
+) -> Result<bool, sqlx::Error> {
+    let found: Option<i64> = sqlx::query_scalar(
+        "SELECT c.id FROM classes c JOIN enrolments e ON e.class_id = c.id
+          WHERE c.school_id = $1 AND c.teacher_id = $2 AND e.student_id = $3 LIMIT 1",
+    )
+    .bind(school_id)
+    .bind(teacher_id)
+    .bind(student_id)
+    .fetch_optional(conn)
+    .await?;
+    Ok(found.is_some())
+}
+
+/// Whether the person is a guardian of the student.
+pub async fn is_guardian_of(
+    db: &Db,
+    guardian_id: i64,
+    student_id: i64,
+) -> Result<bool, sqlx::Error> {
+    let found: Option<i64> = sqlx::query_scalar(
+        "SELECT student_id FROM guardianships WHERE guardian_id = $1 AND student_id = $2",
+    )
+    .bind(guardian_id)
+    .bind(student_id)
+    .fetch_optional(&db.pool)
+    .await?;
+    Ok(found.is_some())
+}
+
+/// Whether the student is in the school.
+pub async fn student_in_school(
+    db: &Db,
+    school_id: i64,
+    student_id: i64,
+) -> Result<bool, sqlx::Error> {
+    let found: Option<i64> =
+        sqlx::query_scalar("SELECT id FROM students WHERE id = $1 AND school_id = $2")
+            .bind(student_id)
+            .bind(school_id)
+            .fetch_optional(&db.pool)
+            .await?;
+    Ok(found.is_some())
+}
+
+/// A booking to insert.
+#[derive(Debug)]
+pub struct NewBooking<'a> {
+    pub school_id: i64,
+    pub evening_id: i64,
+    pub teacher_id: i64,
+    pub student_id: i64,
+    pub booked_by: i64,
+    pub span: Interval,
+    pub room: Option<&'a str>,
+}
+
+/// Inserts an active booking and returns its id.
+pub async fn insert(
+    conn: &mut AnyConnection,
+    booking: &NewBooking<'_>,
+    now: i64,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "INSERT INTO bookings (school_id, evening_id, teacher_id, student_id, booked_by, starts_at, ends_at, room,
+                               status, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'booked', $9, $9) RETURNING id",
+    )
+    .bind(booking.school_id)
+    .bind(booking.evening_id)
+    .bind(booking.teacher_id)
+    .bind(booking.student_id)
+    .bind(booking.booked_by)
+    .bind(booking.span.start)
+    .bind(booking.span.end)
+    .bind(booking.room)
+    .bind(now)
+    .fetch_one(conn)
+    .await
+}
+
+/// A stored booking with what deciding on it needs.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BookingRow {
+    pub id: i64,
+    pub evening_id: i64,
+    pub teacher_id: i64,
+    pub student_id: i64,
+    pub span: Interval,
+    pub room: Option<String>,
+    pub status: String,
+}
+
+fn booking_row(row: &sqlx::any::AnyRow) -> Result<BookingRow, sqlx::Error> {
+    Ok(BookingRow {
+        id: row.try_get("id")?,
+        evening_id: row.try_get("evening_id")?,
+        teacher_id: row.try_get("teacher_id")?,
+        student_id: row.try_get("student_id")?,
+        span: Interval {
+            start: row.try_get("starts_at")?,
+            end: row.try_get("ends_at")?,
+        },
+        room: row.try_get("room")?,
+        status: row.try_get("status")?,
+    })
+}
+
+const BOOKING_COLUMNS: &str =
+    "id, evening_id, teacher_id, student_id, starts_at, ends_at, room, status";
+
+/// A booking of the school, or `None`.
+pub async fn find(db: &Db, school_id: i64, id: i64) -> Result<Option<BookingRow>, sqlx::Error> {
+    sqlx::query(&format!(
+        "SELECT {BOOKING_COLUMNS} FROM bookings WHERE id = $1 AND school_id = $2"
+    ))
+    .bind(id)
+    .bind(school_id)
+    .fetch_optional(&db.pool)
+    .await?
+    .as_ref()
+    .map(booking_row)
+    .transpose()
+}
+
+/// The same, read inside a transaction (after the family lock).
+pub async fn find_in(
+    conn: &mut AnyConnection,
+    school_id: i64,
+    id: i64,
+) -> Result<Option<BookingRow>, sqlx::Error> {
+    sqlx::query(&format!(
+        "SELECT {BOOKING_COLUMNS} FROM bookings WHERE id = $1 AND school_id = $2"
+    ))
+    .bind(id)
+    .bind(school_id)
+    .fetch_optional(conn)
+    .await?
+    .as_ref()
+    .map(booking_row)
+    .transpose()
+}
+
+/// Sets a booking's status.
+pub async fn set_status(
+    conn: &mut AnyConnection,
+    id: i64,
+    status: &str,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE bookings SET status = $1, updated_at = $2 WHERE id = $3")
+        .bind(status)
+        .bind(now)
+        .bind(id)
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
+
+/// Moves a booking to another time, in place.
+pub async fn move_to(
+    conn: &mut AnyConnection,
+    id: i64,
+    span: Interval,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE bookings SET starts_at = $1, ends_at = $2, updated_at = $3 WHERE id = $4")
+        .bind(span.start)
+        .bind(span.end)
+        .bind(now)
+        .bind(id)
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
+
+/// Who holds each active slot of an evening: (teacher, start, booking, student, student name, status).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Holder {
+    pub teacher_id: i64,
+    pub start: i64,
+    pub booking_id: i64,
+    pub student_id: i64,
+    pub student_name: String,
+    pub status: String,
+}
+
+/// The active bookings of an evening, for the slot grid.
+pub async fn holders(db: &Db, evening_id: i64) -> Result<Vec<Holder>, sqlx::Error> {
+    sqlx::query(
+        "SELECT b.teacher_id, b.starts_at, b.id, b.student_id, s.given_name, s.family_name, b.status
+           FROM bookings b JOIN students s ON s.id = b.student_id
+          WHERE b.evening_id = $1 AND b.status <> 'cancelled'",
+    )
+    .bind(evening_id)
+    .fetch_all(&db.pool)
+    .await?
+    .into_iter()
+    .map(|row| {
+        let given: String = row.try_get("given_name")?;
+        let family: String = row.try_get("family_name")?;
+        Ok(Holder {
+            teacher_id: row.try_get("teacher_id")?,
+            start: row.try_get("starts_at")?,
+            booking_id: row.try_get("id")?,
+            student_id: row.try_get("student_id")?,
+            student_name: format!("{given} {family}"),
+            status: row.try_get("status")?,
+        })
+    })
+    .collect()
+}
+
+/// The students a guardian may book for.
+pub async fn children_of(db: &Db, guardian_id: i64) -> Result<Vec<i64>, sqlx::Error> {
+    sqlx::query_scalar("SELECT student_id FROM guardianships WHERE guardian_id = $1")
+        .bind(guardian_id)
+        .fetch_all(&db.pool)
+        .await
+}
+
+/// A booking with the names and evening details its views show.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BookingDetail {
+    pub row: BookingRow,
+    pub evening_name: String,
+    pub teacher_name: String,
+    pub student_name: String,
+    pub mode: String,
+    pub video_link: Option<String>,
+}
+
+const DETAIL_QUERY: &str = "SELECT b.id, b.evening_id, b.teacher_id, b.student_id, b.starts_at, b.ends_at, b.room, b.status,
+            e.name AS evening_name, e.mode, e.video_link,
+            t.title, t.given_name AS t_given, t.family_name AS t_family,
+            s.given_name AS s_given, s.family_name AS s_family
+       FROM bookings b
+       JOIN evenings e ON e.id = b.evening_id
+       JOIN people t ON t.id = b.teacher_id
+       JOIN students s ON s.id = b.student_id";
+
+fn detail(row: &sqlx::any::AnyRow) -> Result<BookingDetail, sqlx::Error> {
+    let title: Option<String> = row.try_get("title")?;
+    let t_given: String = row.try_get("t_given")?;
+    let t_family: String = row.try_get("t_family")?;
+    let s_given: String = row.try_get("s_given")?;
+    let s_family: String = row.try_get("s_family")?;
+    Ok(BookingDetail {
+        row: booking_row(row)?,
+        evening_name: row.try_get("evening_name")?,
+        teacher_name: super::people::staff_name(title.as_deref(), &t_given, &t_family),
+        student_name: format!("{s_given} {s_family}"),
+        mode: row.try_get("mode")?,
+        video_link: row.try_get("video_link")?,
+    })
+}
+
+/// One booking with its details, scoped to the school.
+pub async fn detail_of(
+    db: &Db,
+    school_id: i64,
+    id: i64,
+) -> Result<Option<BookingDetail>, sqlx::Error> {
+    sqlx::query(&format!(
+        "{DETAIL_QUERY} WHERE b.id = $1 AND b.school_id = $2"
+    ))
+    .bind(id)
+    .bind(school_id)
+    .fetch_optional(&db.pool)
+    .await?
+    .as_ref()
+    .map(detail)
+    .transpose()
+}
+
+/// Whose bookings to list.
+#[derive(Clone, Copy, Debug)]
+pub enum Scope {
+    /// A guardian's children's.
+    Guardian(i64),
+    /// A teacher's own.
+    Teacher(i64),
+    /// Everyone's (admins).
+    School,
+}
+
+/// Active bookings in the school, optionally of one evening, for a scope, in time order.
+pub async fn list_details(
+    db: &Db,
+    school_id: i64,
+    evening_id: Option<i64>,
+    scope: Scope,
+) -> Result<Vec<BookingDetail>, sqlx::Error> {
+    let (scope_sql, person) = match scope {
+        Scope::Guardian(id) => (
+            "b.student_id IN (SELECT student_id FROM guardianships WHERE guardian_id = $3)",
+            id,
+        ),
+        Scope::Teacher(id) => ("b.teacher_id = $3", id),
+        Scope::School => ("$3 = $3", 0),
+    };
+    sqlx::query(&format!(
+        "{DETAIL_QUERY} WHERE b.school_id = $1 AND ($2 = 0 OR b.evening_id = $2) AND b.status <> 'cancelled'
+            AND {scope_sql} ORDER BY b.starts_at, t.family_name, b.id"
+    ))
+    .bind(school_id)
+    .bind(evening_id.unwrap_or(0))
+    .bind(person)
+    .fetch_all(&db.pool)
+    .await?
+    .iter()
+    .map(detail)
+    .collect()
+}
+
+/// A stored answer to an idempotent request.
+pub async fn idempotent_answer(
+    db: &Db,
+    person_id: i64,
+    key: &str,
+) -> Result<Option<(u16, String)>, sqlx::Error> {
+    let row =
+        sqlx::query("SELECT status, body FROM idempotency_keys WHERE person_id = $1 AND key = $2")
+            .bind(person_id)
+            .bind(key)
+            .fetch_optional(&db.pool)
+            .await?;
+    row.map(|row| {
+        let status: i64 = row.try_get("status")?;
+        Ok((u16::try_from(status).unwrap_or(500), row.try_get("body")?))
+    })
+    .transpose()
+}
+
+/// Stores the answer to an idempotent request, in the request's own transaction.
+pub async fn remember_answer(
+    conn: &mut AnyConnection,
+    person_id: i64,
+    key: &str,
+    status: u16,
+    body: &str,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("INSERT INTO idempotency_keys (person_id, key, status, body, created_at) VALUES ($1, $2, $3, $4, $5)")
+        .bind(person_id)
+        .bind(key)
+        .bind(i64::from(status))
+        .bind(body)
+        .bind(now)
+        .execute(conn)
+        .await
+        .map(|_| ())
+}

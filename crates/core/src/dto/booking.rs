@@ -1,0 +1,100 @@
+//! Bookings.
+
+use chrono::{DateTime, FixedOffset};
+use serde::{Deserialize, Serialize};
+
+use super::MeetingMode;
+
+#[cfg(feature = "openapi")]
+use utoipa::ToSchema;
+
+/// Where a booking is in its life.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum BookingStatus {
+    Booked,
+    Cancelled,
+    Attended,
+    NoShow,
+}
+
+impl BookingStatus {
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BookingStatus::Booked => "booked",
+            BookingStatus::Cancelled => "cancelled",
+            BookingStatus::Attended => "attended",
+            BookingStatus::NoShow => "no_show",
+        }
+    }
+
+    /// Reads a stored name.
+    pub fn parse(name: &str) -> Option<BookingStatus> {
+        [
+            BookingStatus::Booked,
+            BookingStatus::Cancelled,
+            BookingStatus::Attended,
+            BookingStatus::NoShow,
+        ]
+        .into_iter()
+        .find(|s| s.as_str() == name)
+    }
+}
+
+/// `POST /api/evenings/{id}/bookings`: book a slot for a child.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct BookingInput {
+    pub teacher_id: i64,
+    pub student_id: i64,
+    /// The slot's start, as listed by the slots endpoint.
+    pub start: DateTime<FixedOffset>,
+}
+
+/// `PUT /api/bookings/{id}/slot`: move a booking to another slot of the same teacher, atomically.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct MoveInput {
+    pub start: DateTime<FixedOffset>,
+}
+
+/// `PUT /api/bookings/{id}/status`: the teacher marks what happened.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct StatusInput {
+    pub status: BookingStatus,
+}
+
+/// Who holds a slot, as its teacher and admins see it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct BookingHolder {
+    pub booking_id: i64,
+    pub student_id: i64,
+    pub student_name: String,
+    pub status: BookingStatus,
+}
+
+/// A booking, as its family, its teacher and admins see it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Booking {
+    pub id: i64,
+    pub evening_id: i64,
+    pub evening_name: String,
+    pub teacher_id: i64,
+    pub teacher_name: String,
+    pub student_id: i64,
+    pub student_name: String,
+    pub start: DateTime<FixedOffset>,
+    pub end: DateTime<FixedOffset>,
+    pub room: Option<String>,
+    pub mode: MeetingMode,
+    pub video_link: Option<String>,
+    pub status: BookingStatus,
+}

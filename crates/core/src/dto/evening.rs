@@ -1,0 +1,215 @@
+//! Evenings, their sessions, teachers' availability, and the slot grid.
+
+use chrono::{DateTime, FixedOffset};
+use serde::{Deserialize, Serialize};
+
+use crate::local::{LocalDateTime, LocalSpan};
+
+#[cfg(feature = "openapi")]
+use utoipa::ToSchema;
+
+/// How families meet the teacher.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum MeetingMode {
+    /// In school, in the teacher's room.
+    InPerson,
+    /// A video call; the evening carries the link.
+    Video,
+    /// A phone call from the teacher.
+    Phone,
+}
+
+impl MeetingMode {
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MeetingMode::InPerson => "in_person",
+            MeetingMode::Video => "video",
+            MeetingMode::Phone => "phone",
+        }
+    }
+
+    /// Reads a stored name.
+    pub fn parse(name: &str) -> Option<MeetingMode> {
+        [
+            MeetingMode::InPerson,
+            MeetingMode::Video,
+            MeetingMode::Phone,
+        ]
+        .into_iter()
+        .find(|m| m.as_str() == name)
+    }
+}
+
+/// Where an evening is in its life.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum EveningStatus {
+    /// Being set up: only staff see it.
+    Draft,
+    /// Families can see it and, inside the booking window, book.
+    Published,
+    /// Over: read-only.
+    Archived,
+}
+
+impl EveningStatus {
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EveningStatus::Draft => "draft",
+            EveningStatus::Published => "published",
+            EveningStatus::Archived => "archived",
+        }
+    }
+
+    /// Reads a stored name.
+    pub fn parse(name: &str) -> Option<EveningStatus> {
+        [
+            EveningStatus::Draft,
+            EveningStatus::Published,
+            EveningStatus::Archived,
+        ]
+        .into_iter()
+        .find(|s| s.as_str() == name)
+    }
+}
+
+/// A span of time, as RFC 3339 with the school's UTC offset.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Span {
+    pub start: DateTime<FixedOffset>,
+    pub end: DateTime<FixedOffset>,
+}
+
+/// `POST /api/evenings` and `PUT /api/evenings/{id}`: an evening as the admin sets it up.
+/// Dates and times are wall-clock times in the school's time zone.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct EveningInput {
+    pub name: String,
+    /// One or more sessions.
+    pub sessions: Vec<LocalSpan>,
+    #[serde(default)]
+    pub breaks: Vec<LocalSpan>,
+    /// Default appointment length.
+    pub slot_minutes: u32,
+    /// Gap between appointments.
+    #[serde(default)]
+    pub changeover_minutes: u32,
+    /// Least time between a family's appointments in different rooms.
+    #[serde(default)]
+    pub travel_buffer_minutes: u32,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "2026-11-16T18:00"))]
+    pub booking_opens_at: LocalDateTime,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "2026-11-25T12:00"))]
+    pub booking_closes_at: LocalDateTime,
+    /// Parents may cancel online until this time.
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "2026-11-26T09:00"))]
+    pub cancel_until: LocalDateTime,
+    pub mode: MeetingMode,
+    /// Required for video evenings.
+    #[serde(default)]
+    pub video_link: Option<String>,
+    /// Participating teachers; default: everyone who teaches a class.
+    #[serde(default)]
+    pub teacher_ids: Option<Vec<i64>>,
+}
+
+/// An evening, as everyone in the school may see it once published.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Evening {
+    pub id: i64,
+    pub name: String,
+    pub status: EveningStatus,
+    pub sessions: Vec<Span>,
+    pub breaks: Vec<Span>,
+    pub slot_minutes: u32,
+    pub changeover_minutes: u32,
+    pub travel_buffer_minutes: u32,
+    pub booking_opens_at: DateTime<FixedOffset>,
+    pub booking_closes_at: DateTime<FixedOffset>,
+    pub cancel_until: DateTime<FixedOffset>,
+    pub mode: MeetingMode,
+    pub video_link: Option<String>,
+    pub teachers: Vec<EveningTeacher>,
+}
+
+/// A participating teacher.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct EveningTeacher {
+    pub id: i64,
+    pub name: String,
+    pub room: Option<String>,
+    /// The teacher's own appointment length, if set.
+    pub slot_minutes: Option<u32>,
+}
+
+/// `PUT /api/evenings/{id}/teachers/{teacher_id}/availability`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct AvailabilityInput {
+    #[serde(default)]
+    pub room: Option<String>,
+    #[serde(default)]
+    pub slot_minutes: Option<u32>,
+    /// The teacher's own windows; empty means the whole of every session.
+    #[serde(default)]
+    pub windows: Vec<LocalSpan>,
+    /// Starts of slots to block (as listed by the slots endpoint).
+    #[serde(default)]
+    pub blocked: Vec<DateTime<FixedOffset>>,
+}
+
+/// A teacher's availability for an evening.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct AvailabilityView {
+    pub teacher_id: i64,
+    pub room: Option<String>,
+    pub slot_minutes: Option<u32>,
+    pub windows: Vec<Span>,
+    pub blocked: Vec<DateTime<FixedOffset>>,
+}
+
+/// What a slot looks like to the viewer. Parents never learn who holds a taken slot.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum SlotState {
+    Free,
+    Taken,
+    /// Booked by the viewer's family.
+    Mine,
+    Blocked,
+}
+
+/// One slot in the grid.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct SlotView {
+    pub start: DateTime<FixedOffset>,
+    pub end: DateTime<FixedOffset>,
+    pub state: SlotState,
+    /// Who holds it: only for the slot's teacher and admins (and the family's own bookings).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub booking: Option<super::BookingHolder>,
+}
+
+/// One teacher's column of the grid.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct TeacherSlots {
+    pub teacher_id: i64,
+    pub teacher_name: String,
+    pub room: Option<String>,
+    pub slots: Vec<SlotView>,
+}
