@@ -12,7 +12,10 @@ use crate::http::AppState;
 use crate::live::SlotEvent;
 use crate::privacy::Viewer;
 use crate::storage::bookings::{self, BookingRow, NewBooking};
-use crate::storage::evenings::{self, EveningRecord};
+use std::sync::Arc;
+
+use crate::cache::EveningSnapshot;
+use crate::storage::evenings::EveningRecord;
 
 /// Who is acting, in which school.
 #[derive(Clone, Debug)]
@@ -86,19 +89,6 @@ fn refusal_from(error: sqlx::Error) -> ApiError {
     ApiError::from(error)
 }
 
-/// The teacher's slots on this evening.
-async fn teacher_slots(
-    state: &AppState,
-    record: &EveningRecord,
-    teacher_id: i64,
-) -> ApiResult<Vec<slots::Slot>> {
-    let availability = evenings::availabilities(&state.db, record)
-        .await?
-        .remove(&teacher_id)
-        .unwrap_or_default();
-    Ok(slots::generate(&record.plan(), &availability))
-}
-
 /// Checks the rules for putting `student_id` with `teacher_id` at `start`, inside the transaction.
 #[allow(clippy::too_many_arguments)]
 async fn decide(
@@ -163,7 +153,7 @@ pub const BOOKED: u16 = 201;
 pub async fn book(
     state: &AppState,
     actor: &Actor,
-    record: &EveningRecord,
+    record: &EveningSnapshot,
     teacher_id: i64,
     student_id: i64,
     start: i64,
@@ -180,11 +170,18 @@ pub async fn book(
     if bookings::is_taken(&state.db, record.id, teacher_id, start).await? {
         return Err(ApiError::Refused(Refusal::SlotTaken));
     }
-    let slots = teacher_slots(state, record, teacher_id).await?;
     let now = state.clock.now().timestamp();
     let mut tx = state.db.writer.begin().await?;
     let slot = decide(
-        &mut tx, state, actor, record, &slots, teacher_id, student_id, start, None,
+        &mut tx,
+        state,
+        actor,
+        record,
+        record.teacher_slots(teacher_id),
+        teacher_id,
+        student_id,
+        start,
+        None,
     )
     .await?;
     let room = record.teacher(teacher_id).and_then(|t| t.room.as_deref());
@@ -226,14 +223,16 @@ pub async fn visible(
     state: &AppState,
     actor: &Actor,
     id: i64,
-) -> ApiResult<(BookingRow, EveningRecord)> {
+) -> ApiResult<(BookingRow, Arc<EveningSnapshot>)> {
     let row = bookings::find(&state.db, actor.school_id, id)
         .await?
         .ok_or(ApiError::NotFound)?;
     if !actor.viewer.may_see_booking(&row) {
         return Err(ApiError::NotFound);
     }
-    let record = evenings::load(&state.db, actor.school_id, row.evening_id)
+    let record = state
+        .caches
+        .evening(&state.db, actor.school_id, row.evening_id)
         .await?
         .ok_or(ApiError::NotFound)?;
     Ok((row, record))
@@ -274,14 +273,13 @@ pub async fn move_to(state: &AppState, actor: &Actor, id: i64, start: i64) -> Ap
     // Moving gives up the old slot, so the cancellation cut-off applies too.
     rules::check_cancel(now, acts_as_staff(actor, row.student_id), &window(&record))
         .map_err(ApiError::Refused)?;
-    let slots = teacher_slots(state, &record, row.teacher_id).await?;
     let mut tx = state.db.writer.begin().await?;
     let slot = decide(
         &mut tx,
         state,
         actor,
         &record,
-        &slots,
+        record.teacher_slots(row.teacher_id),
         row.teacher_id,
         row.student_id,
         start,

@@ -5,6 +5,7 @@
 
 pub mod auth;
 pub mod booking;
+pub mod cache;
 pub mod cli;
 pub mod clock;
 pub mod config;
@@ -57,6 +58,7 @@ impl Application {
             web: Arc::new(web),
             dummy_hash: dummy_hash.into(),
             live: live::Live::default(),
+            caches: Arc::new(cache::Caches::default()),
         };
         Ok(Application { listener, state })
     }

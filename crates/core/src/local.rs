@@ -23,7 +23,8 @@ pub struct LocalTime(pub NaiveTime);
 
 impl LocalTime {
     pub fn parse(raw: &str) -> Result<LocalTime, LocalError> {
-        let shape_ok = matches!(raw.trim().len(), 5 | 8) && raw.trim().as_bytes().get(2) == Some(&b':');
+        let shape_ok =
+            matches!(raw.trim().len(), 5 | 8) && raw.trim().as_bytes().get(2) == Some(&b':');
         if !shape_ok {
             return Err(LocalError::Time);
         }

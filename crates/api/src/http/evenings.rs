@@ -1,6 +1,9 @@
 //! Evenings: set up by admins, seen by the school, and the slot grid.
 
 use std::collections::HashMap;
+use std::sync::Arc;
+
+use crate::cache::EveningSnapshot;
 
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
@@ -9,7 +12,7 @@ use confero_core::dto::{
     AvailabilityInput, AvailabilityView, Evening, EveningInput, EveningStatus, EveningTeacher,
     MeetingMode, Span, TeacherSlots,
 };
-use confero_core::{slots, ErrorBody, Interval, Role};
+use confero_core::{ErrorBody, Interval, Role};
 use serde::Deserialize;
 
 use super::error::{ApiError, ApiResult};
@@ -18,15 +21,16 @@ use super::AppState;
 use crate::privacy::{slot_view, Viewer};
 use crate::storage::bookings;
 use crate::storage::evenings::{self, EveningFields, EveningRecord};
-use crate::storage::schools;
 use crate::zone::SchoolZone;
 
 /// The zone of the session's school.
 pub async fn zone_of(state: &AppState, school_id: i64) -> ApiResult<SchoolZone> {
-    let school = schools::info(&state.db, school_id)
+    let zone = state
+        .caches
+        .zone(&state.db, school_id)
         .await?
         .ok_or(ApiError::NotFound)?;
-    SchoolZone::named(&school.time_zone)
+    SchoolZone::named(&zone)
 }
 
 /// An evening of the session's school that the viewer may see: drafts are for staff only.
@@ -34,8 +38,10 @@ pub async fn visible_evening(
     state: &AppState,
     session: &AuthSession,
     id: i64,
-) -> ApiResult<EveningRecord> {
-    let record = evenings::load(&state.db, session.school_id, id)
+) -> ApiResult<Arc<EveningSnapshot>> {
+    let record = state
+        .caches
+        .evening(&state.db, session.school_id, id)
         .await?
         .ok_or(ApiError::NotFound)?;
     let staff = session.has(Role::Admin) || session.has(Role::Teacher);
@@ -213,6 +219,7 @@ async fn save(
     evenings::replace_times(&mut tx, id, &valid.sessions, &valid.breaks).await?;
     evenings::set_teachers(&mut tx, id, &teachers).await?;
     tx.commit().await?;
+    state.caches.forget_evening(session.school_id, id);
     Ok(id)
 }
 
@@ -323,6 +330,7 @@ pub async fn set_status(
     if !changed {
         return Err(ApiError::NotFound);
     }
+    state.caches.forget_evening(session.school_id, id);
     view_of(&state, &session, id).await
 }
 
@@ -333,15 +341,17 @@ pub struct TeacherPath {
     pub teacher_id: i64,
 }
 
-async fn availability_view(
-    state: &AppState,
+fn availability_view(
     zone: &SchoolZone,
-    record: &EveningRecord,
+    record: &EveningSnapshot,
     teacher_id: i64,
 ) -> ApiResult<AvailabilityView> {
     let teacher = record.teacher(teacher_id).ok_or(ApiError::NotFound)?;
-    let all = evenings::availabilities(&state.db, record).await?;
-    let availability = all.get(&teacher_id).cloned().unwrap_or_default();
+    let availability = record
+        .availability
+        .get(&teacher_id)
+        .cloned()
+        .unwrap_or_default();
     Ok(AvailabilityView {
         teacher_id,
         room: teacher.room.clone(),
@@ -384,9 +394,7 @@ pub async fn get_availability(
     may_edit_availability(&session, path.teacher_id)?;
     let zone = zone_of(&state, session.school_id).await?;
     let record = visible_evening(&state, &session, path.id).await?;
-    Ok(Json(
-        availability_view(&state, &zone, &record, path.teacher_id).await?,
-    ))
+    Ok(Json(availability_view(&zone, &record, path.teacher_id)?))
 }
 
 /// Sets a teacher's windows, room, appointment length and blocked slots (that teacher and admins).
@@ -450,10 +458,9 @@ pub async fn put_availability(
     )
     .await?;
     tx.commit().await?;
+    state.caches.forget_evening(session.school_id, path.id);
     let record = visible_evening(&state, &session, path.id).await?;
-    Ok(Json(
-        availability_view(&state, &zone, &record, path.teacher_id).await?,
-    ))
+    Ok(Json(availability_view(&zone, &record, path.teacher_id)?))
 }
 
 /// `?teacher_id=` narrows the grid to one teacher.
@@ -478,23 +485,18 @@ pub async fn slots(
     let zone = zone_of(&state, session.school_id).await?;
     let record = visible_evening(&state, &session, id).await?;
     let viewer = Viewer::of(&session, &state.db).await?;
-    let availabilities = evenings::availabilities(&state.db, &record).await?;
     let holders: HashMap<(i64, i64), bookings::Holder> = bookings::holders(&state.db, record.id)
         .await?
         .into_iter()
         .map(|h| ((h.teacher_id, h.start), h))
         .collect();
-    let plan = record.plan();
     let grid = record
         .teachers
         .iter()
         .filter(|t| query.teacher_id.is_none_or(|wanted| wanted == t.teacher_id))
         .map(|teacher| {
-            let availability = availabilities
-                .get(&teacher.teacher_id)
-                .cloned()
-                .unwrap_or_default();
-            let slots = slots::generate(&plan, &availability)
+            let slots = record
+                .teacher_slots(teacher.teacher_id)
                 .iter()
                 .map(|slot| {
                     slot_view(

@@ -192,11 +192,10 @@ async fn check_token(state: &AppState, token: &str, touch: bool) -> Result<AuthS
     if touch && now - stored.last_seen_at >= TOUCH_GRANULARITY_SECS {
         sessions::touch(&state.db, &token_hash, now).await?;
     }
-    let roles = crate::storage::people::roles(&state.db, stored.person_id).await?;
     Ok(AuthSession {
         person_id: stored.person_id,
         school_id: stored.school_id,
-        roles,
+        roles: stored.roles,
         token_hash,
     })
 }

@@ -55,6 +55,8 @@ pub struct AppState {
     pub dummy_hash: Arc<str>,
     /// Live slot updates for watchers in this process (and, on PostgreSQL, from others).
     pub live: crate::live::Live,
+    /// Evening snapshots and school zones.
+    pub caches: Arc<crate::cache::Caches>,
 }
 
 /// The API's routes with their OpenAPI document.

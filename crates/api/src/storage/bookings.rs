@@ -448,3 +448,80 @@ pub async fn remember_answer(
         .await
         .map(|_| ())
 }
+
+/// Broken booking rules found in the database: all zero, always.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Violations {
+    /// Slots holding more than one active booking (rule 1).
+    pub double_booked_slots: i64,
+    /// (evening, student, teacher) with more than one active booking (rule 2).
+    pub duplicate_pairs: i64,
+    /// Pairs of a family's active bookings that overlap or lack the travel buffer (rule 3).
+    pub family_overlaps: i64,
+    /// Active bookings made by a guardian outside the booking window (rule 5).
+    pub outside_window: i64,
+}
+
+/// Checks every booking rule across the whole database (benchmarks and crash tests).
+pub async fn violations(db: &Db) -> Result<Violations, sqlx::Error> {
+    let count = |sql: &'static str| async move {
+        let row = sqlx::query(sql).fetch_one(&db.pool).await?;
+        row.try_get::<i64, _>("n")
+    };
+    Ok(Violations {
+        double_booked_slots: count(
+            "SELECT COUNT(*) AS n FROM (SELECT evening_id FROM bookings WHERE status <> 'cancelled'
+              GROUP BY evening_id, teacher_id, starts_at HAVING COUNT(*) > 1) AS x",
+        )
+        .await?,
+        duplicate_pairs: count(
+            "SELECT COUNT(*) AS n FROM (SELECT evening_id FROM bookings WHERE status <> 'cancelled'
+              GROUP BY evening_id, student_id, teacher_id HAVING COUNT(*) > 1) AS x",
+        )
+        .await?,
+        family_overlaps: count(
+            "SELECT COUNT(*) AS n FROM (
+               SELECT DISTINCT b1.id AS a, b2.id AS b
+                 FROM bookings b1
+                 JOIN guardianships g1 ON g1.student_id = b1.student_id
+                 JOIN guardianships g2 ON g2.guardian_id = g1.guardian_id
+                 JOIN bookings b2 ON b2.student_id = g2.student_id AND b2.evening_id = b1.evening_id AND b2.id > b1.id
+                 JOIN evenings e ON e.id = b1.evening_id
+                WHERE b1.status <> 'cancelled' AND b2.status <> 'cancelled'
+                  AND b1.starts_at < b2.ends_at
+                        + CASE WHEN COALESCE(b1.room, '') = COALESCE(b2.room, '') THEN 0 ELSE e.travel_buffer_secs END
+                  AND b2.starts_at < b1.ends_at
+                        + CASE WHEN COALESCE(b1.room, '') = COALESCE(b2.room, '') THEN 0 ELSE e.travel_buffer_secs END
+             ) AS x",
+        )
+        .await?,
+        outside_window: count(
+            "SELECT COUNT(*) AS n FROM bookings b
+               JOIN evenings e ON e.id = b.evening_id
+               JOIN person_roles r ON r.person_id = b.booked_by AND r.role = 'guardian'
+              WHERE b.status <> 'cancelled'
+                AND (b.created_at < e.booking_opens_at OR b.created_at >= e.booking_closes_at)
+                AND NOT EXISTS (SELECT 1 FROM person_roles s WHERE s.person_id = b.booked_by AND s.role IN ('admin', 'teacher'))",
+        )
+        .await?,
+    })
+}
+
+/// How many of the given booking ids exist (crash tests: every acknowledged booking must).
+pub async fn count_existing(db: &Db, ids: &[i64]) -> Result<usize, sqlx::Error> {
+    let mut found = 0;
+    for chunk in ids.chunks(500) {
+        let list = chunk
+            .iter()
+            .map(i64::to_string)
+            .collect::<Vec<_>>()
+            .join(",");
+        let row = sqlx::query(&format!(
+            "SELECT COUNT(*) AS n FROM bookings WHERE id IN ({list})"
+        ))
+        .fetch_one(&db.pool)
+        .await?;
+        found += usize::try_from(row.try_get::<i64, _>("n")?).unwrap_or(0);
+    }
+    Ok(found)
+}

@@ -1,5 +1,6 @@
 //! Bearer sessions. Only the SHA-256 of a token is ever stored.
 
+use confero_core::Role;
 use sqlx::{AnyConnection, Row as _};
 
 use super::Db;
@@ -36,29 +37,41 @@ pub struct StoredSession {
     pub expires_at: i64,
     pub revoked: bool,
     pub person_disabled: bool,
+    /// The person's roles, read in the same query.
+    pub roles: Vec<Role>,
 }
 
-/// Finds a session by its token's hash.
+/// Finds a session by its token's hash, with its person's roles: one query,
+/// since it runs on every authenticated request.
 pub async fn find(db: &Db, token_hash: &str) -> Result<Option<StoredSession>, sqlx::Error> {
-    let row = sqlx::query(
-        "SELECT s.person_id, s.school_id, s.last_seen_at, s.expires_at, s.revoked_at, p.disabled_at
-           FROM sessions s JOIN people p ON p.id = s.person_id
+    let rows = sqlx::query(
+        "SELECT s.person_id, s.school_id, s.last_seen_at, s.expires_at, s.revoked_at, p.disabled_at, r.role
+           FROM sessions s
+           JOIN people p ON p.id = s.person_id
+           LEFT JOIN person_roles r ON r.person_id = s.person_id
           WHERE s.token_hash = $1",
     )
     .bind(token_hash)
-    .fetch_optional(&db.pool)
+    .fetch_all(&db.pool)
     .await?;
-    row.map(|row| {
-        Ok(StoredSession {
-            person_id: row.try_get("person_id")?,
-            school_id: row.try_get("school_id")?,
-            last_seen_at: row.try_get("last_seen_at")?,
-            expires_at: row.try_get("expires_at")?,
-            revoked: row.try_get::<Option<i64>, _>("revoked_at")?.is_some(),
-            person_disabled: row.try_get::<Option<i64>, _>("disabled_at")?.is_some(),
-        })
-    })
-    .transpose()
+    let Some(first) = rows.first() else {
+        return Ok(None);
+    };
+    let mut roles: Vec<Role> = Vec::new();
+    for row in &rows {
+        let role: Option<String> = row.try_get("role")?;
+        roles.extend(role.as_deref().and_then(Role::parse));
+    }
+    roles.sort();
+    Ok(Some(StoredSession {
+        person_id: first.try_get("person_id")?,
+        school_id: first.try_get("school_id")?,
+        last_seen_at: first.try_get("last_seen_at")?,
+        expires_at: first.try_get("expires_at")?,
+        revoked: first.try_get::<Option<i64>, _>("revoked_at")?.is_some(),
+        person_disabled: first.try_get::<Option<i64>, _>("disabled_at")?.is_some(),
+        roles,
+    }))
 }
 
 /// Marks a session as just used, which restarts its idle timer.

@@ -1,0 +1,121 @@
+//! In-memory snapshots of what changes rarely but is read on every booking:
+//! an evening with its availability and generated slots, and a school's zone.
+//!
+//! A write in this process drops the snapshot at once; another API process's
+//! write is seen within `EVENING_TTL`, when the snapshot is rebuilt anyway.
+//! Bookings themselves are never cached: the booking transaction reads them.
+
+use std::collections::HashMap;
+use std::ops::Deref;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use confero_core::slots::{self, Availability, Slot};
+
+use crate::storage::evenings::{self, EveningRecord};
+use crate::storage::{schools, Db};
+use crate::zone::SchoolZone;
+
+/// How long a snapshot may serve before it is rebuilt from the database.
+pub const EVENING_TTL: Duration = Duration::from_secs(1);
+
+/// An evening with everything slot decisions need.
+#[derive(Debug)]
+pub struct EveningSnapshot {
+    pub record: EveningRecord,
+    pub availability: HashMap<i64, Availability>,
+    /// Each participating teacher's slots.
+    pub slots: HashMap<i64, Vec<Slot>>,
+}
+
+impl Deref for EveningSnapshot {
+    type Target = EveningRecord;
+    fn deref(&self) -> &EveningRecord {
+        &self.record
+    }
+}
+
+impl EveningSnapshot {
+    /// The slots of one teacher (none for a teacher not taking part).
+    pub fn teacher_slots(&self, teacher_id: i64) -> &[Slot] {
+        self.slots
+            .get(&teacher_id)
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+    }
+}
+
+type Cached<T> = Mutex<HashMap<(i64, i64), (Instant, Arc<T>)>>;
+
+/// The process's caches.
+#[derive(Debug, Default)]
+pub struct Caches {
+    evenings: Cached<EveningSnapshot>,
+    zones: Mutex<HashMap<i64, SchoolZone>>,
+}
+
+impl Caches {
+    /// An evening of the school, from the cache or freshly read.
+    pub async fn evening(
+        &self,
+        db: &Db,
+        school_id: i64,
+        id: i64,
+    ) -> Result<Option<Arc<EveningSnapshot>>, sqlx::Error> {
+        let key = (school_id, id);
+        if let Some((at, snapshot)) = lock(&self.evenings).get(&key) {
+            if at.elapsed() < EVENING_TTL {
+                return Ok(Some(snapshot.clone()));
+            }
+        }
+        let Some(record) = evenings::load(db, school_id, id).await? else {
+            return Ok(None);
+        };
+        let availability = evenings::availabilities(db, &record).await?;
+        let plan = record.plan();
+        let slots = availability
+            .iter()
+            .map(|(teacher, a)| (*teacher, slots::generate(&plan, a)))
+            .collect();
+        let snapshot = Arc::new(EveningSnapshot {
+            record,
+            availability,
+            slots,
+        });
+        lock(&self.evenings).insert(key, (Instant::now(), snapshot.clone()));
+        Ok(Some(snapshot))
+    }
+
+    /// Forgets an evening after it changed.
+    pub fn forget_evening(&self, school_id: i64, id: i64) {
+        lock(&self.evenings).remove(&(school_id, id));
+    }
+
+    /// A school's time zone (it never changes once the school exists).
+    pub async fn zone(&self, db: &Db, school_id: i64) -> Result<Option<String>, sqlx::Error> {
+        if let Some(zone) = self
+            .zones
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(&school_id)
+        {
+            return Ok(Some(zone.0.name().to_owned()));
+        }
+        let Some(school) = schools::info(db, school_id).await? else {
+            return Ok(None);
+        };
+        if let Ok(zone) = school.time_zone.parse() {
+            self.zones
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .insert(school_id, SchoolZone(zone));
+        }
+        Ok(Some(school.time_zone))
+    }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
