@@ -1,15 +1,19 @@
 //! `cargo xtask bench …`: measurements that print figures, never pass/fail timings.
+//! (`rush` does fail if an invariant breaks or an acknowledged booking is lost.)
 
 use std::io::Write as _;
 use std::path::Path;
 
-use crate::setup;
+use crate::postgres::Cluster;
+use crate::process::{cargo, check, step};
+use crate::setup::{self, target_dir};
 
 /// Runs the named benchmark.
 pub fn run(args: &[String]) -> Result<(), String> {
     match args.first().map(String::as_str) {
         Some("size") => size(),
-        _ => Err("usage: cargo xtask bench size".into()),
+        Some("rush") => rush(),
+        _ => Err("usage: cargo xtask bench size | rush".into()),
     }
 }
 
@@ -65,4 +69,68 @@ fn brotli_len(bytes: &[u8]) -> Result<usize, String> {
         writer.write_all(bytes).map_err(|e| e.to_string())?;
     }
     Ok(out.len())
+}
+
+/// The booking-opening rush on SQLite and PostgreSQL: hot and spread
+/// workloads, then a SIGKILL mid-rush on each engine.
+fn rush() -> Result<(), String> {
+    step(
+        "build the API and the rush benchmark (release)",
+        cargo(&[
+            "build",
+            "--profile",
+            "server",
+            "-p",
+            "confero-api",
+            "-p",
+            "confero-bench",
+        ]),
+    )?;
+    let bin = target_dir().join("server");
+    let api = bin.join("confero-api");
+    let work = std::env::temp_dir().join(format!("confero-rush-{}", std::process::id()));
+    std::fs::create_dir_all(&work).map_err(|e| e.to_string())?;
+    let run = |name: &str, url: &str, admin: Option<&str>, extra: &[&str]| -> Result<(), String> {
+        let mut command = std::process::Command::new(bin.join("confero-bench"));
+        command
+            .arg("--database-url")
+            .arg(url)
+            .arg("--api")
+            .arg(&api)
+            .args(extra);
+        if let Some(admin) = admin {
+            command
+                .arg("--postgres-admin-url")
+                .arg(admin)
+                .args(["--db-connections", "16"]);
+        }
+        let status = command.status().map_err(|e| format!("{name}: {e}"))?;
+        check(name, status)
+    };
+    for (name, extra) in [
+        ("hot", vec!["--workload", "hot"]),
+        ("spread", vec!["--workload", "spread"]),
+        ("crash", vec!["--workload", "spread", "--crash"]),
+    ] {
+        let file = work.join(format!("{name}.db"));
+        run(
+            &format!("SQLite {name}"),
+            &format!("sqlite://{}", file.display()),
+            None,
+            &extra,
+        )?;
+    }
+    let cluster = Cluster::start()?;
+    let admin = cluster.admin_url();
+    for (name, extra) in [
+        ("hot", vec!["--workload", "hot"]),
+        ("spread", vec!["--workload", "spread"]),
+        ("crash", vec!["--workload", "spread", "--crash"]),
+    ] {
+        let url = format!("postgres://confero@127.0.0.1:{}/rush_{name}", cluster.port);
+        run(&format!("PostgreSQL {name}"), &url, Some(&admin), &extra)?;
+    }
+    drop(cluster);
+    let _ = std::fs::remove_dir_all(&work);
+    Ok(())
 }

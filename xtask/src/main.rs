@@ -5,7 +5,8 @@
 //! - `cargo xtask test` installs what is missing and runs every check: format,
 //!   clippy, Rust tests on SQLite and PostgreSQL, the release wasm build, and
 //!   the Playwright suite in headless Chromium.
-//! - `cargo xtask bench size` prints the SPA's first-load bundle size.
+//! - `cargo xtask bench size` prints the SPA's first-load bundle size;
+//!   `cargo xtask bench rush` runs the booking-opening rush on both engines.
 //!
 //! Every install step is skipped when the right version is already present,
 //! and nothing is fetched from outside the package registries.
@@ -28,7 +29,7 @@ fn main() -> ExitCode {
         Some("bench") => bench::run(&args[1..]),
         Some("build-web") => setup::web_tools().and_then(|()| setup::build_web()),
         _ => {
-            eprintln!("usage: cargo xtask run [--port N] | test | bench size | build-web");
+            eprintln!("usage: cargo xtask run [--port N] | test | bench size|rush | build-web");
             return ExitCode::from(2);
         }
     };

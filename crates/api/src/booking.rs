@@ -89,23 +89,35 @@ fn refusal_from(error: sqlx::Error) -> ApiError {
     ApiError::from(error)
 }
 
-/// Checks the rules for putting `student_id` with `teacher_id` at `start`, inside the transaction.
-#[allow(clippy::too_many_arguments)]
+/// One attempt to put a child with a teacher at a time.
+struct Attempt {
+    teacher_id: i64,
+    student_id: i64,
+    start: i64,
+    /// When moving a booking: its id.
+    moving: Option<i64>,
+    /// Whether the teacher teaches the child (class lists do not change in a rush,
+    /// so this is read before the transaction).
+    teaches: bool,
+}
+
+/// Checks every rule for an attempt, inside the transaction, after locking the family.
 async fn decide(
     conn: &mut AnyConnection,
     state: &AppState,
     actor: &Actor,
-    record: &EveningRecord,
-    teacher_slots: &[slots::Slot],
-    teacher_id: i64,
-    student_id: i64,
-    start: i64,
-    moving: Option<i64>,
+    record: &EveningSnapshot,
+    attempt: &Attempt,
 ) -> ApiResult<slots::Slot> {
+    let Attempt {
+        teacher_id,
+        student_id,
+        start,
+        moving,
+        teaches,
+    } = *attempt;
     bookings::lock_family(conn, student_id).await?;
-    let teaches = bookings::teaches(conn, actor.school_id, teacher_id, student_id).await?;
-    let family = bookings::family_appointments(conn, record.id, student_id).await?;
-    let taken = bookings::taken_starts(conn, record.id, teacher_id).await?;
+    let timelines = bookings::timelines(conn, record.id, teacher_id, student_id).await?;
     let room = record.teacher(teacher_id).and_then(|t| t.room.as_deref());
     let ctx = BookingContext {
         now: state.clock.now().timestamp(),
@@ -113,9 +125,9 @@ async fn decide(
         published: record.status == "published",
         window: window(record),
         teaches_child: teaches,
-        teacher_slots,
-        taken: &taken,
-        family: &family,
+        teacher_slots: record.teacher_slots(teacher_id),
+        taken: &timelines.taken,
+        family: &timelines.family,
         travel_buffer_secs: record.fields.travel_buffer_secs,
         moving,
     };
@@ -171,19 +183,16 @@ pub async fn book(
         return Err(ApiError::Refused(Refusal::SlotTaken));
     }
     let now = state.clock.now().timestamp();
-    let mut tx = state.db.writer.begin().await?;
-    let slot = decide(
-        &mut tx,
-        state,
-        actor,
-        record,
-        record.teacher_slots(teacher_id),
+    let teaches = bookings::teaches(&state.db, actor.school_id, teacher_id, student_id).await?;
+    let attempt = Attempt {
         teacher_id,
         student_id,
         start,
-        None,
-    )
-    .await?;
+        moving: None,
+        teaches,
+    };
+    let mut tx = state.db.writer.begin().await?;
+    let slot = decide(&mut tx, state, actor, record, &attempt).await?;
     let room = record.teacher(teacher_id).and_then(|t| t.room.as_deref());
     let new = NewBooking {
         school_id: actor.school_id,
@@ -273,19 +282,17 @@ pub async fn move_to(state: &AppState, actor: &Actor, id: i64, start: i64) -> Ap
     // Moving gives up the old slot, so the cancellation cut-off applies too.
     rules::check_cancel(now, acts_as_staff(actor, row.student_id), &window(&record))
         .map_err(ApiError::Refused)?;
-    let mut tx = state.db.writer.begin().await?;
-    let slot = decide(
-        &mut tx,
-        state,
-        actor,
-        &record,
-        record.teacher_slots(row.teacher_id),
-        row.teacher_id,
-        row.student_id,
+    let teaches =
+        bookings::teaches(&state.db, actor.school_id, row.teacher_id, row.student_id).await?;
+    let attempt = Attempt {
+        teacher_id: row.teacher_id,
+        student_id: row.student_id,
         start,
-        Some(id),
-    )
-    .await?;
+        moving: Some(id),
+        teaches,
+    };
+    let mut tx = state.db.writer.begin().await?;
+    let slot = decide(&mut tx, state, actor, &record, &attempt).await?;
     if slot.start == row.span.start {
         return Ok(());
     }

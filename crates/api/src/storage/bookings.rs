@@ -20,29 +20,43 @@ pub async fn lock_family(conn: &mut AnyConnection, student_id: i64) -> Result<()
     .map(|_| ())
 }
 
-/// The active appointments this evening of the student and of every child
-/// sharing a guardian with them (siblings share their guardians' timeline).
-pub async fn family_appointments(
+/// What the booking rules need from the bookings table, read in one
+/// statement inside the booking transaction: the starts of the teacher's
+/// taken slots, and the active appointments this evening of the student and
+/// of every child sharing a guardian with them (siblings share their
+/// guardians' timeline).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Timelines {
+    pub taken: Vec<i64>,
+    pub family: Vec<FamilyAppointment>,
+}
+
+/// Reads the [`Timelines`] for a booking of `student_id` with `teacher_id`.
+pub async fn timelines(
     conn: &mut AnyConnection,
     evening_id: i64,
+    teacher_id: i64,
     student_id: i64,
-) -> Result<Vec<FamilyAppointment>, sqlx::Error> {
-    sqlx::query(
-        "SELECT id, teacher_id, student_id, starts_at, ends_at, room FROM bookings
-          WHERE evening_id = $1 AND status <> 'cancelled'
-            AND student_id IN (
-                SELECT g2.student_id FROM guardianships g1
-                  JOIN guardianships g2 ON g2.guardian_id = g1.guardian_id
-                 WHERE g1.student_id = $2
-                UNION SELECT $2)",
+) -> Result<Timelines, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT b.id, b.teacher_id, b.student_id, b.starts_at, b.ends_at, b.room,
+                CASE WHEN f.student_id IS NULL THEN 0 ELSE 1 END AS in_family
+           FROM bookings b
+           LEFT JOIN (SELECT g2.student_id FROM guardianships g1
+                        JOIN guardianships g2 ON g2.guardian_id = g1.guardian_id
+                       WHERE g1.student_id = $3
+                      UNION SELECT $3) f ON f.student_id = b.student_id
+          WHERE b.evening_id = $1 AND b.status <> 'cancelled'
+            AND (b.teacher_id = $2 OR f.student_id IS NOT NULL)",
     )
     .bind(evening_id)
+    .bind(teacher_id)
     .bind(student_id)
     .fetch_all(conn)
-    .await?
-    .into_iter()
-    .map(|row| {
-        Ok(FamilyAppointment {
+    .await?;
+    let mut out = Timelines::default();
+    for row in rows {
+        let appointment = FamilyAppointment {
             booking_id: row.try_get("id")?,
             teacher_id: row.try_get("teacher_id")?,
             student_id: row.try_get("student_id")?,
@@ -51,24 +65,15 @@ pub async fn family_appointments(
                 end: row.try_get("ends_at")?,
             },
             room: row.try_get("room")?,
-        })
-    })
-    .collect()
-}
-
-/// Starts of a teacher's slots that hold an active booking.
-pub async fn taken_starts(
-    conn: &mut AnyConnection,
-    evening_id: i64,
-    teacher_id: i64,
-) -> Result<Vec<i64>, sqlx::Error> {
-    sqlx::query_scalar(
-        "SELECT starts_at FROM bookings WHERE evening_id = $1 AND teacher_id = $2 AND status <> 'cancelled'",
-    )
-    .bind(evening_id)
-    .bind(teacher_id)
-    .fetch_all(conn)
-    .await
+        };
+        if appointment.teacher_id == teacher_id {
+            out.taken.push(appointment.span.start);
+        }
+        if row.try_get::<i64, _>("in_family")? == 1 {
+            out.family.push(appointment);
+        }
+    }
+    Ok(out)
 }
 
 /// Whether the slot starting at `start` holds an active booking (a cheap
@@ -92,7 +97,7 @@ pub async fn is_taken(
 
 /// Whether the teacher teaches the student in some class of the school.
 pub async fn teaches(
-    conn: &mut AnyConnection,
+    db: &Db,
     school_id: i64,
     teacher_id: i64,
     student_id: i64,
@@ -104,7 +109,7 @@ pub async fn teaches(
     .bind(school_id)
     .bind(teacher_id)
     .bind(student_id)
-    .fetch_optional(conn)
+    .fetch_optional(&db.pool)
     .await?;
     Ok(found.is_some())
 }
