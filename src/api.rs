@@ -5,8 +5,11 @@
 //! a revoked or timed-out token is dropped from storage the first time the
 //! API refuses it.
 
-use confero_core::dto::{ChangePassword, ClassRoster, Me, SchoolSummary, SessionCreated, SignIn};
-use confero_core::{ErrorBody, ErrorCode, ErrorDetail};
+use confero_core::dto::{
+    Booking, BookingInput, BookingStatus, ChangePassword, ClassRoster, Evening, Me, SchoolSummary,
+    SessionCreated, SignIn, StatusInput, TeacherSlots,
+};
+use confero_core::{ErrorBody, ErrorCode, ErrorDetail, Role};
 use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
 
@@ -157,4 +160,115 @@ pub async fn school_summary(session: Session) -> Result<SchoolSummary, ApiError>
         .await?,
     )
     .await
+}
+
+/// `GET /api/evenings`.
+pub async fn evenings(session: Session) -> Result<Vec<Evening>, ApiError> {
+    decode(
+        authorized(session, |auth| {
+            with_auth(Request::get("/api/evenings"), &auth).build()
+        })
+        .await?,
+    )
+    .await
+}
+
+/// `GET /api/evenings/{id}`.
+pub async fn evening(session: Session, id: i64) -> Result<Evening, ApiError> {
+    let url = format!("/api/evenings/{id}");
+    decode(authorized(session, |auth| with_auth(Request::get(&url), &auth).build()).await?).await
+}
+
+/// `GET /api/evenings/{id}/slots`, optionally for one teacher.
+pub async fn slots(
+    session: Session,
+    evening: i64,
+    teacher: Option<i64>,
+) -> Result<Vec<TeacherSlots>, ApiError> {
+    let url = match teacher {
+        Some(teacher) => format!("/api/evenings/{evening}/slots?teacher_id={teacher}"),
+        None => format!("/api/evenings/{evening}/slots"),
+    };
+    decode(authorized(session, |auth| with_auth(Request::get(&url), &auth).build()).await?).await
+}
+
+/// `GET /api/bookings?evening_id=…&as=…`.
+pub async fn bookings(
+    session: Session,
+    evening: i64,
+    role: Role,
+) -> Result<Vec<Booking>, ApiError> {
+    let url = format!("/api/bookings?evening_id={evening}&as={role}");
+    decode(authorized(session, |auth| with_auth(Request::get(&url), &auth).build()).await?).await
+}
+
+/// `POST /api/evenings/{id}/bookings`. The same `idempotency_key` on a retry
+/// can never book twice, so a network failure is retried once with it.
+pub async fn book(
+    session: Session,
+    evening: i64,
+    input: BookingInput,
+    idempotency_key: String,
+) -> Result<Booking, ApiError> {
+    let url = format!("/api/evenings/{evening}/bookings");
+    let attempt = || {
+        let url = url.clone();
+        let key = idempotency_key.clone();
+        let input = input.clone();
+        authorized(session, move |auth| {
+            with_auth(Request::post(&url), &auth)
+                .header("Idempotency-Key", &key)
+                .json(&input)
+        })
+    };
+    let response = match attempt().await {
+        Err(ApiError::Network) => attempt().await?,
+        other => other?,
+    };
+    decode(response).await
+}
+
+/// `DELETE /api/bookings/{id}`.
+pub async fn cancel(session: Session, id: i64) -> Result<Booking, ApiError> {
+    let url = format!("/api/bookings/{id}");
+    decode(
+        authorized(session, |auth| {
+            with_auth(Request::delete(&url), &auth).build()
+        })
+        .await?,
+    )
+    .await
+}
+
+/// `PUT /api/bookings/{id}/status`.
+pub async fn mark(session: Session, id: i64, status: BookingStatus) -> Result<Booking, ApiError> {
+    let url = format!("/api/bookings/{id}/status");
+    let body = StatusInput { status };
+    decode(
+        authorized(session, |auth| {
+            with_auth(Request::put(&url), &auth).json(&body)
+        })
+        .await?,
+    )
+    .await
+}
+
+/// Downloads an authenticated file (a calendar or an export): the token
+/// cannot go in a link, so the file is fetched and handed to the browser.
+pub async fn download(session: Session, path: &str, filename: &str) -> Result<(), ApiError> {
+    let response = authorized(session, |auth| with_auth(Request::get(path), &auth).build()).await?;
+    if !response.ok() {
+        return Err(error_from(response).await);
+    }
+    let bytes = response.binary().await.map_err(|_| ApiError::Network)?;
+    crate::files::save(
+        &bytes,
+        filename,
+        response
+            .headers()
+            .get("content-type")
+            .as_deref()
+            .unwrap_or("application/octet-stream"),
+    );
+    Ok(())
 }

@@ -6,8 +6,10 @@ use leptos_router::path;
 
 use crate::components::app_shell::AppShell;
 use crate::pages::{
-    account::Account, admin_home::AdminHome, class_page::ClassPage, landing::Landing,
-    not_found::NotFound, parent_home::ParentHome, sign_in::SignIn, teacher_home::TeacherHome,
+    account::Account, admin_home::AdminHome, class_page::ClassPage,
+    evening_booking::EveningBooking, landing::Landing, not_found::NotFound,
+    parent_home::ParentHome, sign_in::SignIn, teacher_home::TeacherHome,
+    teacher_schedule::TeacherSchedule,
 };
 use crate::session::Session;
 
@@ -24,8 +26,10 @@ pub fn App() -> impl IntoView {
                 <ParentRoute path=path!("") view=AppShell>
                     <Route path=path!("") view=Landing />
                     <Route path=path!("parent") view=ParentHome />
+                    <Route path=path!("parent/evenings/:id") view=EveningBooking />
                     <Route path=path!("teacher") view=TeacherHome />
                     <Route path=path!("teacher/classes/:id") view=ClassPage />
+                    <Route path=path!("teacher/evenings/:id") view=TeacherSchedule />
                     <Route path=path!("admin") view=AdminHome />
                     <Route path=path!("account") view=Account />
                 </ParentRoute>

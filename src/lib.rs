@@ -6,6 +6,10 @@
 pub mod api;
 pub mod app;
 pub mod components;
+pub mod files;
+pub mod live;
 pub mod pages;
+pub mod prediction;
 pub mod pwa;
 pub mod session;
+pub mod time_text;

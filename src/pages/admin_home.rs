@@ -2,6 +2,7 @@ use leptos::prelude::*;
 
 use crate::api;
 use crate::components::error_notice::ErrorNotice;
+use crate::components::evening_list::{EveningLinks, EveningList};
 use crate::components::loading::Loading;
 use crate::components::page_heading::PageHeading;
 use crate::session::use_session;
@@ -36,6 +37,7 @@ pub fn AdminHome() -> impl IntoView {
                                     </div>
                                 }).collect::<Vec<_>>()}
                             </dl>
+                            <EveningList links=EveningLinks::Export />
                         }
                     })
                 })}

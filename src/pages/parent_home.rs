@@ -1,6 +1,7 @@
 use confero_core::dto::Child;
 use leptos::prelude::*;
 
+use crate::components::evening_list::{EveningLinks, EveningList};
 use crate::components::page_heading::PageHeading;
 use crate::session::use_session;
 
@@ -22,6 +23,8 @@ pub fn ParentHome() -> impl IntoView {
                         if count == 1 { "child" } else { "children" }
                     )}
                 </p>
+                <EveningList links=EveningLinks::Book />
+                <h2 class="section-heading">"Your children and their teachers"</h2>
                 {if me.children.is_empty() {
                     view! {
                         <p class="empty">"No children are linked to your account yet. Your school’s office can link them."</p>

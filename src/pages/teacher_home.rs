@@ -1,6 +1,7 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
+use crate::components::evening_list::{EveningLinks, EveningList};
 use crate::components::page_heading::PageHeading;
 use crate::session::use_session;
 
@@ -16,6 +17,8 @@ pub fn TeacherHome() -> impl IntoView {
                 <p class="lead">
                     {format!("{} at {} · {} classes, {} students", me.display_name(), me.school.name, me.classes.len(), students)}
                 </p>
+                <EveningList links=EveningLinks::Schedule />
+                <h2 class="section-heading">"Classes you teach"</h2>
                 {if me.classes.is_empty() {
                     view! { <p class="empty">"You have no classes yet. The school’s admin assigns them."</p> }.into_any()
                 } else {

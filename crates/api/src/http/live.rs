@@ -11,35 +11,12 @@ use std::time::Duration;
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
 use axum::extract::State;
 use axum::response::Response;
-use serde::{Deserialize, Serialize};
+use confero_core::dto::{LiveHello as Hello, LiveMessage};
 use tokio::sync::broadcast::error::RecvError;
 
 use super::evenings::{visible_evening, zone_of};
 use super::extract::{authenticate, recheck, ApiPath, AuthSession, IdParam};
 use super::AppState;
-
-/// The first message the client sends.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Hello {
-    token: String,
-}
-
-/// What the server sends.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-#[serde(tag = "type", rename_all = "snake_case")]
-pub enum LiveMessage {
-    /// Authenticated; changes follow.
-    Ready,
-    /// A slot was taken or freed.
-    Slot {
-        teacher_id: i64,
-        start: chrono::DateTime<chrono::FixedOffset>,
-        taken: bool,
-    },
-    /// The socket is closing, with the reason.
-    Error { code: String },
-}
 
 /// How often the session behind a socket is re-checked (revoked, expired).
 const RECHECK: Duration = Duration::from_secs(60);

@@ -166,7 +166,7 @@ pub async fn children(
 ) -> Result<Vec<Child>, sqlx::Error> {
     let rows = sqlx::query(
         "SELECT s.id, s.given_name, s.family_name, s.year_group, g.relationship,
-                c.name AS class_name, c.subject, t.title, t.given_name AS t_given, t.family_name AS t_family
+                c.name AS class_name, c.subject, c.teacher_id, t.title, t.given_name AS t_given, t.family_name AS t_family
            FROM guardianships g
            JOIN students s ON s.id = g.student_id AND s.school_id = $2
            LEFT JOIN enrolments e ON e.student_id = s.id
@@ -199,6 +199,7 @@ pub async fn children(
             let given: String = row.try_get("t_given")?;
             let family: String = row.try_get("t_family")?;
             child.teachers.push(ChildTeacher {
+                teacher_id: row.try_get("teacher_id")?,
                 class_name,
                 subject: row.try_get("subject")?,
                 teacher_name: staff_name(title.as_deref(), &given, &family),

@@ -85,8 +85,14 @@ async fn a_rush_of_simultaneous_bookings_breaks_no_rule() {
             "a child booked twice with one teacher"
         );
     }
-    let broken = confero_api::storage::bookings::violations(&app.db).await.unwrap();
-    assert_eq!(broken, Default::default(), "every rule holds in the database");
+    let broken = confero_api::storage::bookings::violations(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(
+        broken,
+        Default::default(),
+        "every rule holds in the database"
+    );
     // Siblings never overlap: group by family through each guardian's own list.
     for family in 1..=45 {
         let email = guardian_email(&app, family).await;

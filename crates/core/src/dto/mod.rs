@@ -5,9 +5,11 @@
 
 mod booking;
 mod evening;
+mod live;
 
 pub use booking::*;
 pub use evening::*;
+pub use live::*;
 
 use crate::Role;
 use chrono::{DateTime, Utc};
@@ -111,6 +113,7 @@ pub struct Child {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct ChildTeacher {
+    pub teacher_id: i64,
     pub class_name: String,
     pub subject: String,
     pub teacher_name: String,

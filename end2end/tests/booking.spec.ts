@@ -1,0 +1,81 @@
+import { SignInPage } from "./fixtures/sign_in_page";
+import { expect, test } from "./fixtures/test";
+
+// The split-household mother books; no other spec signs in as her, so her
+// bookings do not collide with other tests running in parallel.
+const MOTHER = "siobhan.abara.45@families.demo.confero.test";
+const FATHER = "hiro.llewellyn.45@families.demo.confero.test";
+const PASSWORD = "confero-demo";
+
+test("a parent books, the other parent sees it live, and cancels it", async ({ page, browser, signInPage }) => {
+  await signInPage.goto();
+  await signInPage.signIn(MOTHER, PASSWORD);
+  await expect(page).toHaveURL("/parent");
+  await page.getByRole("link", { name: "Book appointments" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Autumn parents' evening" })).toBeVisible();
+
+  // The father, signed in elsewhere, watches the same evening.
+  const other = await browser.newContext();
+  const fatherPage = await other.newPage();
+  const father = new SignInPage(fatherPage);
+  await father.goto();
+  await father.signIn(FATHER, PASSWORD);
+  await fatherPage.getByRole("link", { name: "Book appointments" }).click();
+  await expect(fatherPage.getByRole("heading", { level: 1, name: "Autumn parents' evening" })).toBeVisible();
+
+  const firstFree = page.getByRole("button", { name: /^Book \d\d:\d\d with / }).first();
+  const label = (await firstFree.getAttribute("aria-label"))!;
+  const time = label.match(/^Book (\d\d:\d\d) with (.+) for /)!;
+  await firstFree.click();
+  await expect(page.getByRole("status").filter({ hasText: "Booked:" })).toBeVisible();
+  const appointments = page.getByRole("region", { name: "Your appointments" });
+  await expect(appointments.getByRole("listitem")).toHaveCount(1);
+  await expect(appointments).toContainText(time[2]);
+
+  // Within a second the father's page shows the family's appointment as theirs, without a reload.
+  const fathersView = fatherPage.getByRole("button", { name: new RegExp(`^${time[1]}, (taken|yours)$`) }).first();
+  await expect(fathersView).toBeVisible({ timeout: 2_000 });
+
+  await appointments.getByRole("button", { name: /^Cancel / }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Cancelled:" })).toBeVisible();
+  await expect(appointments.getByRole("listitem")).toHaveCount(0);
+  expect(await other.cookies()).toEqual([]);
+  await other.close();
+});
+
+test("a slot that would clash with a sibling's appointment is shown as such", async ({ page, signInPage }) => {
+  await signInPage.goto();
+  await signInPage.signIn("linh.williams.1@families.demo.confero.test", PASSWORD);
+  await page.getByRole("link", { name: "Book appointments" }).click();
+  const regions = page.locator("section.child-booking");
+  await expect(regions).toHaveCount(2);
+  const first = regions.nth(0).getByRole("button", { name: /^Book \d\d:\d\d with / }).first();
+  const time = (await first.getAttribute("aria-label"))!.match(/^Book (\d\d:\d\d)/)![1];
+  await first.click();
+  await expect(page.getByRole("status").filter({ hasText: "Booked:" })).toBeVisible();
+  // The sibling's teachers at the same time are now predicted to clash.
+  await expect(regions.nth(1).getByRole("button", { name: `${time}, clashes with another of your appointments` }).first()).toBeVisible();
+  await page.getByRole("region", { name: "Your appointments" }).getByRole("button", { name: /^Cancel / }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Cancelled:" })).toBeVisible();
+});
+
+test("the teacher sees the booking on their schedule and marks it attended", async ({ page, browser, signInPage }) => {
+  // A parent of one of the teacher's students books with him.
+  const parentContext = await browser.newContext();
+  const parent = await parentContext.newPage();
+  const parentSignIn = new SignInPage(parent);
+  await parentSignIn.goto();
+  await parentSignIn.signIn("agnieszka.nguyen.2@families.demo.confero.test", PASSWORD);
+  await parent.getByRole("link", { name: "Book appointments" }).click();
+  const withOkafor = parent.getByRole("button", { name: /^Book \d\d:\d\d with Mr Okafor/ }).first();
+  await withOkafor.click();
+  await expect(parent.getByRole("status").filter({ hasText: "Booked:" })).toBeVisible();
+  await parentContext.close();
+
+  await signInPage.signInAs("teacher");
+  await page.getByRole("link", { name: "Your schedule" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toContainText("Your schedule");
+  const attended = page.getByRole("button", { name: /attended$/ }).first();
+  await attended.click();
+  await expect(page.getByRole("button", { name: /attended$/ }).first()).toHaveAttribute("aria-pressed", "true");
+});

@@ -1,0 +1,80 @@
+use confero_core::dto::{Booking, Child, Evening, TeacherSlots};
+use confero_core::rules::FamilyAppointment;
+use leptos::prelude::*;
+
+use crate::components::slot_picker::SlotPicker;
+use crate::prediction::picker_slots;
+use crate::time_text::clock;
+
+/// What a tap on a slot asks for.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Pick {
+    pub teacher_id: i64,
+    pub student_id: i64,
+    pub start: String,
+}
+
+/// One child's teachers for the evening: booked ones with their time, the
+/// others with a slot picker.
+#[component]
+pub fn ChildBooking(
+    child: Child,
+    evening: Evening,
+    grid: Vec<TeacherSlots>,
+    bookings: Vec<Booking>,
+    family: Vec<FamilyAppointment>,
+    now: i64,
+    #[prop(into)] busy: Signal<bool>,
+    on_pick: Callback<Pick>,
+) -> impl IntoView {
+    let child_name = child.given_name.clone();
+    let heading_id = format!("child-{}-teachers", child.id);
+    let labelled_by = heading_id.clone();
+    let rows = child
+        .teachers
+        .iter()
+        .map(|teacher| {
+            let booked = bookings.iter().find(|b| b.teacher_id == teacher.teacher_id && b.student_id == child.id).cloned();
+            let column = grid.iter().find(|c| c.teacher_id == teacher.teacher_id).cloned();
+            let room = column.as_ref().and_then(|c| c.room.clone());
+            let body = match (booked, column) {
+                (Some(booking), _) => view! {
+                    <p class="booked">
+                        <span class="booked-time">{clock(&booking.start)}</span>
+                        " booked"
+                        {booking.room.map(|room| format!(" · {room}"))}
+                    </p>
+                }
+                .into_any(),
+                (None, Some(column)) => {
+                    let slots = picker_slots(&evening, &column, child.id, &family, now);
+                    let teacher_id = teacher.teacher_id;
+                    let student_id = child.id;
+                    let pick = Callback::new(move |start: String| on_pick.run(Pick { teacher_id, student_id, start }));
+                    view! {
+                        <SlotPicker slots teacher_name=teacher.teacher_name.clone() child_name=child_name.clone() busy on_pick=pick />
+                    }
+                    .into_any()
+                }
+                (None, None) => view! { <p class="meta">"Not taking part in this evening."</p> }.into_any(),
+            };
+            view! {
+                <li class="teacher-row">
+                    <div class="teacher-head">
+                        <span class="teacher">{teacher.teacher_name.clone()}</span>
+                        <span class="subject">{format!("{} · {}", teacher.subject, teacher.class_name)}</span>
+                        {room.map(|room| view! { <span class="room">{room}</span> })}
+                    </div>
+                    {body}
+                </li>
+            }
+        })
+        .collect::<Vec<_>>();
+    view! {
+        <section class="card child-booking" aria-labelledby=labelled_by>
+            <h2 id=heading_id>{format!("{} {}", child.given_name, child.family_name)}</h2>
+            <p class="meta">{child.year_group.clone()}</p>
+            <ul class="teacher-rows" role="list">{rows}</ul>
+        </section>
+    }
+}

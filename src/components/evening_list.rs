@@ -1,0 +1,87 @@
+use confero_core::dto::{Evening, EveningStatus};
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+use crate::api;
+use crate::components::error_notice::ErrorNotice;
+use crate::components::loading::Loading;
+use crate::session::use_session;
+use crate::time_text::{moment, span};
+
+/// What each evening in the list offers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EveningLinks {
+    /// Parents: book appointments.
+    Book,
+    /// Teachers: their schedule.
+    Schedule,
+    /// Admins: the bookings export.
+    Export,
+}
+
+/// The school's parents' evenings, newest first.
+#[component]
+pub fn EveningList(links: EveningLinks) -> impl IntoView {
+    let session = use_session();
+    let evenings = LocalResource::new(move || api::evenings(session));
+    let retry = Callback::new(move |()| evenings.refetch());
+    let export = Action::new_local(move |evening: &Evening| {
+        let path = format!("/api/evenings/{}/bookings.csv", evening.id);
+        let name = format!("bookings-evening-{}.csv", evening.id);
+        async move { api::download(session, &path, &name).await }
+    });
+    view! {
+        <section class="evenings" aria-labelledby="evenings-heading">
+            <h2 id="evenings-heading">"Parents' evenings"</h2>
+            <Transition fallback=|| view! { <Loading what="evenings" /> }>
+                <ErrorBoundary fallback=move |errors| view! { <ErrorNotice errors retry /> }>
+                    {move || Suspend::new(async move {
+                        evenings.await.map(|evenings| {
+                            if evenings.is_empty() {
+                                return view! { <p class="empty">"No parents' evenings yet."</p> }.into_any();
+                            }
+                            view! {
+                                <ul class="evening-list" role="list">
+                                    {evenings.into_iter().map(|evening| {
+                                        let when = evening.sessions.first().map(|s| span(&s.start, &s.end)).unwrap_or_default();
+                                        let status = match evening.status {
+                                            EveningStatus::Draft => "Draft",
+                                            EveningStatus::Published => "Published",
+                                            EveningStatus::Archived => "Archived",
+                                        };
+                                        let action = match links {
+                                            EveningLinks::Book => view! {
+                                                <A href=format!("/parent/evenings/{}", evening.id) attr:class="button button-primary">"Book appointments"</A>
+                                            }.into_any(),
+                                            EveningLinks::Schedule => view! {
+                                                <A href=format!("/teacher/evenings/{}", evening.id) attr:class="button button-primary">"Your schedule"</A>
+                                            }.into_any(),
+                                            EveningLinks::Export => {
+                                                let target = evening.clone();
+                                                view! {
+                                                    <button type="button" class="button" on:click=move |_| { export.dispatch(target.clone()); }>
+                                                        "Export bookings (CSV)"
+                                                    </button>
+                                                }.into_any()
+                                            }
+                                        };
+                                        view! {
+                                            <li class="card evening">
+                                                <div>
+                                                    <h3>{evening.name.clone()}</h3>
+                                                    <p class="meta">{when}</p>
+                                                    <p class="meta">{format!("{status} · booking closes {}", moment(&evening.booking_closes_at))}</p>
+                                                </div>
+                                                {action}
+                                            </li>
+                                        }
+                                    }).collect::<Vec<_>>()}
+                                </ul>
+                            }.into_any()
+                        })
+                    })}
+                </ErrorBoundary>
+            </Transition>
+        </section>
+    }
+}

@@ -1,0 +1,190 @@
+use std::collections::HashMap;
+
+use confero_core::dto::{BookingInput, EveningStatus, SlotState};
+use confero_core::Role;
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_params;
+use leptos_router::params::Params;
+
+use crate::api::{self, ApiError};
+use crate::components::child_booking::{ChildBooking, Pick};
+use crate::components::error_notice::ErrorNotice;
+use crate::components::family_appointments::FamilyAppointments;
+use crate::components::loading::Loading;
+use crate::components::page_heading::PageHeading;
+use crate::prediction;
+use crate::session::use_session;
+use crate::time_text::{moment, span};
+
+#[derive(Params, Clone, Debug, PartialEq)]
+struct EveningParams {
+    id: Option<i64>,
+}
+
+fn now() -> i64 {
+    (js_sys::Date::now() / 1000.0) as i64
+}
+
+fn key() -> String {
+    format!(
+        "{:x}{:x}",
+        js_sys::Date::now() as u64,
+        (js_sys::Math::random() * 1e15) as u64
+    )
+}
+
+/// A parent books their children's appointments for one evening. Slots taken
+/// by others turn grey within a second, without a reload.
+#[component]
+pub fn EveningBooking() -> impl IntoView {
+    let session = use_session();
+    let params = use_params::<EveningParams>();
+    let id = Memo::new(move |_| params.get().ok().and_then(|p| p.id));
+    // Bumped after every change this page makes; the data is fetched again.
+    let version = RwSignal::new(0u32);
+    // Slots taken (true) or freed (false) by others since the last fetch.
+    let live = RwSignal::new(HashMap::<(i64, String), bool>::new());
+    let data = LocalResource::new(move || {
+        let id = id.get();
+        version.track();
+        async move {
+            let id = id.ok_or(ApiError::Unexpected(404))?;
+            let evening = api::evening(session, id).await?;
+            let grid = api::slots(session, id, None).await?;
+            let bookings = api::bookings(session, id, Role::Guardian).await?;
+            Ok::<_, ApiError>((evening, grid, bookings))
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(id) = id.get() {
+            crate::live::watch(session, id, move |teacher, start, taken| {
+                live.update(|changes| {
+                    changes.insert((teacher, start), taken);
+                });
+            });
+        }
+    });
+
+    let message = RwSignal::new(None::<String>);
+    let refresh = move || {
+        live.set(HashMap::new());
+        version.update(|v| *v += 1);
+    };
+    let book = Action::new_local(move |pick: &Pick| {
+        let pick = pick.clone();
+        async move {
+            let evening = id.get_untracked().unwrap_or_default();
+            let start = chrono::DateTime::parse_from_rfc3339(&pick.start)
+                .map_err(|_| ApiError::Unexpected(0))?;
+            let input = BookingInput {
+                teacher_id: pick.teacher_id,
+                student_id: pick.student_id,
+                start,
+            };
+            api::book(session, evening, input, key()).await
+        }
+    });
+    let cancel = Action::new_local(move |booking: &i64| api::cancel(session, *booking));
+    let calendar = Action::new_local(move |booking: &Option<i64>| {
+        let path = match booking {
+            Some(id) => format!("/api/bookings/{id}/calendar.ics"),
+            None => "/api/bookings/calendar.ics".to_owned(),
+        };
+        async move { api::download(session, &path, "confero-appointments.ics").await }
+    });
+    Effect::new(move |_| {
+        if let Some(result) = book.value().get() {
+            message.set(Some(match result {
+                Ok(b) => format!(
+                    "Booked: {} with {} at {}.",
+                    b.student_name,
+                    b.teacher_name,
+                    crate::time_text::clock(&b.start)
+                ),
+                Err(error) => format!("Not booked: {error}"),
+            }));
+            refresh();
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(result) = cancel.value().get() {
+            message.set(Some(match result {
+                Ok(b) => format!("Cancelled: {} with {}.", b.student_name, b.teacher_name),
+                Err(error) => format!("Not cancelled: {error}"),
+            }));
+            refresh();
+        }
+    });
+    let busy = Signal::derive(move || book.pending().get() || cancel.pending().get());
+    let retry = Callback::new(move |()| data.refetch());
+    let on_pick = Callback::new(move |pick: Pick| {
+        book.dispatch(pick);
+    });
+    let on_cancel = Callback::new(move |booking: i64| {
+        cancel.dispatch(booking);
+    });
+    let on_calendar = Callback::new(move |booking: Option<i64>| {
+        calendar.dispatch(booking);
+    });
+
+    view! {
+        <p class="back"><A href="/parent">"← Your children"</A></p>
+        <Transition fallback=|| view! { <Loading what="the appointment times" /> }>
+            <ErrorBoundary fallback=move |errors| view! { <ErrorNotice errors retry /> }>
+                {move || Suspend::new(async move {
+                    data.await.map(|(evening, mut grid, bookings)| {
+                        let changes = live.get();
+                        for column in &mut grid {
+                            for slot in &mut column.slots {
+                                match (changes.get(&(column.teacher_id, slot.start.to_rfc3339())), slot.state) {
+                                    (Some(true), SlotState::Free) => slot.state = SlotState::Taken,
+                                    (Some(false), SlotState::Taken) => slot.state = SlotState::Free,
+                                    _ => {}
+                                }
+                            }
+                        }
+                        let now = now();
+                        let open = evening.status == EveningStatus::Published
+                            && evening.booking_opens_at.timestamp() <= now
+                            && now < evening.booking_closes_at.timestamp();
+                        let can_cancel = now < evening.cancel_until.timestamp();
+                        let family = prediction::family(&bookings);
+                        let children = session.me().map(|me| me.children).unwrap_or_default();
+                        let name = evening.name.clone();
+                        let window_note = (!open).then(|| {
+                            if now < evening.booking_opens_at.timestamp() {
+                                format!("Booking opens {}.", moment(&evening.booking_opens_at))
+                            } else {
+                                "Booking has closed. To change an appointment, contact the school.".to_owned()
+                            }
+                        });
+                        let session_span = evening.sessions.first().map(|s| span(&s.start, &s.end)).unwrap_or_default();
+                        view! {
+                            <PageHeading>{name}</PageHeading>
+                            <p class="lead">{session_span}</p>
+                            {window_note.map(|note| view! { <div class="notice notice-info" role="status">{note}</div> })}
+                            {move || message.get().map(|text| view! { <div class="notice notice-info" role="status">{text}</div> })}
+                            <FamilyAppointments bookings=bookings.clone() can_cancel busy on_cancel on_calendar />
+                            {children
+                                .into_iter()
+                                .map(|child| view! {
+                                    <ChildBooking
+                                        child
+                                        evening=evening.clone()
+                                        grid=grid.clone()
+                                        bookings=bookings.clone()
+                                        family=family.clone()
+                                        now
+                                        busy=Signal::derive(move || busy.get() || !open)
+                                        on_pick
+                                    />
+                                })
+                                .collect::<Vec<_>>()}
+                        }
+                    })
+                })}
+            </ErrorBoundary>
+        </Transition>
+    }
+}

@@ -1,0 +1,108 @@
+use confero_core::dto::{BookingStatus, SlotState};
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_params;
+use leptos_router::params::Params;
+
+use crate::api::{self, ApiError};
+use crate::components::error_notice::ErrorNotice;
+use crate::components::loading::Loading;
+use crate::components::page_heading::PageHeading;
+use crate::session::use_session;
+use crate::time_text::{clock, span};
+
+#[derive(Params, Clone, Debug, PartialEq)]
+struct ScheduleParams {
+    id: Option<i64>,
+}
+
+/// A teacher's evening on a tablet: every slot in order, who is booked, and
+/// buttons to mark them attended or a no-show. Updates live.
+#[component]
+pub fn TeacherSchedule() -> impl IntoView {
+    let session = use_session();
+    let params = use_params::<ScheduleParams>();
+    let id = Memo::new(move |_| params.get().ok().and_then(|p| p.id));
+    let version = RwSignal::new(0u32);
+    let data = LocalResource::new(move || {
+        let id = id.get();
+        version.track();
+        async move {
+            let id = id.ok_or(ApiError::Unexpected(404))?;
+            let me = session.me().ok_or(ApiError::Unexpected(401))?;
+            let evening = api::evening(session, id).await?;
+            let mut grid = api::slots(session, id, Some(me.id)).await?;
+            Ok::<_, ApiError>((evening, grid.pop()))
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(id) = id.get() {
+            let me = session.me().map(|m| m.id);
+            crate::live::watch(session, id, move |teacher, _, _| {
+                if Some(teacher) == me {
+                    version.update(|v| *v += 1);
+                }
+            });
+        }
+    });
+    let mark = Action::new_local(move |(booking, status): &(i64, BookingStatus)| {
+        api::mark(session, *booking, *status)
+    });
+    Effect::new(move |_| {
+        if mark.value().with(Option::is_some) {
+            version.update(|v| *v += 1);
+        }
+    });
+    let retry = Callback::new(move |()| data.refetch());
+
+    view! {
+        <p class="back"><A href="/teacher">"← Your classes"</A></p>
+        <Transition fallback=|| view! { <Loading what="your schedule" /> }>
+            <ErrorBoundary fallback=move |errors| view! { <ErrorNotice errors retry /> }>
+                {move || Suspend::new(async move {
+                    data.await.map(|(evening, column)| {
+                        let when = evening.sessions.first().map(|s| span(&s.start, &s.end)).unwrap_or_default();
+                        let Some(column) = column else {
+                            return view! {
+                                <PageHeading>{evening.name.clone()}</PageHeading>
+                                <p class="empty">"You are not taking part in this evening."</p>
+                            }.into_any();
+                        };
+                        let booked = column.slots.iter().filter(|s| s.booking.is_some()).count();
+                        view! {
+                            <PageHeading>{format!("Your schedule · {}", evening.name)}</PageHeading>
+                            <p class="lead">{format!("{when} · {} · {booked} booked", column.room.clone().unwrap_or_else(|| "no room set".into()))}</p>
+                            <ol class="schedule" role="list">
+                                {column.slots.into_iter().map(|slot| {
+                                    let time = format!("{}–{}", clock(&slot.start), clock(&slot.end));
+                                    let body = match (slot.booking, slot.state) {
+                                        (Some(holder), _) => {
+                                            let id = holder.booking_id;
+                                            let status = holder.status;
+                                            let name = holder.student_name.clone();
+                                            view! {
+                                                <span class="who">{holder.student_name}</span>
+                                                <span class=format!("status status-{status:?}").to_lowercase()>{format!("{status:?}").replace("NoShow", "No-show")}</span>
+                                                <span class="actions">
+                                                    <button type="button" class="button button-small" aria-pressed=(status == BookingStatus::Attended).to_string()
+                                                        aria-label=format!("{name} attended")
+                                                        on:click=move |_| { mark.dispatch((id, BookingStatus::Attended)); }>"Attended"</button>
+                                                    <button type="button" class="button button-small" aria-pressed=(status == BookingStatus::NoShow).to_string()
+                                                        aria-label=format!("{name} did not come")
+                                                        on:click=move |_| { mark.dispatch((id, BookingStatus::NoShow)); }>"No-show"</button>
+                                                </span>
+                                            }.into_any()
+                                        }
+                                        (None, SlotState::Blocked) => view! { <span class="who meta">"Blocked"</span> }.into_any(),
+                                        (None, _) => view! { <span class="who meta">"Free"</span> }.into_any(),
+                                    };
+                                    view! { <li class="schedule-row"><span class="booked-time">{time}</span>{body}</li> }
+                                }).collect::<Vec<_>>()}
+                            </ol>
+                        }.into_any()
+                    })
+                })}
+            </ErrorBoundary>
+        </Transition>
+    }
+}
