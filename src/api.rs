@@ -6,8 +6,8 @@
 //! API refuses it.
 
 use confero_core::dto::{
-    Booking, BookingInput, BookingStatus, ChangePassword, ClassRoster, Evening, Me, SchoolSummary,
-    SessionCreated, SignIn, StatusInput, TeacherSlots,
+    Booking, BookingInput, BookingStatus, ChangePassword, ClassRoster, Evening, EveningInput,
+    EveningStatus, Me, SchoolSummary, SessionCreated, SignIn, StatusInput, TeacherSlots,
 };
 use confero_core::{ErrorBody, ErrorCode, ErrorDetail, Role};
 use gloo_net::http::{Request, RequestBuilder, Response};
@@ -271,4 +271,32 @@ pub async fn download(session: Session, path: &str, filename: &str) -> Result<()
             .unwrap_or("application/octet-stream"),
     );
     Ok(())
+}
+
+/// `POST /api/evenings`.
+pub async fn create_evening(session: Session, input: EveningInput) -> Result<Evening, ApiError> {
+    decode(
+        authorized(session, |auth| {
+            with_auth(Request::post("/api/evenings"), &auth).json(&input)
+        })
+        .await?,
+    )
+    .await
+}
+
+/// `PUT /api/evenings/{id}/status`.
+pub async fn set_evening_status(
+    session: Session,
+    id: i64,
+    status: EveningStatus,
+) -> Result<Evening, ApiError> {
+    let url = format!("/api/evenings/{id}/status");
+    let body = serde_json::json!({ "status": status });
+    decode(
+        authorized(session, |auth| {
+            with_auth(Request::put(&url), &auth).json(&body)
+        })
+        .await?,
+    )
+    .await
 }

@@ -7,8 +7,8 @@ use leptos_router::path;
 use crate::components::app_shell::AppShell;
 use crate::pages::{
     account::Account, admin_home::AdminHome, class_page::ClassPage,
-    evening_booking::EveningBooking, landing::Landing, not_found::NotFound,
-    parent_home::ParentHome, sign_in::SignIn, teacher_home::TeacherHome,
+    evening_booking::EveningBooking, landing::Landing, new_evening::NewEvening,
+    not_found::NotFound, parent_home::ParentHome, sign_in::SignIn, teacher_home::TeacherHome,
     teacher_schedule::TeacherSchedule,
 };
 use crate::session::Session;
@@ -31,6 +31,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("teacher/classes/:id") view=ClassPage />
                     <Route path=path!("teacher/evenings/:id") view=TeacherSchedule />
                     <Route path=path!("admin") view=AdminHome />
+                    <Route path=path!("admin/evenings/new") view=NewEvening />
                     <Route path=path!("account") view=Account />
                 </ParentRoute>
             </Routes>

@@ -11,7 +11,7 @@ test("a parent books, the other parent sees it live, and cancels it", async ({ p
   await signInPage.goto();
   await signInPage.signIn(MOTHER, PASSWORD);
   await expect(page).toHaveURL("/parent");
-  await page.getByRole("link", { name: "Book appointments" }).click();
+  await page.getByRole("link", { name: "Book appointments" }).first().click();
   await expect(page.getByRole("heading", { level: 1, name: "Autumn parents' evening" })).toBeVisible();
 
   // The father, signed in elsewhere, watches the same evening.
@@ -20,7 +20,7 @@ test("a parent books, the other parent sees it live, and cancels it", async ({ p
   const father = new SignInPage(fatherPage);
   await father.goto();
   await father.signIn(FATHER, PASSWORD);
-  await fatherPage.getByRole("link", { name: "Book appointments" }).click();
+  await fatherPage.getByRole("link", { name: "Book appointments" }).first().click();
   await expect(fatherPage.getByRole("heading", { level: 1, name: "Autumn parents' evening" })).toBeVisible();
 
   const firstFree = page.getByRole("button", { name: /^Book \d\d:\d\d with / }).first();
@@ -46,7 +46,7 @@ test("a parent books, the other parent sees it live, and cancels it", async ({ p
 test("a slot that would clash with a sibling's appointment is shown as such", async ({ page, signInPage }) => {
   await signInPage.goto();
   await signInPage.signIn("linh.williams.1@families.demo.confero.test", PASSWORD);
-  await page.getByRole("link", { name: "Book appointments" }).click();
+  await page.getByRole("link", { name: "Book appointments" }).first().click();
   const regions = page.locator("section.child-booking");
   await expect(regions).toHaveCount(2);
   const first = regions.nth(0).getByRole("button", { name: /^Book \d\d:\d\d with / }).first();
@@ -66,14 +66,14 @@ test("the teacher sees the booking on their schedule and marks it attended", asy
   const parentSignIn = new SignInPage(parent);
   await parentSignIn.goto();
   await parentSignIn.signIn("agnieszka.nguyen.2@families.demo.confero.test", PASSWORD);
-  await parent.getByRole("link", { name: "Book appointments" }).click();
+  await parent.getByRole("link", { name: "Book appointments" }).first().click();
   const withOkafor = parent.getByRole("button", { name: /^Book \d\d:\d\d with Mr Okafor/ }).first();
   await withOkafor.click();
   await expect(parent.getByRole("status").filter({ hasText: "Booked:" })).toBeVisible();
   await parentContext.close();
 
   await signInPage.signInAs("teacher");
-  await page.getByRole("link", { name: "Your schedule" }).click();
+  await page.getByRole("link", { name: "Your schedule" }).first().click();
   await expect(page.getByRole("heading", { level: 1 })).toContainText("Your schedule");
   const attended = page.getByRole("button", { name: /attended$/ }).first();
   await attended.click();

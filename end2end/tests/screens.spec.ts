@@ -17,18 +17,23 @@ for (const [device, viewport] of Object.entries(viewports)) {
         await signInPage.signInAs(role);
         await page.screenshot({ path: path.join(dir, `${device}-${role}-home.png`), fullPage: true });
         if (role === "parent") {
-          await page.getByRole("link", { name: "Book appointments" }).click();
+          await page.getByRole("link", { name: "Book appointments" }).first().click();
           await expect(page.getByRole("heading", { level: 1, name: "Autumn parents' evening" })).toBeVisible();
           await page.screenshot({ path: path.join(dir, `${device}-parent-booking.png`), fullPage: true });
         }
         if (role === "teacher") {
-          await page.getByRole("link", { name: "Your schedule" }).click();
+          await page.getByRole("link", { name: "Your schedule" }).first().click();
           await expect(page.getByRole("heading", { level: 1 })).toContainText("Your schedule");
           await page.screenshot({ path: path.join(dir, `${device}-teacher-schedule.png`), fullPage: true });
           await page.getByRole("link", { name: "Classes", exact: true }).click();
           await page.getByRole("link", { name: /students/ }).first().click();
           await expect(page.getByRole("table")).toBeVisible();
           await page.screenshot({ path: path.join(dir, `${device}-class-list.png`), fullPage: true });
+        }
+        if (role === "admin") {
+          await page.getByRole("link", { name: "New evening" }).click();
+          await expect(page.getByRole("heading", { level: 1, name: "New parents' evening" })).toBeVisible();
+          await page.screenshot({ path: path.join(dir, `${device}-admin-new-evening.png`), fullPage: true });
         }
         await page.getByRole("link", { name: "Account" }).click();
         await expect(page.getByRole("heading", { level: 1, name: "Your account" })).toBeVisible();
@@ -42,7 +47,7 @@ for (const [device, viewport] of Object.entries(viewports)) {
 
     test("nothing overflows sideways and touch targets are at least 44 px", async ({ page, signInPage }) => {
       await signInPage.signInAs("parent");
-      await page.getByRole("link", { name: "Book appointments" }).click();
+      await page.getByRole("link", { name: "Book appointments" }).first().click();
       await expect(page.locator(".slot").first()).toBeVisible();
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
       expect(overflow).toBeLessThanOrEqual(0);

@@ -15,8 +15,8 @@ pub enum EveningLinks {
     Book,
     /// Teachers: their schedule.
     Schedule,
-    /// Admins: the bookings export.
-    Export,
+    /// Admins: publish or archive, and the bookings export.
+    Manage,
 }
 
 /// The school's parents' evenings, newest first.
@@ -25,6 +25,14 @@ pub fn EveningList(links: EveningLinks) -> impl IntoView {
     let session = use_session();
     let evenings = LocalResource::new(move || api::evenings(session));
     let retry = Callback::new(move |()| evenings.refetch());
+    let set_status = Action::new_local(move |(id, status): &(i64, EveningStatus)| {
+        api::set_evening_status(session, *id, *status)
+    });
+    Effect::new(move |_| {
+        if set_status.value().with(Option::is_some) {
+            evenings.refetch();
+        }
+    });
     let export = Action::new_local(move |evening: &Evening| {
         let path = format!("/api/evenings/{}/bookings.csv", evening.id);
         let name = format!("bookings-evening-{}.csv", evening.id);
@@ -32,7 +40,12 @@ pub fn EveningList(links: EveningLinks) -> impl IntoView {
     });
     view! {
         <section class="evenings" aria-labelledby="evenings-heading">
-            <h2 id="evenings-heading">"Parents' evenings"</h2>
+            <div class="section-head">
+                <h2 id="evenings-heading">"Parents' evenings"</h2>
+                {(links == EveningLinks::Manage).then(|| view! {
+                    <A href="/admin/evenings/new" attr:class="button button-primary">"New evening"</A>
+                })}
+            </div>
             <Transition fallback=|| view! { <Loading what="evenings" /> }>
                 <ErrorBoundary fallback=move |errors| view! { <ErrorNotice errors retry /> }>
                     {move || Suspend::new(async move {
@@ -56,12 +69,24 @@ pub fn EveningList(links: EveningLinks) -> impl IntoView {
                                             EveningLinks::Schedule => view! {
                                                 <A href=format!("/teacher/evenings/{}", evening.id) attr:class="button button-primary">"Your schedule"</A>
                                             }.into_any(),
-                                            EveningLinks::Export => {
+                                            EveningLinks::Manage => {
                                                 let target = evening.clone();
+                                                let id = evening.id;
+                                                let (next, label) = match evening.status {
+                                                    EveningStatus::Draft => (EveningStatus::Published, "Publish"),
+                                                    EveningStatus::Published => (EveningStatus::Archived, "Archive"),
+                                                    EveningStatus::Archived => (EveningStatus::Draft, "Back to draft"),
+                                                };
                                                 view! {
-                                                    <button type="button" class="button" on:click=move |_| { export.dispatch(target.clone()); }>
-                                                        "Export bookings (CSV)"
-                                                    </button>
+                                                    <span class="actions">
+                                                        <button type="button" class="button"
+                                                            aria-label=format!("{label} {}", evening.name)
+                                                            prop:disabled=move || set_status.pending().get()
+                                                            on:click=move |_| { set_status.dispatch((id, next)); }>{label}</button>
+                                                        <button type="button" class="button" on:click=move |_| { export.dispatch(target.clone()); }>
+                                                            "Export bookings (CSV)"
+                                                        </button>
+                                                    </span>
                                                 }.into_any()
                                             }
                                         };

@@ -37,7 +37,7 @@ pub fn AdminHome() -> impl IntoView {
                                     </div>
                                 }).collect::<Vec<_>>()}
                             </dl>
-                            <EveningList links=EveningLinks::Export />
+                            <EveningList links=EveningLinks::Manage />
                         }
                     })
                 })}
