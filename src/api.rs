@@ -6,8 +6,9 @@
 //! API refuses it.
 
 use confero_core::dto::{
-    Booking, BookingInput, BookingStatus, ChangePassword, ClassRoster, Evening, EveningInput,
-    EveningStatus, Me, SchoolSummary, SessionCreated, SignIn, StatusInput, TeacherSlots,
+    AvailabilityInput, AvailabilityView, Booking, BookingInput, BookingStatus, ChangePassword,
+    ClassRoster, Evening, EveningInput, EveningStatus, Me, SchoolSummary, SessionCreated, SignIn,
+    StatusInput, TeacherSlots,
 };
 use confero_core::{ErrorBody, ErrorCode, ErrorDetail, Role};
 use gloo_net::http::{Request, RequestBuilder, Response};
@@ -295,6 +296,33 @@ pub async fn set_evening_status(
     decode(
         authorized(session, |auth| {
             with_auth(Request::put(&url), &auth).json(&body)
+        })
+        .await?,
+    )
+    .await
+}
+
+/// `GET /api/evenings/{id}/teachers/{teacher}/availability`.
+pub async fn availability(
+    session: Session,
+    evening: i64,
+    teacher: i64,
+) -> Result<AvailabilityView, ApiError> {
+    let url = format!("/api/evenings/{evening}/teachers/{teacher}/availability");
+    decode(authorized(session, |auth| with_auth(Request::get(&url), &auth).build()).await?).await
+}
+
+/// `PUT /api/evenings/{id}/teachers/{teacher}/availability`.
+pub async fn set_availability(
+    session: Session,
+    evening: i64,
+    teacher: i64,
+    input: AvailabilityInput,
+) -> Result<AvailabilityView, ApiError> {
+    let url = format!("/api/evenings/{evening}/teachers/{teacher}/availability");
+    decode(
+        authorized(session, |auth| {
+            with_auth(Request::put(&url), &auth).json(&input)
         })
         .await?,
     )

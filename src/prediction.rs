@@ -96,3 +96,36 @@ pub fn picker_slots(
         })
         .collect()
 }
+
+/// An availability as it was saved, ready to send back with one slot's block toggled.
+pub fn toggle_block(
+    view: &confero_core::dto::AvailabilityView,
+    start: chrono::DateTime<chrono::FixedOffset>,
+) -> confero_core::dto::AvailabilityInput {
+    use confero_core::local::{LocalDate, LocalSpan, LocalTime};
+    let windows = view
+        .windows
+        .iter()
+        .map(|w| LocalSpan {
+            date: LocalDate(w.start.date_naive()),
+            start: LocalTime(w.start.time()),
+            end: LocalTime(w.end.time()),
+        })
+        .collect();
+    let mut blocked = view.blocked.clone();
+    match blocked
+        .iter()
+        .position(|b| b.timestamp() == start.timestamp())
+    {
+        Some(i) => {
+            blocked.remove(i);
+        }
+        None => blocked.push(start),
+    }
+    confero_core::dto::AvailabilityInput {
+        room: view.room.clone(),
+        slot_minutes: view.slot_minutes,
+        windows,
+        blocked,
+    }
+}

@@ -2,6 +2,7 @@
 
 pub mod app_header;
 pub mod app_shell;
+pub mod availability_form;
 pub mod child_booking;
 pub mod error_notice;
 pub mod evening_list;

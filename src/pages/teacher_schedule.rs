@@ -5,6 +5,7 @@ use leptos_router::hooks::use_params;
 use leptos_router::params::Params;
 
 use crate::api::{self, ApiError};
+use crate::components::availability_form::AvailabilityForm;
 use crate::components::error_notice::ErrorNotice;
 use crate::components::loading::Loading;
 use crate::components::page_heading::PageHeading;
@@ -45,6 +46,26 @@ pub fn TeacherSchedule() -> impl IntoView {
             });
         }
     });
+    let block = Action::new_local(move |start: &chrono::DateTime<chrono::FixedOffset>| {
+        let start = *start;
+        async move {
+            let evening = id.get_untracked().ok_or(ApiError::Unexpected(404))?;
+            let me = session.me().ok_or(ApiError::Unexpected(401))?.id;
+            let current = api::availability(session, evening, me).await?;
+            api::set_availability(
+                session,
+                evening,
+                me,
+                crate::prediction::toggle_block(&current, start),
+            )
+            .await
+        }
+    });
+    Effect::new(move |_| {
+        if block.value().with(Option::is_some) {
+            version.update(|v| *v += 1);
+        }
+    });
     let mark = Action::new_local(move |(booking, status): &(i64, BookingStatus)| {
         api::mark(session, *booking, *status)
     });
@@ -69,9 +90,13 @@ pub fn TeacherSchedule() -> impl IntoView {
                             }.into_any();
                         };
                         let booked = column.slots.iter().filter(|s| s.booking.is_some()).count();
+                        let teacher_id = column.teacher_id;
+                        let saved = Callback::new(move |()| version.update(|v| *v += 1));
+                        let form_evening = evening.clone();
                         view! {
                             <PageHeading>{format!("Your schedule · {}", evening.name)}</PageHeading>
                             <p class="lead">{format!("{when} · {} · {booked} booked", column.room.clone().unwrap_or_else(|| "no room set".into()))}</p>
+                            <AvailabilityForm evening=form_evening teacher_id on_saved=saved />
                             <ol class="schedule" role="list">
                                 {column.slots.into_iter().map(|slot| {
                                     let time = format!("{}–{}", clock(&slot.start), clock(&slot.end));
@@ -93,8 +118,20 @@ pub fn TeacherSchedule() -> impl IntoView {
                                                 </span>
                                             }.into_any()
                                         }
-                                        (None, SlotState::Blocked) => view! { <span class="who meta">"Blocked"</span> }.into_any(),
-                                        (None, _) => view! { <span class="who meta">"Free"</span> }.into_any(),
+                                        (None, state) => {
+                                            let blocked = state == SlotState::Blocked;
+                                            let start = slot.start;
+                                            let label = if blocked { "Unblock" } else { "Block" };
+                                            view! {
+                                                <span class="who meta">{if blocked { "Blocked" } else { "Free" }}</span>
+                                                <span class="actions">
+                                                    <button type="button" class="button button-small"
+                                                        aria-label=format!("{label} {}", clock(&start))
+                                                        prop:disabled=move || block.pending().get()
+                                                        on:click=move |_| { block.dispatch(start); }>{label}</button>
+                                                </span>
+                                            }.into_any()
+                                        }
                                     };
                                     view! { <li class="schedule-row"><span class="booked-time">{time}</span>{body}</li> }
                                 }).collect::<Vec<_>>()}
