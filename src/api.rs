@@ -7,8 +7,8 @@
 
 use confero_core::dto::{
     AvailabilityInput, AvailabilityView, Booking, BookingInput, BookingStatus, ChangePassword,
-    ClassRoster, Evening, EveningInput, EveningStatus, Me, SchoolSummary, SessionCreated, SignIn,
-    StatusInput, TeacherSlots,
+    ClassRoster, Evening, EveningInput, EveningStatus, EveningStatusChange, Me, SchoolSummary,
+    SessionCreated, SignIn, StatusInput, TeacherSlots,
 };
 use confero_core::{ErrorBody, ErrorCode, ErrorDetail, Role};
 use gloo_net::http::{Request, RequestBuilder, Response};
@@ -292,7 +292,7 @@ pub async fn set_evening_status(
     status: EveningStatus,
 ) -> Result<Evening, ApiError> {
     let url = format!("/api/evenings/{id}/status");
-    let body = serde_json::json!({ "status": status });
+    let body = EveningStatusChange { status };
     decode(
         authorized(session, |auth| {
             with_auth(Request::put(&url), &auth).json(&body)

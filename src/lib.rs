@@ -7,6 +7,7 @@ pub mod api;
 pub mod app;
 pub mod components;
 pub mod files;
+pub mod form_errors;
 pub mod live;
 pub mod pages;
 pub mod prediction;

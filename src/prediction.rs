@@ -129,3 +129,89 @@ pub fn toggle_block(
         blocked,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use confero_core::dto::{MeetingMode, SlotView};
+
+    fn at(text: &str) -> chrono::DateTime<chrono::FixedOffset> {
+        text.parse().unwrap()
+    }
+
+    fn evening() -> Evening {
+        Evening {
+            id: 1,
+            name: "E".into(),
+            status: EveningStatus::Published,
+            sessions: vec![],
+            breaks: vec![],
+            slot_minutes: 10,
+            changeover_minutes: 0,
+            travel_buffer_minutes: 5,
+            booking_opens_at: at("2026-01-01T00:00:00Z"),
+            booking_closes_at: at("2027-01-01T00:00:00Z"),
+            cancel_until: at("2027-01-01T00:00:00Z"),
+            mode: MeetingMode::InPerson,
+            video_link: None,
+            teachers: vec![],
+        }
+    }
+
+    fn slot(start: &str, end: &str, state: SlotState) -> SlotView {
+        SlotView {
+            start: at(start),
+            end: at(end),
+            state,
+            booking: None,
+        }
+    }
+
+    #[test]
+    fn slots_that_would_clash_with_a_siblings_appointment_are_flagged() {
+        let column = TeacherSlots {
+            teacher_id: 2,
+            teacher_name: "Ms B".into(),
+            room: Some("B1".into()),
+            slots: vec![
+                slot(
+                    "2026-12-03T16:00:00Z",
+                    "2026-12-03T16:10:00Z",
+                    SlotState::Free,
+                ),
+                slot(
+                    "2026-12-03T16:10:00Z",
+                    "2026-12-03T16:20:00Z",
+                    SlotState::Free,
+                ),
+                slot(
+                    "2026-12-03T16:20:00Z",
+                    "2026-12-03T16:30:00Z",
+                    SlotState::Taken,
+                ),
+                slot(
+                    "2026-12-03T16:30:00Z",
+                    "2026-12-03T16:40:00Z",
+                    SlotState::Free,
+                ),
+            ],
+        };
+        // The sibling sees another teacher in room A1 at 16:00–16:10.
+        let family = vec![FamilyAppointment {
+            booking_id: 9,
+            teacher_id: 1,
+            student_id: 20,
+            span: Interval {
+                start: at("2026-12-03T16:00:00Z").timestamp(),
+                end: at("2026-12-03T16:10:00Z").timestamp(),
+            },
+            room: Some("A1".into()),
+        }];
+        let now = at("2026-06-01T00:00:00Z").timestamp();
+        let picker = picker_slots(&evening(), &column, 21, &family, now);
+        let clashes: Vec<bool> = picker.iter().map(|p| p.blocked_because.is_some()).collect();
+        // Same time, and straight after in another room (5-minute buffer), clash; later ones do not.
+        assert_eq!(clashes, vec![true, true, false, false]);
+        assert_eq!(picker[2].state, SlotState::Taken);
+    }
+}

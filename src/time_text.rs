@@ -1,16 +1,49 @@
 //! Times as people read them, straight from RFC 3339 with the school's
-//! offset: no time-zone database in the browser.
+//! offset: no time-zone database in the browser. Formatted by hand rather
+//! than with chrono's `strftime`, whose format-string interpreter would
+//! otherwise ship in the bundle.
 
-use chrono::{DateTime, FixedOffset};
+use chrono::{DateTime, Datelike as _, FixedOffset, Timelike as _};
+
+const WEEKDAYS: [&str; 7] = [
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+];
+const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
 
 /// "16:20".
 pub fn clock(at: &DateTime<FixedOffset>) -> String {
-    at.format("%H:%M").to_string()
+    format!("{:02}:{:02}", at.hour(), at.minute())
 }
 
 /// "Thursday 3 December".
 pub fn day(at: &DateTime<FixedOffset>) -> String {
-    at.format("%A %-d %B").to_string()
+    let weekday = WEEKDAYS[at.weekday().num_days_from_monday() as usize];
+    let month = MONTHS[at.month0() as usize];
+    format!("{weekday} {} {month}", at.day())
+}
+
+/// "2026-12-03", as a date input wants it.
+pub fn iso_date(at: &DateTime<FixedOffset>) -> String {
+    format!("{:04}-{:02}-{:02}", at.year(), at.month(), at.day())
 }
 
 /// "Thursday 3 December, 16:00–19:00".
@@ -21,4 +54,25 @@ pub fn span(start: &DateTime<FixedOffset>, end: &DateTime<FixedOffset>) -> Strin
 /// "Thursday 3 December at 12:00".
 pub fn moment(at: &DateTime<FixedOffset>) -> String {
     format!("{} at {}", day(at), clock(at))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_like_a_person_writes() {
+        let at: DateTime<FixedOffset> = "2026-12-03T16:05:00+00:00".parse().unwrap();
+        assert_eq!(clock(&at), "16:05");
+        assert_eq!(day(&at), "Thursday 3 December");
+        assert_eq!(iso_date(&at), "2026-12-03");
+        let end: DateTime<FixedOffset> = "2026-12-03T19:00:00+00:00".parse().unwrap();
+        assert_eq!(span(&at, &end), "Thursday 3 December, 16:05–19:00");
+        let summer: DateTime<FixedOffset> = "2026-06-01T09:30:00+01:00".parse().unwrap();
+        assert_eq!(
+            moment(&summer),
+            "Monday 1 June at 09:30",
+            "the school's offset, not UTC"
+        );
+    }
 }

@@ -2,8 +2,9 @@ use confero_core::dto::{AvailabilityInput, Evening};
 use confero_core::local::{LocalDate, LocalSpan, LocalTime};
 use leptos::prelude::*;
 
-use crate::api::{self, ApiError};
+use crate::api;
 use crate::components::text_field::TextField;
+use crate::form_errors::field_error;
 use crate::session::use_session;
 use crate::time_text::clock;
 
@@ -19,7 +20,7 @@ pub fn AvailabilityForm(
     let evening_id = evening.id;
     let first = evening.sessions.first().cloned();
     let date = first
-        .map(|s| s.start.format("%Y-%m-%d").to_string())
+        .map(|s| crate::time_text::iso_date(&s.start))
         .unwrap_or_default();
     let room = RwSignal::new(String::new());
     let minutes = RwSignal::new(String::new());
@@ -49,20 +50,7 @@ pub fn AvailabilityForm(
         }
     });
     let busy = save.pending();
-    let error_for = move |field: &'static str| {
-        Signal::derive(move || {
-            local_error
-                .get()
-                .filter(|(f, _)| *f == field)
-                .map(|(_, m)| m)
-                .or_else(|| {
-                    save.value()
-                        .get()
-                        .and_then(Result::err)
-                        .and_then(|e: ApiError| e.field_message(field))
-                })
-        })
-    };
+    let error_for = move |field: &'static str| field_error(local_error, move || save.value().get(), field);
     let window_error = Signal::derive(move || {
         error_for("from")
             .get()

@@ -4,9 +4,10 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
 
-use crate::api::{self, ApiError};
+use crate::api;
 use crate::components::page_heading::PageHeading;
 use crate::components::text_field::TextField;
+use crate::form_errors::field_error;
 use crate::session::use_session;
 
 /// Reads the form into the API's input, naming the field of any value that does not parse.
@@ -100,20 +101,7 @@ pub fn NewEvening() -> impl IntoView {
         }
     });
     let busy = save.pending();
-    let error_for = move |field: &'static str| {
-        Signal::derive(move || {
-            local_error
-                .get()
-                .filter(|(f, _)| *f == field)
-                .map(|(_, message)| message)
-                .or_else(|| {
-                    save.value()
-                        .get()
-                        .and_then(Result::err)
-                        .and_then(|e: ApiError| e.field_message(field))
-                })
-        })
-    };
+    let error_for = move |field: &'static str| field_error(local_error, move || save.value().get(), field);
     // The API names sessions[0] for a bad date or time range.
     let session_error = Signal::derive(move || {
         error_for("date").get().or_else(|| {

@@ -47,7 +47,7 @@ pub fn all() -> Result<(), String> {
     let mut total = Tally::default();
     total.add(run_counting(
         "Rust tests on SQLite",
-        cargo(&["test", "--workspace", "--exclude", "confero-web"]),
+        cargo(&["test", "--workspace"]),
     )?);
 
     let cluster = Cluster::start()?;

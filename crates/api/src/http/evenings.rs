@@ -9,8 +9,8 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::Json;
 use confero_core::dto::{
-    AvailabilityInput, AvailabilityView, Evening, EveningInput, EveningStatus, EveningTeacher,
-    MeetingMode, Span, TeacherSlots,
+    AvailabilityInput, AvailabilityView, Evening, EveningInput, EveningStatus, EveningStatusChange,
+    EveningTeacher, MeetingMode, Span, TeacherSlots,
 };
 use confero_core::{ErrorBody, Interval, Role};
 use serde::Deserialize;
@@ -296,24 +296,17 @@ pub async fn update(
     view_of(&state, &session, id).await
 }
 
-/// `PUT /api/evenings/{id}/status`.
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct StatusChange {
-    pub status: EveningStatus,
-}
-
 /// Publishes, archives, or returns an evening to draft.
 #[utoipa::path(
     put, path = "/api/evenings/{id}/status", tag = "evenings", security(("bearer" = [])),
-    params(("id" = i64, Path)), request_body = StatusChange,
+    params(("id" = i64, Path)), request_body = EveningStatusChange,
     responses((status = 200, body = Evening), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody))
 )]
 pub async fn set_status(
     State(state): State<AppState>,
     session: AuthSession,
     ApiPath(IdParam { id }): ApiPath<IdParam>,
-    ApiJson(change): ApiJson<StatusChange>,
+    ApiJson(change): ApiJson<EveningStatusChange>,
 ) -> ApiResult<Json<Evening>> {
     session.require_any(&[Role::Admin])?;
     let now = state.clock.now().timestamp();

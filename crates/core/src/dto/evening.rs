@@ -78,6 +78,14 @@ impl EveningStatus {
     }
 }
 
+/// `PUT /api/evenings/{id}/status`: publish, archive, or return to draft.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct EveningStatusChange {
+    pub status: EveningStatus,
+}
+
 /// A span of time, as RFC 3339 with the school's UTC offset.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
