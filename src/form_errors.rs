@@ -19,6 +19,10 @@ pub fn field_error<T>(
             .get()
             .filter(|(named, _)| *named == field)
             .map(|(_, message)| message)
-            .or_else(|| answer().and_then(Result::err).and_then(|error| error.field_message(field)))
+            .or_else(|| {
+                answer()
+                    .and_then(Result::err)
+                    .and_then(|error| error.field_message(field))
+            })
     })
 }

@@ -50,7 +50,8 @@ pub fn AvailabilityForm(
         }
     });
     let busy = save.pending();
-    let error_for = move |field: &'static str| field_error(local_error, move || save.value().get(), field);
+    let error_for =
+        move |field: &'static str| field_error(local_error, move || save.value().get(), field);
     let window_error = Signal::derive(move || {
         error_for("from")
             .get()

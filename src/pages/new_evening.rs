@@ -101,7 +101,8 @@ pub fn NewEvening() -> impl IntoView {
         }
     });
     let busy = save.pending();
-    let error_for = move |field: &'static str| field_error(local_error, move || save.value().get(), field);
+    let error_for =
+        move |field: &'static str| field_error(local_error, move || save.value().get(), field);
     // The API names sessions[0] for a bad date or time range.
     let session_error = Signal::derive(move || {
         error_for("date").get().or_else(|| {
