@@ -7,8 +7,8 @@
 
 use confero_core::dto::{
     AvailabilityInput, AvailabilityView, Booking, BookingInput, BookingStatus, ChangePassword,
-    ClassRoster, Evening, EveningInput, EveningStatus, EveningStatusChange, Me, SchoolSummary,
-    SessionCreated, SignIn, StatusInput, TeacherSlots,
+    ClassRoster, Evening, EveningInput, EveningStatus, EveningStatusChange, Me, MoveInput,
+    SchoolSummary, SessionCreated, SignIn, StatusInput, TeacherSlots,
 };
 use confero_core::{ErrorBody, ErrorCode, ErrorDetail, Role};
 use gloo_net::http::{Request, RequestBuilder, Response};
@@ -323,6 +323,23 @@ pub async fn set_availability(
     decode(
         authorized(session, |auth| {
             with_auth(Request::put(&url), &auth).json(&input)
+        })
+        .await?,
+    )
+    .await
+}
+
+/// `PUT /api/bookings/{id}/slot`: move a booking to another time with the same teacher, atomically.
+pub async fn move_booking(
+    session: Session,
+    id: i64,
+    start: chrono::DateTime<chrono::FixedOffset>,
+) -> Result<Booking, ApiError> {
+    let url = format!("/api/bookings/{id}/slot");
+    let body = MoveInput { start };
+    decode(
+        authorized(session, |auth| {
+            with_auth(Request::put(&url), &auth).json(&body)
         })
         .await?,
     )

@@ -34,6 +34,7 @@ pub fn picker_slots(
     student_id: i64,
     family: &[FamilyAppointment],
     now: i64,
+    moving: Option<i64>,
 ) -> Vec<PickerSlot> {
     let slots: Vec<Slot> = column
         .slots
@@ -64,7 +65,7 @@ pub fn picker_slots(
         taken: &taken,
         family,
         travel_buffer_secs: i64::from(evening.travel_buffer_minutes) * 60,
-        moving: None,
+        moving,
     };
     column
         .slots
@@ -208,7 +209,7 @@ mod tests {
             room: Some("A1".into()),
         }];
         let now = at("2026-06-01T00:00:00Z").timestamp();
-        let picker = picker_slots(&evening(), &column, 21, &family, now);
+        let picker = picker_slots(&evening(), &column, 21, &family, now, None);
         let clashes: Vec<bool> = picker.iter().map(|p| p.blocked_because.is_some()).collect();
         // Same time, and straight after in another room (5-minute buffer), clash; later ones do not.
         assert_eq!(clashes, vec![true, true, false, false]);

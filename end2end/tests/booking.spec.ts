@@ -79,3 +79,23 @@ test("the teacher sees the booking on their schedule and marks it attended", asy
   await attended.click();
   await expect(page.getByRole("button", { name: /attended$/ }).first()).toHaveAttribute("aria-pressed", "true");
 });
+
+test("a parent moves an appointment to another time in one step", async ({ page, signInPage }) => {
+  await signInPage.goto();
+  await signInPage.signIn("robin.kowalski.4@families.demo.confero.test", PASSWORD);
+  await page.getByRole("link", { name: "Book appointments" }).first().click();
+  const first = page.getByRole("button", { name: /^Book \d\d:\d\d with / }).first();
+  const teacher = (await first.getAttribute("aria-label"))!.match(/ with (.+) for /)![1];
+  await first.click();
+  await expect(page.getByRole("status").filter({ hasText: "Booked:" })).toBeVisible();
+
+  const row = page.locator(".teacher-row").filter({ hasText: teacher }).first();
+  await row.getByRole("button", { name: "Change time" }).click();
+  const later = row.getByRole("button", { name: /^Book \d\d:\d\d with / }).last();
+  const time = (await later.getAttribute("aria-label"))!.match(/^Book (\d\d:\d\d)/)![1];
+  await later.click();
+  await expect(page.getByRole("status").filter({ hasText: `is now at ${time}` })).toBeVisible();
+  const appointments = page.getByRole("region", { name: "Your appointments" });
+  await expect(appointments.getByRole("listitem")).toHaveCount(1);
+  await expect(appointments).toContainText(time);
+});

@@ -26,6 +26,11 @@ pub fn ChildBooking(
     now: i64,
     #[prop(into)] busy: Signal<bool>,
     on_pick: Callback<Pick>,
+    /// Moves an existing booking: (booking id, new start).
+    on_move: Callback<(i64, String)>,
+    /// The booking whose time is being changed, if any. Held by the page, so
+    /// a live update redrawing this card keeps it open.
+    changing: RwSignal<Option<i64>>,
 ) -> impl IntoView {
     let child_name = child.given_name.clone();
     let heading_id = format!("child-{}-teachers", child.id);
@@ -38,16 +43,39 @@ pub fn ChildBooking(
             let column = grid.iter().find(|c| c.teacher_id == teacher.teacher_id).cloned();
             let room = column.as_ref().and_then(|c| c.room.clone());
             let body = match (booked, column) {
-                (Some(booking), _) => view! {
-                    <p class="booked">
-                        <span class="booked-time">{clock(&booking.start)}</span>
-                        " booked"
-                        {booking.room.map(|room| format!(" · {room}"))}
-                    </p>
+                (Some(booking), column) => {
+                    let booking_id = booking.id;
+                    let open = move || changing.get() == Some(booking_id);
+                    let picker = column.map(|column| {
+                        let slots = picker_slots(&evening, &column, child.id, &family, now, Some(booking_id))
+                            .into_iter()
+                            .filter(|p| p.slot.start != booking.start)
+                            .collect::<Vec<_>>();
+                        let pick = Callback::new(move |start: String| on_move.run((booking_id, start)));
+                        view! {
+                            <SlotPicker slots teacher_name=teacher.teacher_name.clone() child_name=child_name.clone() busy on_pick=pick />
+                        }
+                    });
+                    view! {
+                        <p class="booked">
+                            <span class="booked-time">{clock(&booking.start)}</span>
+                            " booked"
+                            {booking.room.map(|room| format!(" · {room}"))}
+                            <button type="button" class="button button-small booked-change"
+                                aria-expanded=move || open().to_string()
+                                prop:disabled=move || busy.get()
+                                on:click=move |_| changing.update(|current| {
+                                    *current = if *current == Some(booking_id) { None } else { Some(booking_id) }
+                                })>
+                                {move || if open() { "Keep this time" } else { "Change time" }}
+                            </button>
+                        </p>
+                        <div class="change-picker" hidden=move || !open()>{picker}</div>
+                    }
+                    .into_any()
                 }
-                .into_any(),
                 (None, Some(column)) => {
-                    let slots = picker_slots(&evening, &column, child.id, &family, now);
+                    let slots = picker_slots(&evening, &column, child.id, &family, now, None);
                     let teacher_id = teacher.teacher_id;
                     let student_id = child.id;
                     let pick = Callback::new(move |start: String| on_pick.run(Pick { teacher_id, student_id, start }));

@@ -67,6 +67,7 @@ pub fn EveningBooking() -> impl IntoView {
     });
 
     let message = RwSignal::new(None::<String>);
+    let changing = RwSignal::new(None::<i64>);
     let refresh = move || {
         live.set(HashMap::new());
         version.update(|v| *v += 1);
@@ -86,6 +87,29 @@ pub fn EveningBooking() -> impl IntoView {
         }
     });
     let cancel = Action::new_local(move |booking: &i64| api::cancel(session, *booking));
+    let relocate = Action::new_local(move |(booking, start): &(i64, String)| {
+        let (booking, start) = (*booking, start.clone());
+        async move {
+            let start = chrono::DateTime::parse_from_rfc3339(&start)
+                .map_err(|_| ApiError::Unexpected(0))?;
+            api::move_booking(session, booking, start).await
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(result) = relocate.value().get() {
+            changing.set(None);
+            message.set(Some(match result {
+                Ok(b) => format!(
+                    "Moved: {} with {} is now at {}.",
+                    b.student_name,
+                    b.teacher_name,
+                    crate::time_text::clock(&b.start)
+                ),
+                Err(error) => format!("Not moved: {error}"),
+            }));
+            refresh();
+        }
+    });
     let calendar = Action::new_local(move |booking: &Option<i64>| {
         let path = match booking {
             Some(id) => format!("/api/bookings/{id}/calendar.ics"),
@@ -116,7 +140,12 @@ pub fn EveningBooking() -> impl IntoView {
             refresh();
         }
     });
-    let busy = Signal::derive(move || book.pending().get() || cancel.pending().get());
+    let busy = Signal::derive(move || {
+        book.pending().get() || cancel.pending().get() || relocate.pending().get()
+    });
+    let on_move = Callback::new(move |change: (i64, String)| {
+        relocate.dispatch(change);
+    });
     let retry = Callback::new(move |()| data.refetch());
     let on_pick = Callback::new(move |pick: Pick| {
         book.dispatch(pick);
@@ -178,6 +207,8 @@ pub fn EveningBooking() -> impl IntoView {
                                         now
                                         busy=Signal::derive(move || busy.get() || !open)
                                         on_pick
+                                        on_move
+                                        changing
                                     />
                                 })
                                 .collect::<Vec<_>>()}
