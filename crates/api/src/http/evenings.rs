@@ -242,7 +242,11 @@ pub async fn list(
     let staff = session.has(Role::Admin) || session.has(Role::Teacher);
     let mut out = Vec::new();
     for id in evenings::list(&state.db, session.school_id, staff).await? {
-        if let Some(record) = evenings::load(&state.db, session.school_id, id).await? {
+        if let Some(record) = state
+            .caches
+            .evening(&state.db, session.school_id, id)
+            .await?
+        {
             out.push(evening_view(&zone, &record));
         }
     }
