@@ -23,6 +23,9 @@ test("a parent books, the other parent sees it live, and cancels it", async ({ p
   await fatherPage.getByRole("link", { name: "Book appointments" }).first().click();
   await expect(fatherPage.getByRole("heading", { level: 1, name: "Autumn parents' evening" })).toBeVisible();
 
+  // Mark the father's page: a live update must change single buttons, not redraw the cards.
+  await fatherPage.locator("section.child-booking").first().evaluate((el) => el.setAttribute("data-probe", "kept"));
+
   const firstFree = page.getByRole("button", { name: /^Book \d\d:\d\d with / }).first();
   const label = (await firstFree.getAttribute("aria-label"))!;
   const time = label.match(/^Book (\d\d:\d\d) with (.+) for /)!;
@@ -35,6 +38,7 @@ test("a parent books, the other parent sees it live, and cancels it", async ({ p
   // Within a second the father's page shows the family's appointment as theirs, without a reload.
   const fathersView = fatherPage.getByRole("button", { name: new RegExp(`^${time[1]}, (taken|yours)$`) }).first();
   await expect(fathersView).toBeVisible({ timeout: 2_000 });
+  await expect(fatherPage.locator('section.child-booking[data-probe="kept"]')).toHaveCount(1);
 
   await appointments.getByRole("button", { name: /^Cancel / }).click();
   await expect(page.getByRole("status").filter({ hasText: "Cancelled:" })).toBeVisible();

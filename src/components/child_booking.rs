@@ -2,7 +2,7 @@ use confero_core::dto::{Booking, Child, Evening, TeacherSlots};
 use confero_core::rules::FamilyAppointment;
 use leptos::prelude::*;
 
-use crate::components::slot_picker::SlotPicker;
+use crate::components::slot_picker::{SlotCells, SlotPicker};
 use crate::prediction::picker_slots;
 use crate::time_text::clock;
 
@@ -31,6 +31,8 @@ pub fn ChildBooking(
     /// The booking whose time is being changed, if any. Held by the page, so
     /// a live update redrawing this card keeps it open.
     changing: RwSignal<Option<i64>>,
+    /// The live state of every slot on the page.
+    cells: SlotCells,
 ) -> impl IntoView {
     let child_name = child.given_name.clone();
     let heading_id = format!("child-{}-teachers", child.id);
@@ -53,7 +55,7 @@ pub fn ChildBooking(
                             .collect::<Vec<_>>();
                         let pick = Callback::new(move |start: String| on_move.run((booking_id, start)));
                         view! {
-                            <SlotPicker slots teacher_name=teacher.teacher_name.clone() child_name=child_name.clone() busy on_pick=pick />
+                            <SlotPicker slots teacher_id=teacher.teacher_id cells teacher_name=teacher.teacher_name.clone() child_name=child_name.clone() busy on_pick=pick />
                         }
                     });
                     view! {
@@ -80,7 +82,7 @@ pub fn ChildBooking(
                     let student_id = child.id;
                     let pick = Callback::new(move |start: String| on_pick.run(Pick { teacher_id, student_id, start }));
                     view! {
-                        <SlotPicker slots teacher_name=teacher.teacher_name.clone() child_name=child_name.clone() busy on_pick=pick />
+                        <SlotPicker slots teacher_id=teacher.teacher_id cells teacher_name=teacher.teacher_name.clone() child_name=child_name.clone() busy on_pick=pick />
                     }
                     .into_any()
                 }

@@ -1,6 +1,4 @@
-use std::collections::HashMap;
-
-use confero_core::dto::{BookingInput, EveningStatus, SlotState};
+use confero_core::dto::{BookingInput, EveningStatus};
 use confero_core::Role;
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -13,6 +11,7 @@ use crate::components::error_notice::ErrorNotice;
 use crate::components::family_appointments::FamilyAppointments;
 use crate::components::loading::Loading;
 use crate::components::page_heading::PageHeading;
+use crate::components::slot_picker::SlotCells;
 use crate::prediction;
 use crate::session::use_session;
 use crate::time_text::{moment, span};
@@ -43,8 +42,8 @@ pub fn EveningBooking() -> impl IntoView {
     let id = Memo::new(move |_| params.get().ok().and_then(|p| p.id));
     // Bumped after every change this page makes; the data is fetched again.
     let version = RwSignal::new(0u32);
-    // Slots taken (true) or freed (false) by others since the last fetch.
-    let live = RwSignal::new(HashMap::<(i64, String), bool>::new());
+    // The live state of each slot of the current fetch; live events update one cell each.
+    let cells = StoredValue::new(SlotCells::new());
     let data = LocalResource::new(move || {
         let id = id.get();
         version.track();
@@ -59,19 +58,18 @@ pub fn EveningBooking() -> impl IntoView {
     Effect::new(move |_| {
         if let Some(id) = id.get() {
             crate::live::watch(session, id, move |teacher, start, taken| {
-                live.update(|changes| {
-                    changes.insert((teacher, start), taken);
-                });
+                if let Ok(start) = chrono::DateTime::parse_from_rfc3339(&start) {
+                    if let Some(current) = cells.try_get_value() {
+                        current.apply(teacher, start.timestamp(), taken);
+                    }
+                }
             });
         }
     });
 
     let message = RwSignal::new(None::<String>);
     let changing = RwSignal::new(None::<i64>);
-    let refresh = move || {
-        live.set(HashMap::new());
-        version.update(|v| *v += 1);
-    };
+    let refresh = move || version.update(|v| *v += 1);
     let book = Action::new_local(move |pick: &Pick| {
         let pick = pick.clone();
         async move {
@@ -162,17 +160,9 @@ pub fn EveningBooking() -> impl IntoView {
         <Transition fallback=|| view! { <Loading what="the appointment times" /> }>
             <ErrorBoundary fallback=move |errors| view! { <ErrorNotice errors retry /> }>
                 {move || Suspend::new(async move {
-                    data.await.map(|(evening, mut grid, bookings)| {
-                        let changes = live.get();
-                        for column in &mut grid {
-                            for slot in &mut column.slots {
-                                match (changes.get(&(column.teacher_id, slot.start.to_rfc3339())), slot.state) {
-                                    (Some(true), SlotState::Free) => slot.state = SlotState::Taken,
-                                    (Some(false), SlotState::Taken) => slot.state = SlotState::Free,
-                                    _ => {}
-                                }
-                            }
-                        }
+                    data.await.map(|(evening, grid, bookings)| {
+                        let fresh = SlotCells::new();
+                        cells.set_value(fresh);
                         let now = now();
                         let open = evening.status == EveningStatus::Published
                             && evening.booking_opens_at.timestamp() <= now
@@ -209,6 +199,7 @@ pub fn EveningBooking() -> impl IntoView {
                                         on_pick
                                         on_move
                                         changing
+                                        cells=fresh
                                     />
                                 })
                                 .collect::<Vec<_>>()}
