@@ -98,9 +98,6 @@ pub fn AvailabilityForm(
     view! {
         <details class="card availability">
             <summary>"Your room and hours"</summary>
-            {move || matches!(save.value().get(), Some(Ok(_))).then(|| view! {
-                <div class="notice notice-success" role="status">"Saved. Families see the new times at once."</div>
-            })}
             <form on:submit=on_submit novalidate>
                 <TextField id="room" label="Room" value=room error=error_for("room") disabled=busy />
                 <TextField id="slot_minutes" label="Appointment length (minutes)" kind="number"

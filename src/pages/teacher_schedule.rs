@@ -75,9 +75,12 @@ pub fn TeacherSchedule() -> impl IntoView {
         }
     });
     let retry = Callback::new(move |()| data.refetch());
+    // Outside the redrawn schedule, so it stays when the schedule reloads.
+    let notice = RwSignal::new(None::<&'static str>);
 
     view! {
         <p class="back"><A href="/teacher">"← Your classes"</A></p>
+        {move || notice.get().map(|text| view! { <div class="notice notice-success" role="status">{text}</div> })}
         <Transition fallback=|| view! { <Loading what="your schedule" /> }>
             <ErrorBoundary fallback=move |errors| view! { <ErrorNotice errors retry /> }>
                 {move || Suspend::new(async move {
@@ -91,7 +94,10 @@ pub fn TeacherSchedule() -> impl IntoView {
                         };
                         let booked = column.slots.iter().filter(|s| s.booking.is_some()).count();
                         let teacher_id = column.teacher_id;
-                        let saved = Callback::new(move |()| version.update(|v| *v += 1));
+                        let saved = Callback::new(move |()| {
+                            notice.set(Some("Saved. Families see the new times at once."));
+                            version.update(|v| *v += 1);
+                        });
                         let form_evening = evening.clone();
                         view! {
                             <PageHeading>{format!("Your schedule · {}", evening.name)}</PageHeading>
