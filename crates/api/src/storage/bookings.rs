@@ -2,7 +2,9 @@
 
 use confero_core::rules::FamilyAppointment;
 use confero_core::Interval;
-use sqlx::{AnyConnection, Row as _};
+use sqlx::any::AnyArguments;
+use sqlx::query::QueryScalar;
+use sqlx::{Any, AnyConnection, Row as _};
 
 use super::Db;
 
@@ -76,6 +78,17 @@ pub async fn timelines(
     Ok(out)
 }
 
+/// Whether a one-column id query finds any row.
+async fn exists<'q>(
+    db: &Db,
+    query: QueryScalar<'q, Any, i64, AnyArguments<'q>>,
+) -> Result<bool, sqlx::Error> {
+    query
+        .fetch_optional(&db.pool)
+        .await
+        .map(|found| found.is_some())
+}
+
 /// Whether the slot starting at `start` holds an active booking (a cheap
 /// pre-check outside the booking transaction; the transaction decides).
 pub async fn is_taken(
@@ -84,15 +97,10 @@ pub async fn is_taken(
     teacher_id: i64,
     start: i64,
 ) -> Result<bool, sqlx::Error> {
-    let found: Option<i64> = sqlx::query_scalar(
+    let query = sqlx::query_scalar(
         "SELECT id FROM bookings WHERE evening_id = $1 AND teacher_id = $2 AND starts_at = $3 AND status <> 'cancelled'",
-    )
-    .bind(evening_id)
-    .bind(teacher_id)
-    .bind(start)
-    .fetch_optional(&db.pool)
-    .await?;
-    Ok(found.is_some())
+    );
+    exists(db, query.bind(evening_id).bind(teacher_id).bind(start)).await
 }
 
 /// Whether the teacher teaches the student in some class of the school.
@@ -102,32 +110,11 @@ pub async fn teaches(
     teacher_id: i64,
     student_id: i64,
 ) -> Result<bool, sqlx::Error> {
-    let found: Option<i64> = sqlx::query_scalar(
+    let query = sqlx::query_scalar(
         "SELECT c.id FROM classes c JOIN enrolments e ON e.class_id = c.id
           WHERE c.school_id = $1 AND c.teacher_id = $2 AND e.student_id = $3 LIMIT 1",
-    )
-    .bind(school_id)
-    .bind(teacher_id)
-    .bind(student_id)
-    .fetch_optional(&db.pool)
-    .await?;
-    Ok(found.is_some())
-}
-
-/// Whether the person is a guardian of the student.
-pub async fn is_guardian_of(
-    db: &Db,
-    guardian_id: i64,
-    student_id: i64,
-) -> Result<bool, sqlx::Error> {
-    let found: Option<i64> = sqlx::query_scalar(
-        "SELECT student_id FROM guardianships WHERE guardian_id = $1 AND student_id = $2",
-    )
-    .bind(guardian_id)
-    .bind(student_id)
-    .fetch_optional(&db.pool)
-    .await?;
-    Ok(found.is_some())
+    );
+    exists(db, query.bind(school_id).bind(teacher_id).bind(student_id)).await
 }
 
 /// Whether the student is in the school.
@@ -136,13 +123,8 @@ pub async fn student_in_school(
     school_id: i64,
     student_id: i64,
 ) -> Result<bool, sqlx::Error> {
-    let found: Option<i64> =
-        sqlx::query_scalar("SELECT id FROM students WHERE id = $1 AND school_id = $2")
-            .bind(student_id)
-            .bind(school_id)
-            .fetch_optional(&db.pool)
-            .await?;
-    Ok(found.is_some())
+    let query = sqlx::query_scalar("SELECT id FROM students WHERE id = $1 AND school_id = $2");
+    exists(db, query.bind(student_id).bind(school_id)).await
 }
 
 /// A booking to insert.
@@ -219,24 +201,6 @@ pub async fn find(db: &Db, school_id: i64, id: i64) -> Result<Option<BookingRow>
     .bind(id)
     .bind(school_id)
     .fetch_optional(&db.pool)
-    .await?
-    .as_ref()
-    .map(booking_row)
-    .transpose()
-}
-
-/// The same, read inside a transaction (after the family lock).
-pub async fn find_in(
-    conn: &mut AnyConnection,
-    school_id: i64,
-    id: i64,
-) -> Result<Option<BookingRow>, sqlx::Error> {
-    sqlx::query(&format!(
-        "SELECT {BOOKING_COLUMNS} FROM bookings WHERE id = $1 AND school_id = $2"
-    ))
-    .bind(id)
-    .bind(school_id)
-    .fetch_optional(conn)
     .await?
     .as_ref()
     .map(booking_row)
