@@ -1,27 +1,74 @@
 //! The booking transaction: every rule checked by `confero_core::rules`, then
 //! enforced inside one transaction that starts by locking the family, with
 //! the unique partial indexes as the last line of defence.
+//!
+//! The evening is decided as it stands inside the transaction: the cached
+//! snapshot is used only when its version is the evening's version, read (and
+//! on PostgreSQL share-locked) in the transaction; otherwise the evening is
+//! read afresh there. So a booking never lands in an evening that was closed,
+//! archived, or had the slot blocked or the teacher removed before the
+//! booking committed.
+//!
+//! This module knows nothing of HTTP: it fails with [`BookingError`], which
+//! `http/error.rs` maps to a status.
+
+use std::sync::Arc;
 
 use confero_core::rules::{self, BookingContext, BookingRequest, BookingWindow};
 use confero_core::slots;
 use confero_core::{Interval, Refusal};
 use sqlx::AnyConnection;
 
-use crate::http::error::{ApiError, ApiResult};
-use crate::http::AppState;
-use crate::live::SlotEvent;
+use crate::cache::{Caches, EveningSnapshot};
+use crate::clock::Clock;
+use crate::live::{Live, LiveEvent, SlotEvent};
 use crate::privacy::Viewer;
 use crate::storage::bookings::{self, BookingRow, NewBooking};
-use std::sync::Arc;
+use crate::storage::evenings::{self, EveningRecord};
+use crate::storage::Db;
 
-use crate::cache::EveningSnapshot;
-use crate::storage::evenings::EveningRecord;
+/// Why a booking action did not happen.
+#[derive(Debug, thiserror::Error)]
+pub enum BookingError {
+    /// A booking rule said no.
+    #[error("{0}")]
+    Refused(Refusal),
+    /// No such booking, evening or student that the actor may see.
+    #[error("not found")]
+    NotFound,
+    /// The actor may see the booking or child but may not do this.
+    #[error("not allowed")]
+    Forbidden,
+    /// A request field names something that cannot be booked.
+    #[error("{field} {message}")]
+    Invalid {
+        field: &'static str,
+        message: &'static str,
+    },
+    /// The booking is not in a state that allows this.
+    #[error("{0}")]
+    Conflict(&'static str),
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+}
+
+/// The result of a booking action.
+pub type BookingResult<T> = Result<T, BookingError>;
 
 /// Who is acting, in which school.
 #[derive(Clone, Debug)]
 pub struct Actor {
     pub school_id: i64,
     pub viewer: Viewer,
+}
+
+/// What the booking transaction needs from the running server.
+#[derive(Clone, Copy)]
+pub struct Booker<'a> {
+    pub db: &'a Db,
+    pub clock: &'a dyn Clock,
+    pub live: &'a Live,
+    pub caches: &'a Caches,
 }
 
 fn window(record: &EveningRecord) -> BookingWindow {
@@ -32,40 +79,6 @@ fn window(record: &EveningRecord) -> BookingWindow {
     }
 }
 
-/// Who may act for a student with a teacher: the child's guardians, the
-/// teacher for their own slots, and admins. Anything else looks like nothing.
-async fn may_act(
-    state: &AppState,
-    actor: &Actor,
-    teacher_id: i64,
-    student_id: i64,
-) -> ApiResult<()> {
-    let viewer = &actor.viewer;
-    if viewer.admin {
-        return if bookings::student_in_school(&state.db, actor.school_id, student_id).await? {
-            Ok(())
-        } else {
-            Err(ApiError::invalid(
-                "student_id",
-                "is not a student of this school",
-            ))
-        };
-    }
-    if viewer.children.contains(&student_id) {
-        return Ok(());
-    }
-    if viewer.teacher
-        && teacher_id == viewer.person_id
-        && bookings::student_in_school(&state.db, actor.school_id, student_id).await?
-    {
-        return Ok(());
-    }
-    Err(ApiError::invalid(
-        "student_id",
-        "is not one of your children",
-    ))
-}
-
 /// Staff acting for a family may override rules 4 and 5; a teacher who is
 /// also a parent books for their own child as a parent.
 fn acts_as_staff(actor: &Actor, student_id: i64) -> bool {
@@ -73,11 +86,11 @@ fn acts_as_staff(actor: &Actor, student_id: i64) -> bool {
 }
 
 /// Maps a unique-index violation to the rule it enforces.
-fn refusal_from(error: sqlx::Error) -> ApiError {
+fn refusal_from(error: sqlx::Error) -> BookingError {
     if let sqlx::Error::Database(db) = &error {
         if db.is_unique_violation() {
             let what = format!("{} {}", db.constraint().unwrap_or_default(), db.message());
-            return ApiError::Refused(
+            return BookingError::Refused(
                 if what.contains("one_per_pair") || what.contains("student_id") {
                     Refusal::AlreadyBookedWithTeacher
                 } else {
@@ -86,7 +99,7 @@ fn refusal_from(error: sqlx::Error) -> ApiError {
             );
         }
     }
-    ApiError::from(error)
+    BookingError::Database(error)
 }
 
 /// One attempt to put a child with a teacher at a time.
@@ -101,240 +114,353 @@ struct Attempt {
     teaches: bool,
 }
 
-/// Checks every rule for an attempt, inside the transaction, after locking the family.
-async fn decide(
-    conn: &mut AnyConnection,
-    state: &AppState,
-    actor: &Actor,
-    record: &EveningSnapshot,
-    attempt: &Attempt,
-) -> ApiResult<slots::Slot> {
-    let Attempt {
-        teacher_id,
-        student_id,
-        start,
-        moving,
-        teaches,
-    } = *attempt;
-    bookings::lock_family(conn, student_id).await?;
-    let timelines = bookings::timelines(conn, record.id, teacher_id, student_id).await?;
-    let room = record.teacher(teacher_id).and_then(|t| t.room.as_deref());
-    let ctx = BookingContext {
-        now: state.clock.now().timestamp(),
-        staff: acts_as_staff(actor, student_id),
-        published: record.status == "published",
-        window: window(record),
-        teaches_child: teaches,
-        teacher_slots: record.teacher_slots(teacher_id),
-        taken: &timelines.taken,
-        family: &timelines.family,
-        travel_buffer_secs: record.fields.travel_buffer_secs,
-        moving,
-    };
-    let request = BookingRequest {
-        teacher_id,
-        student_id,
-        slot_start: start,
-        room,
-    };
-    rules::check_booking(&request, &ctx).map_err(ApiError::Refused)
-}
-
 fn event(
-    actor: &Actor,
+    school_id: i64,
     record: &EveningRecord,
     teacher_id: i64,
     start: i64,
     taken: bool,
-) -> SlotEvent {
-    SlotEvent {
-        school_id: actor.school_id,
+) -> LiveEvent {
+    LiveEvent::Slot(SlotEvent {
+        school_id,
         evening_id: record.id,
         teacher_id,
         start,
         taken,
-    }
+    })
 }
 
 /// The answer stored for a successful idempotent booking: the booking's id.
 pub const BOOKED: u16 = 201;
 
-/// Books a slot and returns the booking's id. With an idempotency key, the
-/// booking's id is stored under the key in the same transaction, so a retry
-/// can never book twice.
-pub async fn book(
-    state: &AppState,
-    actor: &Actor,
-    record: &EveningSnapshot,
-    teacher_id: i64,
-    student_id: i64,
-    start: i64,
-    idempotency_key: Option<&str>,
-) -> ApiResult<i64> {
-    if record.teacher(teacher_id).is_none() {
-        return Err(ApiError::invalid(
-            "teacher_id",
-            "is not taking part in this evening",
-        ));
+/// An idempotency key with the fingerprint of the request it came with.
+#[derive(Clone, Copy, Debug)]
+pub struct Idempotency<'a> {
+    pub key: &'a str,
+    pub fingerprint: &'a str,
+}
+
+impl Booker<'_> {
+    fn now(&self) -> i64 {
+        self.clock.now().timestamp()
     }
-    may_act(state, actor, teacher_id, student_id).await?;
-    // A taken slot is the commonest answer in a rush: decide it without the write lock.
-    if bookings::is_taken(&state.db, record.id, teacher_id, start).await? {
-        return Err(ApiError::Refused(Refusal::SlotTaken));
+
+    /// Who may act for a student with a teacher: the child's guardians, a
+    /// teacher who teaches the child (for their own slots), and admins.
+    /// A child the actor may not see is not found, exactly like a child that
+    /// does not exist, so ids cannot be walked. Returns whether the teacher
+    /// teaches the child.
+    async fn may_act(
+        &self,
+        actor: &Actor,
+        teacher_id: i64,
+        student_id: i64,
+    ) -> BookingResult<bool> {
+        let viewer = &actor.viewer;
+        let teaches = bookings::teaches(self.db, actor.school_id, teacher_id, student_id).await?;
+        if viewer.children.contains(&student_id) {
+            return Ok(teaches);
+        }
+        if viewer.admin {
+            return if bookings::student_in_school(self.db, actor.school_id, student_id).await? {
+                Ok(teaches)
+            } else {
+                Err(BookingError::NotFound)
+            };
+        }
+        if viewer.teacher {
+            let own_pupil = if teacher_id == viewer.person_id {
+                teaches
+            } else {
+                bookings::teaches(self.db, actor.school_id, viewer.person_id, student_id).await?
+            };
+            if !own_pupil {
+                return Err(BookingError::NotFound);
+            }
+            // A teacher books their own pupils into their own slots only.
+            return if teacher_id == viewer.person_id {
+                Ok(teaches)
+            } else {
+                Err(BookingError::Forbidden)
+            };
+        }
+        Err(BookingError::NotFound)
     }
-    let now = state.clock.now().timestamp();
-    let teaches = bookings::teaches(&state.db, actor.school_id, teacher_id, student_id).await?;
-    let attempt = Attempt {
-        teacher_id,
-        student_id,
-        start,
-        moving: None,
-        teaches,
-    };
-    let mut tx = state.db.writer.begin().await?;
-    let slot = decide(&mut tx, state, actor, record, &attempt).await?;
-    let room = record.teacher(teacher_id).and_then(|t| t.room.as_deref());
-    let new = NewBooking {
-        school_id: actor.school_id,
-        evening_id: record.id,
-        teacher_id,
-        student_id,
-        booked_by: actor.viewer.person_id,
-        span: slot.interval(),
-        room,
-    };
-    let id = bookings::insert(&mut tx, &new, now)
-        .await
-        .map_err(refusal_from)?;
-    if let Some(key) = idempotency_key {
-        bookings::remember_answer(
-            &mut tx,
-            actor.viewer.person_id,
-            key,
-            BOOKED,
-            &id.to_string(),
-            now,
+
+    /// Locks the family (the transaction's first statement, a write) and
+    /// returns the evening as it stands now.
+    async fn lock_and_read(
+        &self,
+        conn: &mut AnyConnection,
+        student_id: i64,
+        snapshot: &Arc<EveningSnapshot>,
+    ) -> BookingResult<Arc<EveningSnapshot>> {
+        bookings::lock_family(conn, student_id).await?;
+        let version =
+            evenings::version_for_booking(conn, self.db.engine, snapshot.school_id, snapshot.id)
+                .await?
+                .ok_or(BookingError::NotFound)?;
+        if version == snapshot.version {
+            return Ok(snapshot.clone());
+        }
+        // Changed since the snapshot (by another process, or a change that
+        // committed while this request waited): decide from the evening now.
+        self.caches.forget_evening(snapshot.school_id, snapshot.id);
+        EveningSnapshot::load(conn, snapshot.school_id, snapshot.id)
+            .await?
+            .map(Arc::new)
+            .ok_or(BookingError::NotFound)
+    }
+
+    /// Checks every rule for an attempt, inside the transaction, after locking the family.
+    async fn decide(
+        &self,
+        conn: &mut AnyConnection,
+        actor: &Actor,
+        evening: &EveningSnapshot,
+        attempt: &Attempt,
+    ) -> BookingResult<slots::Slot> {
+        let Attempt {
+            teacher_id,
+            student_id,
+            start,
+            moving,
+            teaches,
+        } = *attempt;
+        let Some(teacher) = evening.teacher(teacher_id) else {
+            return Err(BookingError::Invalid {
+                field: "teacher_id",
+                message: "is not taking part in this evening",
+            });
+        };
+        let timelines = bookings::timelines(conn, evening.id, teacher_id, student_id).await?;
+        let ctx = BookingContext {
+            now: self.now(),
+            staff: acts_as_staff(actor, student_id),
+            published: evening.status == "published",
+            window: window(evening),
+            teaches_child: teaches,
+            teacher_slots: evening.teacher_slots(teacher_id),
+            taken: &timelines.taken,
+            family: &timelines.family,
+            travel_buffer_secs: evening.fields.travel_buffer_secs,
+            moving,
+        };
+        let request = BookingRequest {
+            teacher_id,
+            student_id,
+            slot_start: start,
+            room: teacher.room.as_deref(),
+        };
+        rules::check_booking(&request, &ctx).map_err(BookingError::Refused)
+    }
+
+    /// Commits with the live events the change makes true, then tells this
+    /// process's watchers.
+    async fn commit_and_tell(
+        &self,
+        mut tx: sqlx::Transaction<'_, sqlx::Any>,
+        events: Vec<LiveEvent>,
+    ) -> BookingResult<()> {
+        self.live
+            .notify_in(&mut tx, self.db.engine, &events)
+            .await?;
+        tx.commit().await.map_err(refusal_from)?;
+        self.live.publish(events);
+        Ok(())
+    }
+
+    /// Books a slot and returns the booking's id. With an idempotency key, the
+    /// booking's id is stored under the key in the same transaction, so a retry
+    /// can never book twice.
+    pub async fn book(
+        &self,
+        actor: &Actor,
+        snapshot: &Arc<EveningSnapshot>,
+        teacher_id: i64,
+        student_id: i64,
+        start: i64,
+        idempotency: Option<Idempotency<'_>>,
+    ) -> BookingResult<i64> {
+        if snapshot.teacher(teacher_id).is_none() {
+            return Err(BookingError::Invalid {
+                field: "teacher_id",
+                message: "is not taking part in this evening",
+            });
+        }
+        let teaches = self.may_act(actor, teacher_id, student_id).await?;
+        // A taken slot is the commonest answer in a rush: decide it without the write lock.
+        if bookings::is_taken(self.db, snapshot.id, teacher_id, start).await? {
+            return Err(BookingError::Refused(Refusal::SlotTaken));
+        }
+        let attempt = Attempt {
+            teacher_id,
+            student_id,
+            start,
+            moving: None,
+            teaches,
+        };
+        let mut tx = self.db.writer.begin().await?;
+        let evening = self.lock_and_read(&mut tx, student_id, snapshot).await?;
+        let slot = self.decide(&mut tx, actor, &evening, &attempt).await?;
+        let now = self.now();
+        let new = NewBooking {
+            school_id: actor.school_id,
+            evening_id: evening.id,
+            teacher_id,
+            student_id,
+            booked_by: actor.viewer.person_id,
+            span: slot.interval(),
+            room: evening.teacher(teacher_id).and_then(|t| t.room.as_deref()),
+        };
+        let id = bookings::insert(&mut tx, &new, now)
+            .await
+            .map_err(refusal_from)?;
+        if let Some(Idempotency { key, fingerprint }) = idempotency {
+            let answer = bookings::Answer {
+                status: BOOKED,
+                body: id.to_string(),
+                fingerprint: fingerprint.to_owned(),
+            };
+            bookings::remember_answer(&mut tx, actor.viewer.person_id, key, &answer, now).await?;
+        }
+        let events = vec![event(
+            actor.school_id,
+            &evening,
+            teacher_id,
+            slot.start,
+            true,
+        )];
+        self.commit_and_tell(tx, events).await?;
+        Ok(id)
+    }
+
+    /// Loads a booking the actor may see, with its evening.
+    pub async fn visible(
+        &self,
+        actor: &Actor,
+        id: i64,
+    ) -> BookingResult<(BookingRow, Arc<EveningSnapshot>)> {
+        let row = bookings::find(self.db, actor.school_id, id)
+            .await?
+            .ok_or(BookingError::NotFound)?;
+        if !actor.viewer.may_see_booking(&row) {
+            return Err(BookingError::NotFound);
+        }
+        let record = self
+            .caches
+            .evening(self.db, actor.school_id, row.evening_id)
+            .await?
+            .ok_or(BookingError::NotFound)?;
+        Ok((row, record))
+    }
+
+    /// Cancels a booking: parents until the cut-off, staff at any time.
+    pub async fn cancel(&self, actor: &Actor, id: i64) -> BookingResult<()> {
+        let (row, snapshot) = self.visible(actor, id).await?;
+        if row.status == "cancelled" {
+            return Ok(());
+        }
+        let mut tx = self.db.writer.begin().await?;
+        let evening = self
+            .lock_and_read(&mut tx, row.student_id, &snapshot)
+            .await?;
+        // Re-read under the lock: a concurrent move or cancel may have won.
+        let row = bookings::find_in(&mut tx, actor.school_id, id)
+            .await?
+            .ok_or(BookingError::NotFound)?;
+        if row.status == "cancelled" {
+            return Ok(());
+        }
+        rules::check_cancel(
+            self.now(),
+            acts_as_staff(actor, row.student_id),
+            &window(&evening),
         )
-        .await?;
+        .map_err(BookingError::Refused)?;
+        bookings::set_status(&mut tx, id, "cancelled", self.now()).await?;
+        let events = vec![event(
+            actor.school_id,
+            &evening,
+            row.teacher_id,
+            row.span.start,
+            false,
+        )];
+        self.commit_and_tell(tx, events).await
     }
-    let events = vec![event(actor, record, teacher_id, slot.start, true)];
-    state
-        .live
-        .notify_in(&mut tx, state.db.engine, &events)
-        .await?;
-    tx.commit().await.map_err(refusal_from)?;
-    state.live.publish(events);
-    Ok(id)
-}
 
-/// Loads a booking the actor may see, with its evening.
-pub async fn visible(
-    state: &AppState,
-    actor: &Actor,
-    id: i64,
-) -> ApiResult<(BookingRow, Arc<EveningSnapshot>)> {
-    let row = bookings::find(&state.db, actor.school_id, id)
-        .await?
-        .ok_or(ApiError::NotFound)?;
-    if !actor.viewer.may_see_booking(&row) {
-        return Err(ApiError::NotFound);
-    }
-    let record = state
-        .caches
-        .evening(&state.db, actor.school_id, row.evening_id)
-        .await?
-        .ok_or(ApiError::NotFound)?;
-    Ok((row, record))
-}
-
-/// Cancels a booking: parents until the cut-off, staff at any time.
-pub async fn cancel(state: &AppState, actor: &Actor, id: i64) -> ApiResult<()> {
-    let (row, record) = visible(state, actor, id).await?;
-    let now = state.clock.now().timestamp();
-    rules::check_cancel(now, acts_as_staff(actor, row.student_id), &window(&record))
-        .map_err(ApiError::Refused)?;
-    if row.status == "cancelled" {
-        return Ok(());
-    }
-    let mut tx = state.db.writer.begin().await?;
-    bookings::lock_family(&mut tx, row.student_id).await?;
-    bookings::set_status(&mut tx, id, "cancelled", now).await?;
-    let events = vec![event(actor, &record, row.teacher_id, row.span.start, false)];
-    state
-        .live
-        .notify_in(&mut tx, state.db.engine, &events)
-        .await?;
-    tx.commit().await?;
-    state.live.publish(events);
-    Ok(())
-}
-
-/// Moves a booking to another slot of the same teacher, as one atomic change:
-/// either it is at the new time or it stays where it was.
-pub async fn move_to(state: &AppState, actor: &Actor, id: i64, start: i64) -> ApiResult<()> {
-    let (row, record) = visible(state, actor, id).await?;
-    if row.status != "booked" {
-        return Err(ApiError::Conflict(
-            "only a booked appointment can be moved".into(),
-        ));
-    }
-    let now = state.clock.now().timestamp();
-    // Moving gives up the old slot, so the cancellation cut-off applies too.
-    rules::check_cancel(now, acts_as_staff(actor, row.student_id), &window(&record))
-        .map_err(ApiError::Refused)?;
-    let teaches =
-        bookings::teaches(&state.db, actor.school_id, row.teacher_id, row.student_id).await?;
-    let attempt = Attempt {
-        teacher_id: row.teacher_id,
-        student_id: row.student_id,
-        start,
-        moving: Some(id),
-        teaches,
-    };
-    let mut tx = state.db.writer.begin().await?;
-    let slot = decide(&mut tx, state, actor, &record, &attempt).await?;
-    if slot.start == row.span.start {
-        return Ok(());
-    }
-    bookings::move_to(
-        &mut tx,
-        id,
-        Interval {
+    /// Moves a booking to another slot of the same teacher, as one atomic change:
+    /// either it is at the new time or it stays where it was.
+    pub async fn move_to(&self, actor: &Actor, id: i64, start: i64) -> BookingResult<()> {
+        let (row, snapshot) = self.visible(actor, id).await?;
+        let teaches =
+            bookings::teaches(self.db, actor.school_id, row.teacher_id, row.student_id).await?;
+        let mut tx = self.db.writer.begin().await?;
+        let evening = self
+            .lock_and_read(&mut tx, row.student_id, &snapshot)
+            .await?;
+        let row = bookings::find_in(&mut tx, actor.school_id, id)
+            .await?
+            .ok_or(BookingError::NotFound)?;
+        if row.status != "booked" {
+            return Err(BookingError::Conflict(
+                "only a booked appointment can be moved",
+            ));
+        }
+        // Moving gives up the old slot, so the cancellation cut-off applies too.
+        rules::check_cancel(
+            self.now(),
+            acts_as_staff(actor, row.student_id),
+            &window(&evening),
+        )
+        .map_err(BookingError::Refused)?;
+        let attempt = Attempt {
+            teacher_id: row.teacher_id,
+            student_id: row.student_id,
+            start,
+            moving: Some(id),
+            teaches,
+        };
+        let slot = self.decide(&mut tx, actor, &evening, &attempt).await?;
+        if slot.start == row.span.start {
+            return Ok(());
+        }
+        let span = Interval {
             start: slot.start,
             end: slot.end,
-        },
-        now,
-    )
-    .await
-    .map_err(refusal_from)?;
-    let events = vec![
-        event(actor, &record, row.teacher_id, row.span.start, false),
-        event(actor, &record, row.teacher_id, slot.start, true),
-    ];
-    state
-        .live
-        .notify_in(&mut tx, state.db.engine, &events)
-        .await?;
-    tx.commit().await.map_err(refusal_from)?;
-    state.live.publish(events);
-    Ok(())
-}
+        };
+        bookings::move_to(&mut tx, id, span, self.now())
+            .await
+            .map_err(refusal_from)?;
+        let events = vec![
+            event(
+                actor.school_id,
+                &evening,
+                row.teacher_id,
+                row.span.start,
+                false,
+            ),
+            event(actor.school_id, &evening, row.teacher_id, slot.start, true),
+        ];
+        self.commit_and_tell(tx, events).await
+    }
 
-/// The teacher (or an admin) records what happened.
-pub async fn mark(state: &AppState, actor: &Actor, id: i64, status: &str) -> ApiResult<()> {
-    let (row, _) = visible(state, actor, id).await?;
-    let may =
-        actor.viewer.admin || (actor.viewer.teacher && row.teacher_id == actor.viewer.person_id);
-    if !may {
-        return Err(ApiError::Forbidden);
+    /// The teacher (or an admin) records what happened.
+    pub async fn mark(&self, actor: &Actor, id: i64, status: &str) -> BookingResult<()> {
+        let (row, _) = self.visible(actor, id).await?;
+        let may = actor.viewer.admin
+            || (actor.viewer.teacher && row.teacher_id == actor.viewer.person_id);
+        if !may {
+            return Err(BookingError::Forbidden);
+        }
+        if row.status == "cancelled" {
+            return Err(BookingError::Conflict(
+                "a cancelled appointment cannot be marked",
+            ));
+        }
+        let mut tx = self.db.writer.begin().await?;
+        bookings::set_status(&mut tx, id, status, self.now()).await?;
+        tx.commit().await?;
+        Ok(())
     }
-    if row.status == "cancelled" {
-        return Err(ApiError::Conflict(
-            "a cancelled appointment cannot be marked".into(),
-        ));
-    }
-    let mut tx = state.db.writer.begin().await?;
-    bookings::set_status(&mut tx, id, status, state.clock.now().timestamp()).await?;
-    tx.commit().await?;
-    Ok(())
 }

@@ -1,9 +1,12 @@
 //! In-memory snapshots of what changes rarely but is read on every booking:
 //! an evening with its availability and generated slots, and a school's zone.
 //!
-//! A write in this process drops the snapshot at once; another API process's
-//! write is seen within `EVENING_TTL`, when the snapshot is rebuilt anyway.
-//! Bookings themselves are never cached: the booking transaction reads them.
+//! A write in this process drops the snapshot at once (and a load that raced
+//! the write cannot put the old state back); another API process's write is
+//! seen within `EVENING_TTL`. Snapshots serve reads and early refusals only:
+//! the booking transaction compares the snapshot's version with the
+//! evening's and decides from a fresh read when they differ. Bookings
+//! themselves are never cached.
 
 use std::collections::HashMap;
 use std::ops::Deref;
@@ -11,6 +14,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use confero_core::slots::{self, Availability, Slot};
+use sqlx::AnyConnection;
 
 use crate::storage::evenings::{self, EveningRecord};
 use crate::storage::{schools, Db};
@@ -43,14 +47,44 @@ impl EveningSnapshot {
             .map(Vec::as_slice)
             .unwrap_or_default()
     }
+
+    /// Reads an evening and builds its slots, on the given connection (a
+    /// pool connection, or a booking transaction's own).
+    pub async fn load(
+        conn: &mut AnyConnection,
+        school_id: i64,
+        id: i64,
+    ) -> Result<Option<EveningSnapshot>, sqlx::Error> {
+        let Some(record) = evenings::load(conn, school_id, id).await? else {
+            return Ok(None);
+        };
+        let availability = evenings::availabilities(conn, &record).await?;
+        let plan = record.plan();
+        let slots = availability
+            .iter()
+            .map(|(teacher, a)| (*teacher, slots::generate(&plan, a)))
+            .collect();
+        Ok(Some(EveningSnapshot {
+            record,
+            availability,
+            slots,
+        }))
+    }
 }
 
-type Cached<T> = Mutex<HashMap<(i64, i64), (Instant, Arc<T>)>>;
+/// One evening's place in the cache. The generation goes up on every
+/// change, so a load that began before a change cannot store what it read
+/// after the change was announced.
+#[derive(Debug, Default)]
+struct Entry {
+    generation: u64,
+    cached: Option<(Instant, Arc<EveningSnapshot>)>,
+}
 
 /// The process's caches.
 #[derive(Debug, Default)]
 pub struct Caches {
-    evenings: Cached<EveningSnapshot>,
+    evenings: Mutex<HashMap<(i64, i64), Entry>>,
     zones: Mutex<HashMap<i64, SchoolZone>>,
 }
 
@@ -63,32 +97,35 @@ impl Caches {
         id: i64,
     ) -> Result<Option<Arc<EveningSnapshot>>, sqlx::Error> {
         let key = (school_id, id);
-        if let Some((at, snapshot)) = lock(&self.evenings).get(&key) {
-            if at.elapsed() < EVENING_TTL {
-                return Ok(Some(snapshot.clone()));
+        let generation = {
+            let mut entries = lock(&self.evenings);
+            let entry = entries.entry(key).or_default();
+            if let Some((at, snapshot)) = &entry.cached {
+                if at.elapsed() < EVENING_TTL {
+                    return Ok(Some(snapshot.clone()));
+                }
             }
-        }
-        let Some(record) = evenings::load(db, school_id, id).await? else {
+            entry.generation
+        };
+        let mut conn = db.pool.acquire().await?;
+        let Some(snapshot) = EveningSnapshot::load(&mut conn, school_id, id).await? else {
             return Ok(None);
         };
-        let availability = evenings::availabilities(db, &record).await?;
-        let plan = record.plan();
-        let slots = availability
-            .iter()
-            .map(|(teacher, a)| (*teacher, slots::generate(&plan, a)))
-            .collect();
-        let snapshot = Arc::new(EveningSnapshot {
-            record,
-            availability,
-            slots,
-        });
-        lock(&self.evenings).insert(key, (Instant::now(), snapshot.clone()));
+        let snapshot = Arc::new(snapshot);
+        let mut entries = lock(&self.evenings);
+        let entry = entries.entry(key).or_default();
+        if entry.generation == generation {
+            entry.cached = Some((Instant::now(), snapshot.clone()));
+        }
         Ok(Some(snapshot))
     }
 
-    /// Forgets an evening after it changed.
+    /// Forgets an evening after it changed (call it after the change commits).
     pub fn forget_evening(&self, school_id: i64, id: i64) {
-        lock(&self.evenings).remove(&(school_id, id));
+        let mut entries = lock(&self.evenings);
+        let entry = entries.entry((school_id, id)).or_default();
+        entry.generation += 1;
+        entry.cached = None;
     }
 
     /// A school's time zone (it never changes once the school exists).

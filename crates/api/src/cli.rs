@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use anyhow::Context as _;
 use clap::{Parser, Subcommand};
-use confero_core::{Email, NewPassword, Role};
+use confero_core::{Email, Line, NewPassword, Role};
 
 use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
@@ -162,11 +162,11 @@ pub async fn create_school(
     family_name: &str,
     password: Option<String>,
 ) -> anyhow::Result<(i64, Option<String>)> {
-    let name = name.trim();
-    anyhow::ensure!(
-        !name.is_empty() && name.chars().count() <= 200,
-        "--name must be 1 to 200 characters"
-    );
+    let name = Line::parse(name, 200).map_err(|error| anyhow::anyhow!("--name {error}"))?;
+    let given_name = Line::parse(given_name, 100)
+        .map_err(|error| anyhow::anyhow!("--admin-given-name {error}"))?;
+    let family_name = Line::parse(family_name, 100)
+        .map_err(|error| anyhow::anyhow!("--admin-family-name {error}"))?;
     time_zone.parse::<chrono_tz::Tz>().map_err(|_| {
         anyhow::anyhow!("--time-zone {time_zone:?} is not an IANA time zone such as Europe/London")
     })?;
@@ -186,14 +186,14 @@ pub async fn create_school(
         .map_err(|error| anyhow::anyhow!("hashing the password: {error}"))?;
     let now = SystemClock.now().timestamp();
     let mut tx = db.writer.begin().await?;
-    let school_id = schools::insert(&mut tx, name, time_zone, false, now).await?;
+    let school_id = schools::insert(&mut tx, name.as_str(), time_zone, false, now).await?;
     let admin = NewPerson {
         school_id,
         email: email.as_str(),
         password_hash: Some(&hash),
         title: None,
-        given_name,
-        family_name,
+        given_name: given_name.as_str(),
+        family_name: family_name.as_str(),
         phone: None,
         address: None,
     };
@@ -202,4 +202,18 @@ pub async fn create_school(
         .with_context(|| format!("creating the admin {email} (is the email already in use?)"))?;
     tx.commit().await?;
     Ok((school_id, generated))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_test_defaults_are_the_flag_defaults() {
+        let cli = Cli::try_parse_from(["confero-api", "serve"]).unwrap();
+        assert_eq!(
+            cli.config,
+            Config::with_database("sqlite://data/confero.db")
+        );
+    }
 }

@@ -5,7 +5,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 /// How the API server runs.
-#[derive(clap::Args, Clone)]
+#[derive(clap::Args, Clone, PartialEq, Eq)]
 pub struct Config {
     /// Database URL: `sqlite://PATH` (created if missing) or `postgres://…`.
     #[arg(
@@ -69,9 +69,92 @@ pub struct Config {
     /// Largest request body accepted, in bytes.
     #[arg(long, global = true, env = "CONFERO_BODY_LIMIT_BYTES", default_value_t = 64 * 1024)]
     pub body_limit_bytes: usize,
+
+    /// Password hashes (19 MiB each) computed at once; default: one per core.
+    #[arg(long, global = true, env = "CONFERO_PASSWORD_HASHES")]
+    pub password_hashes: Option<usize>,
+
+    /// Milliseconds a sign-in waits for a free password-hashing slot before
+    /// it is answered 503 with `Retry-After`.
+    #[arg(
+        long,
+        global = true,
+        env = "CONFERO_PASSWORD_HASH_WAIT_MS",
+        default_value_t = 3000
+    )]
+    pub password_hash_wait_ms: u64,
+
+    /// Seconds a client has to send a request's headers (and, on an idle
+    /// connection, to start the next request) before the connection closes.
+    #[arg(
+        long,
+        global = true,
+        env = "CONFERO_HEADER_TIMEOUT_SECS",
+        default_value_t = 10
+    )]
+    pub header_timeout_secs: u64,
+
+    /// Seconds from a request's headers to its response, body upload
+    /// included; past it the answer is 408.
+    #[arg(
+        long,
+        global = true,
+        env = "CONFERO_REQUEST_TIMEOUT_SECS",
+        default_value_t = 30
+    )]
+    pub request_timeout_secs: u64,
+
+    /// Most HTTP connections open at once; more wait to be accepted.
+    #[arg(
+        long,
+        global = true,
+        env = "CONFERO_MAX_CONNECTIONS",
+        default_value_t = 1024
+    )]
+    pub max_connections: usize,
+
+    /// Most live-update sockets open at once, signed in or not yet.
+    #[arg(
+        long,
+        global = true,
+        env = "CONFERO_LIVE_MAX_SOCKETS",
+        default_value_t = 10_000
+    )]
+    pub live_max_sockets: usize,
+
+    /// Most live-update sockets of one session (one per open tab).
+    #[arg(
+        long,
+        global = true,
+        env = "CONFERO_LIVE_MAX_SOCKETS_PER_SESSION",
+        default_value_t = 8
+    )]
+    pub live_max_sockets_per_session: usize,
 }
 
 impl Config {
+    /// The defaults, with the database at `database_url`: what the flags
+    /// give when only that is set (tests and tools).
+    pub fn with_database(database_url: impl Into<String>) -> Config {
+        Config {
+            database_url: database_url.into(),
+            db_max_connections: 8,
+            bind: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            static_dir: PathBuf::from("dist"),
+            session_idle_minutes: 30,
+            session_lifetime_hours: 12,
+            hsts: false,
+            body_limit_bytes: 64 * 1024,
+            password_hashes: None,
+            password_hash_wait_ms: 3000,
+            header_timeout_secs: 10,
+            request_timeout_secs: 30,
+            max_connections: 1024,
+            live_max_sockets: 10_000,
+            live_max_sockets_per_session: 8,
+        }
+    }
+
     /// Idle time-out in seconds.
     pub fn idle_timeout_secs(&self) -> i64 {
         i64::from(self.session_idle_minutes.max(1)) * 60
@@ -96,6 +179,10 @@ impl fmt::Debug for Config {
             .field("session_idle_minutes", &self.session_idle_minutes)
             .field("session_lifetime_hours", &self.session_lifetime_hours)
             .field("hsts", &self.hsts)
+            .field("password_hashes", &self.password_hashes)
+            .field("header_timeout_secs", &self.header_timeout_secs)
+            .field("request_timeout_secs", &self.request_timeout_secs)
+            .field("max_connections", &self.max_connections)
             .finish_non_exhaustive()
     }
 }

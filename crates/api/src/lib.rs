@@ -53,12 +53,21 @@ impl Application {
             .with_context(|| format!("binding {}", config.bind))?;
         let state = AppState {
             db,
-            config: Arc::new(config),
             clock,
             web: Arc::new(web),
             dummy_hash: dummy_hash.into(),
-            live: live::Live::default(),
+            live: live::Live::new(live::SocketLimits::new(
+                config.live_max_sockets,
+                config.live_max_sockets_per_session,
+            )),
             caches: Arc::new(cache::Caches::default()),
+            hashing: Arc::new(auth::hashing::Hashing::new(
+                config
+                    .password_hashes
+                    .unwrap_or_else(auth::hashing::Hashing::default_concurrency),
+                Duration::from_millis(config.password_hash_wait_ms),
+            )),
+            config: Arc::new(config),
         };
         Ok(Application { listener, state })
     }
@@ -87,7 +96,7 @@ impl Application {
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<()> {
         let db = self.state.db.clone();
-        let purger = tokio::spawn(purge_ended_sessions(self.state.clone()));
+        let purger = tokio::spawn(purge_expired(self.state.clone()));
         // Other API processes on the same PostgreSQL database announce their slot changes there.
         let relay = (self.state.db.engine == storage::Engine::Postgres).then(|| {
             tokio::spawn(
@@ -97,10 +106,12 @@ impl Application {
                     .relay_from_postgres(self.state.config.database_url.clone()),
             )
         });
+        let limits = http::serve::ConnectionLimits {
+            max_connections: self.state.config.max_connections,
+            header_timeout: Duration::from_secs(self.state.config.header_timeout_secs.max(1)),
+        };
         let app = http::router(self.state);
-        let served = axum::serve(self.listener, app)
-            .with_graceful_shutdown(shutdown)
-            .await;
+        let served = http::serve::serve(self.listener, app, limits, shutdown).await;
         purger.abort();
         if let Some(relay) = relay {
             relay.abort();
@@ -110,18 +121,31 @@ impl Application {
     }
 }
 
-/// Ended sessions are useless and still personal data: delete them a day after they end.
-async fn purge_ended_sessions(state: AppState) {
+/// Idempotency keys are kept this long: a retry comes within minutes.
+pub const IDEMPOTENCY_KEY_SECS: i64 = 24 * 3600;
+
+/// Deletes what has served its purpose, every hour: sessions a day after
+/// they end (useless, and still personal data), sign-in attempt records once
+/// they no longer slow anyone down, and old idempotency keys.
+async fn purge_expired(state: AppState) {
     let mut every = tokio::time::interval(Duration::from_secs(3600));
     loop {
         every.tick().await;
-        let cutoff = state.clock.now().timestamp() - 24 * 3600;
-        match storage::sessions::purge_ended(&state.db, cutoff).await {
-            Ok(0) => {}
-            Ok(purged) => tracing::info!(purged, "purged ended sessions"),
-            Err(error) => tracing::warn!(%error, "purging ended sessions failed"),
+        if let Err(error) = purge_once(&state.db, state.clock.now().timestamp()).await {
+            tracing::warn!(%error, "purging expired records failed");
         }
     }
+}
+
+/// One round of [`purge_expired`]; returns how many rows went, per table.
+pub async fn purge_once(db: &storage::Db, now: i64) -> Result<[u64; 3], sqlx::Error> {
+    let sessions = storage::sessions::purge_ended(db, now - 24 * 3600).await?;
+    let attempts = storage::throttle::purge(db, now - auth::throttle::FORGET_AFTER_SECS).await?;
+    let keys = storage::bookings::purge_idempotency_keys(db, now - IDEMPOTENCY_KEY_SECS).await?;
+    if sessions + attempts + keys > 0 {
+        tracing::info!(sessions, attempts, keys, "purged expired records");
+    }
+    Ok([sessions, attempts, keys])
 }
 
 /// Completes on Ctrl-C or SIGTERM.

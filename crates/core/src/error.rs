@@ -50,8 +50,13 @@ pub enum ErrorCode {
     FamilyOverlap,
     /// Something went wrong on the server; it has been logged.
     Internal,
-    /// A dependency (the database) is not answering.
+    /// A dependency (the database) is not answering, or the server is at
+    /// capacity: try again after `Retry-After` seconds.
     Unavailable,
+    /// An `Idempotency-Key` already used for a different request.
+    IdempotencyKeyReused,
+    /// The request was not completed in time.
+    Timeout,
 }
 
 impl From<crate::Refusal> for ErrorCode {

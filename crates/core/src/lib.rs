@@ -13,6 +13,7 @@ pub mod password;
 pub mod role;
 pub mod rules;
 pub mod slots;
+pub mod text;
 pub mod time;
 
 pub use email::{Email, EmailError};
@@ -20,4 +21,5 @@ pub use error::{ErrorBody, ErrorCode, ErrorDetail};
 pub use password::{NewPassword, PasswordError};
 pub use role::Role;
 pub use rules::Refusal;
+pub use text::{Line, Note, TextError};
 pub use time::Interval;

@@ -4,9 +4,11 @@
 //! failure doubles the wait, up to a cap, so guessing is slow but nobody can
 //! lock a parent out for good: the wait never exceeds the cap, attempts made
 //! while waiting are refused without counting, and failures are forgotten a
-//! day after the last one.
+//! day after the last one. Every attempt counts the moment it arrives, before
+//! its password is checked, so guesses sent in parallel count one by one.
 
-use crate::storage::throttle::Failures;
+use crate::storage::throttle::{self as attempts, Failures};
+use crate::storage::Db;
 
 /// Failures allowed before any wait.
 pub const FREE_FAILURES: i64 = 5;
@@ -31,6 +33,13 @@ pub fn retry_after(failures: Option<Failures>, now: i64) -> i64 {
         return 0;
     }
     (failures.last_at + wait_after(failures.count) - now).max(0)
+}
+
+/// Counts an attempt for `email_key` before its password is checked. Returns
+/// the seconds to wait when the attempt may not be heard now (then nothing is
+/// counted and no hash need be spent); zero means go ahead.
+pub async fn admit(db: &Db, email_key: &str, now: i64) -> Result<i64, sqlx::Error> {
+    attempts::count_attempt(db, email_key, now, now - FORGET_AFTER_SECS, retry_after).await
 }
 
 #[cfg(test)]

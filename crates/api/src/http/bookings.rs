@@ -14,10 +14,11 @@ use super::error::{ApiError, ApiResult};
 use super::evenings::{visible_evening, zone_of};
 use super::extract::{ApiJson, ApiPath, AuthSession, IdParam};
 use super::AppState;
-use crate::booking::{self, Actor, BOOKED};
+use crate::booking::{Actor, Idempotency, BOOKED};
 use crate::privacy::Viewer;
 use crate::storage::bookings::{self, BookingDetail, Scope};
 use crate::zone::SchoolZone;
+use sha2::{Digest as _, Sha256};
 
 /// The acting person, as the booking rules see them.
 pub async fn actor(state: &AppState, session: &AuthSession) -> ApiResult<Actor> {
@@ -73,19 +74,37 @@ fn idempotency_key(headers: &HeaderMap) -> ApiResult<Option<String>> {
     }
 }
 
+/// What identifies a booking request: the same key on a different request
+/// is refused rather than answered with the first request's booking.
+fn fingerprint(evening_id: i64, input: &BookingInput) -> String {
+    let request = format!(
+        "POST /api/evenings/{evening_id}/bookings teacher={} student={} start={}",
+        input.teacher_id,
+        input.student_id,
+        input.start.timestamp()
+    );
+    hex::encode(Sha256::digest(request.as_bytes()))
+}
+
 /// Replays the first answer given for an idempotency key, if there is one.
-async fn replay(state: &AppState, session: &AuthSession, key: &str) -> ApiResult<Option<Response>> {
-    let Some((status, body)) =
-        bookings::idempotent_answer(&state.db, session.person_id, key).await?
-    else {
+async fn replay(
+    state: &AppState,
+    session: &AuthSession,
+    key: &str,
+    fingerprint: &str,
+) -> ApiResult<Option<Response>> {
+    let Some(answer) = bookings::idempotent_answer(&state.db, session.person_id, key).await? else {
         return Ok(None);
     };
-    if status == BOOKED {
-        let id: i64 = body.parse().map_err(ApiError::internal)?;
+    if !answer.fingerprint.is_empty() && answer.fingerprint != fingerprint {
+        return Err(ApiError::IdempotencyKeyReused);
+    }
+    if answer.status == BOOKED {
+        let id: i64 = answer.body.parse().map_err(ApiError::internal)?;
         let booking = view(state, session.school_id, id).await?;
         return Ok(Some((StatusCode::CREATED, booking).into_response()));
     }
-    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::CONFLICT);
+    let status = StatusCode::from_u16(answer.status).unwrap_or(StatusCode::CONFLICT);
     Ok(Some(
         (
             status,
@@ -93,26 +112,29 @@ async fn replay(state: &AppState, session: &AuthSession, key: &str) -> ApiResult
                 header::CONTENT_TYPE,
                 HeaderValue::from_static("application/json"),
             )],
-            body,
+            answer.body,
         )
             .into_response(),
     ))
 }
 
 /// Books a slot for a child. Parents book their own children with teachers
-/// who teach them, inside the booking window; teachers and admins book on a
-/// family's behalf. Send an `Idempotency-Key` header so a retried tap never
-/// books twice: a retry with the same key returns the first answer.
+/// who teach them, inside the booking window; a teacher books children they
+/// teach into their own slots; admins book any child of the school. A child
+/// the caller may not see is a 404, like one that does not exist. Send an
+/// `Idempotency-Key` header so a retried tap never books twice: a retry with
+/// the same key returns the first answer, and the same key on a different
+/// request is a 422 `idempotency_key_reused`.
 #[utoipa::path(
     post, path = "/api/evenings/{id}/bookings", tag = "bookings", security(("bearer" = [])),
     params(("id" = i64, Path), ("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe")),
     request_body = BookingInput,
     responses(
         (status = 201, description = "Booked", body = Booking),
-        (status = 403, description = "`not_their_teacher`", body = ErrorBody),
+        (status = 403, description = "`not_their_teacher`, or a teacher booking another teacher's slot", body = ErrorBody),
         (status = 404, body = ErrorBody),
         (status = 409, description = "A rule said no: `slot_taken`, `family_overlap`, `already_booked_with_teacher`, `outside_window`, `no_such_slot`, `slot_blocked`, `evening_not_open`", body = ErrorBody),
-        (status = 422, body = ErrorBody),
+        (status = 422, description = "A field is invalid, or `idempotency_key_reused`", body = ErrorBody),
     )
 )]
 pub async fn create(
@@ -123,23 +145,29 @@ pub async fn create(
     ApiJson(input): ApiJson<BookingInput>,
 ) -> ApiResult<Response> {
     let key = idempotency_key(&headers)?;
+    let fingerprint = fingerprint(id, &input);
     if let Some(key) = &key {
-        if let Some(answer) = replay(&state, &session, key).await? {
+        if let Some(answer) = replay(&state, &session, key, &fingerprint).await? {
             return Ok(answer);
         }
     }
     let record = visible_evening(&state, &session, id).await?;
     let actor = actor(&state, &session).await?;
-    let result = booking::book(
-        &state,
-        &actor,
-        &record,
-        input.teacher_id,
-        input.student_id,
-        input.start.timestamp(),
-        key.as_deref(),
-    )
-    .await;
+    let idempotency = key.as_deref().map(|key| Idempotency {
+        key,
+        fingerprint: &fingerprint,
+    });
+    let result = state
+        .booker()
+        .book(
+            &actor,
+            &record,
+            input.teacher_id,
+            input.student_id,
+            input.start.timestamp(),
+            idempotency,
+        )
+        .await;
     match result {
         Ok(booking_id) => Ok((
             StatusCode::CREATED,
@@ -149,11 +177,11 @@ pub async fn create(
         Err(error) => {
             if let Some(key) = &key {
                 // A concurrent retry with the same key may have won: give its answer.
-                if let Some(answer) = replay(&state, &session, key).await? {
+                if let Some(answer) = replay(&state, &session, key, &fingerprint).await? {
                     return Ok(answer);
                 }
             }
-            Err(error)
+            Err(error.into())
         }
     }
 }
@@ -211,7 +239,7 @@ pub async fn get(
     ApiPath(IdParam { id }): ApiPath<IdParam>,
 ) -> ApiResult<Json<Booking>> {
     let actor = actor(&state, &session).await?;
-    booking::visible(&state, &actor, id).await?;
+    state.booker().visible(&actor, id).await?;
     view(&state, session.school_id, id).await
 }
 
@@ -227,7 +255,7 @@ pub async fn cancel(
     ApiPath(IdParam { id }): ApiPath<IdParam>,
 ) -> ApiResult<Json<Booking>> {
     let actor = actor(&state, &session).await?;
-    booking::cancel(&state, &actor, id).await?;
+    state.booker().cancel(&actor, id).await?;
     view(&state, session.school_id, id).await
 }
 
@@ -244,7 +272,10 @@ pub async fn move_slot(
     ApiJson(input): ApiJson<MoveInput>,
 ) -> ApiResult<Json<Booking>> {
     let actor = actor(&state, &session).await?;
-    booking::move_to(&state, &actor, id, input.start.timestamp()).await?;
+    state
+        .booker()
+        .move_to(&actor, id, input.start.timestamp())
+        .await?;
     view(&state, session.school_id, id).await
 }
 
@@ -267,6 +298,9 @@ pub async fn set_status(
         ));
     }
     let actor = actor(&state, &session).await?;
-    booking::mark(&state, &actor, id, input.status.as_str()).await?;
+    state
+        .booker()
+        .mark(&actor, id, input.status.as_str())
+        .await?;
     view(&state, session.school_id, id).await
 }

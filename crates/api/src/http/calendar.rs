@@ -11,10 +11,16 @@ use super::error::{ApiError, ApiResult};
 use super::evenings::zone_of;
 use super::extract::{ApiPath, AuthSession, IdParam};
 use super::AppState;
-use crate::booking;
 use crate::http::bookings::actor;
 use crate::storage::bookings::{self, BookingDetail, Scope};
 use crate::zone::SchoolZone;
+
+/// Text for a content line. Inputs are checked for control characters where
+/// they enter, but the icalendar crate does not escape a bare `\r`, so a
+/// stray one (from an import, an older row) must not start a new line here.
+fn flatten(text: &str) -> String {
+    confero_core::text::flatten(text)
+}
 
 fn event(zone: &SchoolZone, detail: &BookingDetail, now: i64) -> Event {
     let row = &detail.row;
@@ -31,19 +37,19 @@ fn event(zone: &SchoolZone, detail: &BookingDetail, now: i64) -> Event {
         .timestamp(Utc.timestamp_opt(now, 0).single().unwrap_or_default())
         .starts((local(row.span.start), zone.0))
         .ends((local(row.span.end), zone.0))
-        .summary(&format!(
+        .summary(&flatten(&format!(
             "{} with {} about {}",
             detail.evening_name, detail.teacher_name, detail.student_name
-        ));
+        )));
     match (detail.mode.as_str(), &detail.video_link, &row.room) {
         ("video", Some(link), _) => {
-            event.location(link).url(link);
+            event.location(&flatten(link)).url(&flatten(link));
         }
         ("phone", _, _) => {
             event.location("By phone: the teacher will call you");
         }
         (_, _, Some(room)) => {
-            event.location(room);
+            event.location(&flatten(room));
         }
         _ => {}
     }
@@ -81,7 +87,7 @@ pub async fn one(
     ApiPath(IdParam { id }): ApiPath<IdParam>,
 ) -> ApiResult<Response> {
     let actor = actor(&state, &session).await?;
-    booking::visible(&state, &actor, id).await?;
+    state.booker().visible(&actor, id).await?;
     let zone = zone_of(&state, session.school_id).await?;
     let detail = bookings::detail_of(&state.db, session.school_id, id)
         .await?

@@ -6,6 +6,9 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use confero_core::{ErrorBody, ErrorCode, ErrorDetail};
 
+use crate::auth::hashing::HashingError;
+use crate::booking::BookingError;
+
 /// Everything a handler can fail with.
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
@@ -36,6 +39,10 @@ pub enum ApiError {
     Refused(confero_core::Refusal),
     #[error("the service is busy: try again shortly")]
     Unavailable,
+    #[error("this Idempotency-Key was already used for a different request")]
+    IdempotencyKeyReused,
+    #[error("the request took too long")]
+    Timeout,
     #[error("something went wrong on our side; it has been logged")]
     Internal(#[source] anyhow::Error),
 }
@@ -88,6 +95,11 @@ impl ApiError {
                 (status, ErrorCode::from(*refusal))
             }
             ApiError::Unavailable => (StatusCode::SERVICE_UNAVAILABLE, ErrorCode::Unavailable),
+            ApiError::IdempotencyKeyReused => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                ErrorCode::IdempotencyKeyReused,
+            ),
+            ApiError::Timeout => (StatusCode::REQUEST_TIMEOUT, ErrorCode::Timeout),
             ApiError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, ErrorCode::Internal),
         }
     }
@@ -104,6 +116,28 @@ impl From<sqlx::Error> for ApiError {
                 ApiError::Unavailable
             }
             _ => ApiError::Internal(error.into()),
+        }
+    }
+}
+
+impl From<BookingError> for ApiError {
+    fn from(error: BookingError) -> ApiError {
+        match error {
+            BookingError::Refused(refusal) => ApiError::Refused(refusal),
+            BookingError::NotFound => ApiError::NotFound,
+            BookingError::Forbidden => ApiError::Forbidden,
+            BookingError::Invalid { field, message } => ApiError::invalid(field, message),
+            BookingError::Conflict(message) => ApiError::Conflict(message.into()),
+            BookingError::Database(error) => ApiError::from(error),
+        }
+    }
+}
+
+impl From<HashingError> for ApiError {
+    fn from(error: HashingError) -> ApiError {
+        match error {
+            HashingError::Busy => ApiError::Unavailable,
+            HashingError::Failed(cause) => ApiError::internal(anyhow::anyhow!(cause)),
         }
     }
 }
@@ -134,6 +168,9 @@ impl IntoResponse for ApiError {
             }
             ApiError::TooManyAttempts(secs) => {
                 headers.insert(header::RETRY_AFTER, HeaderValue::from(secs.max(1)));
+            }
+            ApiError::Unavailable => {
+                headers.insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
             }
             _ => {}
         }

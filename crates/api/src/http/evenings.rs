@@ -12,12 +12,14 @@ use confero_core::dto::{
     AvailabilityInput, AvailabilityView, Evening, EveningInput, EveningStatus, EveningStatusChange,
     EveningTeacher, MeetingMode, Span, TeacherSlots,
 };
+use confero_core::text::{self, Line};
 use confero_core::{ErrorBody, Interval, Role};
 use serde::Deserialize;
 
 use super::error::{ApiError, ApiResult};
 use super::extract::{ApiJson, ApiPath, AuthSession, IdParam};
 use super::AppState;
+use crate::live::LiveEvent;
 use crate::privacy::{slot_view, Viewer};
 use crate::storage::bookings;
 use crate::storage::evenings::{self, EveningFields, EveningRecord};
@@ -89,6 +91,22 @@ pub fn evening_view(zone: &SchoolZone, record: &EveningRecord) -> Evening {
     }
 }
 
+/// After an evening changed (committed): drop the cached snapshot and tell
+/// open sockets, which re-check that their viewer may still see it.
+async fn changed(state: &AppState, school_id: i64, evening_id: i64) {
+    state.caches.forget_evening(school_id, evening_id);
+    state
+        .live
+        .announce(
+            &state.db,
+            vec![LiveEvent::Evening {
+                school_id,
+                evening_id,
+            }],
+        )
+        .await;
+}
+
 /// A validated evening: its fields, sessions and breaks.
 struct ValidEvening {
     fields: EveningFields,
@@ -97,10 +115,8 @@ struct ValidEvening {
 }
 
 fn validate(zone: &SchoolZone, input: &EveningInput) -> ApiResult<ValidEvening> {
-    let name = input.name.trim();
-    if name.is_empty() || name.chars().count() > 200 {
-        return Err(ApiError::invalid("name", "must be 1 to 200 characters"));
-    }
+    let name = Line::parse(&input.name, 200)
+        .map_err(|error| ApiError::invalid("name", error.to_string()))?;
     if input.sessions.is_empty() || input.sessions.len() > 10 {
         return Err(ApiError::invalid("sessions", "must list 1 to 10 sessions"));
     }
@@ -151,7 +167,9 @@ fn validate(zone: &SchoolZone, input: &EveningInput) -> ApiResult<ValidEvening> 
         (MeetingMode::Video, Some(link))
             if link.starts_with("https://")
                 && link.len() <= 500
-                && !link.contains(char::is_whitespace) =>
+                && link
+                    .chars()
+                    .all(|c| !c.is_whitespace() && text::allowed_in_line(c)) =>
         {
             Some(link.to_owned())
         }
@@ -165,7 +183,7 @@ fn validate(zone: &SchoolZone, input: &EveningInput) -> ApiResult<ValidEvening> 
     };
     Ok(ValidEvening {
         fields: EveningFields {
-            name: name.to_owned(),
+            name: name.into_string(),
             slot_secs,
             changeover_secs,
             travel_buffer_secs,
@@ -219,7 +237,7 @@ async fn save(
     evenings::replace_times(&mut tx, id, &valid.sessions, &valid.breaks).await?;
     evenings::set_teachers(&mut tx, id, &teachers).await?;
     tx.commit().await?;
-    state.caches.forget_evening(session.school_id, id);
+    changed(state, session.school_id, id).await;
     Ok(id)
 }
 
@@ -315,7 +333,7 @@ pub async fn set_status(
     session.require_any(&[Role::Admin])?;
     let now = state.clock.now().timestamp();
     let mut conn = state.db.writer.acquire().await?;
-    let changed = evenings::set_status(
+    let updated = evenings::set_status(
         &mut conn,
         session.school_id,
         id,
@@ -324,10 +342,10 @@ pub async fn set_status(
     )
     .await?;
     drop(conn);
-    if !changed {
+    if !updated {
         return Err(ApiError::NotFound);
     }
-    state.caches.forget_evening(session.school_id, id);
+    changed(&state, session.school_id, id).await;
     view_of(&state, &session, id).await
 }
 
@@ -410,14 +428,8 @@ pub async fn put_availability(
     let zone = zone_of(&state, session.school_id).await?;
     let record = visible_evening(&state, &session, path.id).await?;
     record.teacher(path.teacher_id).ok_or(ApiError::NotFound)?;
-    let room = input
-        .room
-        .as_deref()
-        .map(str::trim)
-        .filter(|r| !r.is_empty());
-    if room.is_some_and(|r| r.chars().count() > 60) {
-        return Err(ApiError::invalid("room", "must be at most 60 characters"));
-    }
+    let room = Line::parse_optional(input.room.as_deref(), 60)
+        .map_err(|error| ApiError::invalid("room", error.to_string()))?;
     let slot_secs = match input.slot_minutes {
         None => None,
         Some(m) if (3..=120).contains(&m) => Some(i64::from(m) * 60),
@@ -444,18 +456,22 @@ pub async fn put_availability(
     blocked.sort_unstable();
     blocked.dedup();
     let mut tx = state.db.writer.begin().await?;
+    // First, so bookings deciding at the same time serialise against this change.
+    if !evenings::bump_version(&mut tx, session.school_id, record.id).await? {
+        return Err(ApiError::NotFound);
+    }
     evenings::set_availability(
         &mut tx,
         record.id,
         path.teacher_id,
-        room,
+        room.as_ref().map(Line::as_str),
         slot_secs,
         &windows,
         &blocked,
     )
     .await?;
     tx.commit().await?;
-    state.caches.forget_evening(session.school_id, path.id);
+    changed(&state, session.school_id, path.id).await;
     let record = visible_evening(&state, &session, path.id).await?;
     Ok(Json(availability_view(&zone, &record, path.teacher_id)?))
 }

@@ -15,11 +15,14 @@ use super::AppState;
 use crate::storage::bookings::{self, Scope};
 use crate::storage::{audit, people};
 
-/// Keeps a spreadsheet from running a cell as a formula (CSV injection).
+/// Keeps a spreadsheet from running a cell as a formula (CSV injection), and
+/// any control character out of the file: quoting would keep a line break
+/// inside its cell, but not every reader of CSV honours quotes.
 fn cell(value: &str) -> String {
+    let value = confero_core::text::flatten(value);
     match value.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{value}"),
-        _ => value.to_owned(),
+        Some('=' | '+' | '-' | '@') => format!("'{value}"),
+        _ => value,
     }
 }
 
@@ -203,5 +206,7 @@ mod tests {
         assert_eq!(cell("+44 7700"), "'+44 7700");
         assert_eq!(cell("Mrs Patel"), "Mrs Patel");
         assert_eq!(cell(""), "");
+        assert_eq!(cell("\r=1+1"), " =1+1");
+        assert_eq!(cell("two\nlines\0"), "two lines ");
     }
 }

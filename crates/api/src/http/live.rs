@@ -5,36 +5,61 @@
 //! `{"token": "…"}`, within ten seconds. Then the server sends
 //! `{"type":"ready"}` and one `{"type":"slot", …}` message per change. Events
 //! say only which slot was taken or freed, never by whom.
+//!
+//! A client may send at most 4 KiB in one frame, so an unauthenticated socket
+//! costs the server almost nothing; sockets are capped in all and per
+//! session. A socket closes at once when its session is revoked or its
+//! evening is no longer visible to its viewer (back to draft).
 
 use std::time::Duration;
 
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
 use axum::extract::State;
-use axum::response::Response;
+use axum::response::{IntoResponse as _, Response};
 use confero_core::dto::{LiveHello as Hello, LiveMessage};
+use confero_core::ErrorBody;
 use tokio::sync::broadcast::error::RecvError;
 
+use super::error::ApiError;
 use super::evenings::{visible_evening, zone_of};
 use super::extract::{authenticate, recheck, ApiPath, AuthSession, IdParam};
 use super::AppState;
+use crate::live::{LiveEvent, SocketPlace};
 
-/// How often the session behind a socket is re-checked (revoked, expired).
+/// How often the session behind a socket is re-checked (expired, or revoked
+/// by another process that could not tell this one).
 const RECHECK: Duration = Duration::from_secs(60);
+
+/// The largest message (and frame) a client may send: the hello is a token.
+const MAX_INCOMING: usize = 4096;
+
+/// Time to send the hello.
+const HELLO_WITHIN: Duration = Duration::from_secs(10);
 
 /// Opens the live-update socket for an evening.
 #[utoipa::path(
     get, path = "/api/evenings/{id}/live", tag = "evenings",
     params(("id" = i64, Path)),
-    responses((status = 101, description = "WebSocket: send {\"token\"} first, then receive LiveMessage JSON", body = LiveMessage))
+    responses(
+        (status = 101, description = "WebSocket: send {\"token\"} first, then receive LiveMessage JSON", body = LiveMessage),
+        (status = 503, description = "The server has all the live sockets it takes", body = ErrorBody),
+    )
 )]
 pub async fn live(
     State(state): State<AppState>,
     ApiPath(IdParam { id }): ApiPath<IdParam>,
     upgrade: WebSocketUpgrade,
 ) -> Response {
+    // Counted from the upgrade, before any sign-in: unauthenticated sockets take places too.
+    let Some(place) = state.live.sockets.admit() else {
+        return ApiError::Unavailable.into_response();
+    };
     upgrade
-        .max_message_size(4096)
-        .on_upgrade(move |socket| serve(socket, state, id))
+        .max_message_size(MAX_INCOMING)
+        .max_frame_size(MAX_INCOMING)
+        .read_buffer_size(MAX_INCOMING)
+        .write_buffer_size(MAX_INCOMING)
+        .on_upgrade(move |socket| serve(socket, state, id, place))
 }
 
 async fn send(socket: &mut WebSocket, message: &LiveMessage) -> bool {
@@ -56,7 +81,7 @@ async fn close_with(mut socket: WebSocket, code: &str) {
 }
 
 async fn hello(socket: &mut WebSocket, state: &AppState) -> Option<(AuthSession, String)> {
-    let first = tokio::time::timeout(Duration::from_secs(10), socket.recv())
+    let first = tokio::time::timeout(HELLO_WITHIN, socket.recv())
         .await
         .ok()??
         .ok()?;
@@ -68,17 +93,25 @@ async fn hello(socket: &mut WebSocket, state: &AppState) -> Option<(AuthSession,
     Some((session, hello.token))
 }
 
-async fn serve(mut socket: WebSocket, state: AppState, evening_id: i64) {
+/// Whether the socket's viewer may still watch the evening, as of now.
+async fn still_visible(state: &AppState, session: &AuthSession, evening_id: i64) -> bool {
+    visible_evening(state, session, evening_id).await.is_ok()
+}
+
+async fn serve(mut socket: WebSocket, state: AppState, evening_id: i64, mut place: SocketPlace) {
     let Some((session, token)) = hello(&mut socket, &state).await else {
         return close_with(socket, "unauthenticated").await;
     };
+    if !state.live.sockets.claim(&mut place, &session.token_hash) {
+        return close_with(socket, "too_many_sockets").await;
+    }
     let (Ok(zone), Ok(record)) = (
         zone_of(&state, session.school_id).await,
         visible_evening(&state, &session, evening_id).await,
     ) else {
         return close_with(socket, "not_found").await;
     };
-    let mut events = state.live.subscribe();
+    let mut events = state.live.subscribe(session.school_id);
     if !send(&mut socket, &LiveMessage::Ready).await {
         return;
     }
@@ -87,10 +120,20 @@ async fn serve(mut socket: WebSocket, state: AppState, evening_id: i64) {
     loop {
         tokio::select! {
             event = events.recv() => match event {
-                Ok(event) if event.evening_id == record.id && event.school_id == session.school_id => {
+                Ok(LiveEvent::Slot(event)) if event.evening_id == record.id => {
                     let message = LiveMessage::Slot { teacher_id: event.teacher_id, start: zone.rfc3339(event.start), taken: event.taken };
                     if !send(&mut socket, &message).await {
                         return;
+                    }
+                }
+                Ok(LiveEvent::Sessions { person_id, .. }) if person_id == session.person_id => {
+                    if recheck(&state, &token).await.is_err() {
+                        return close_with(socket, "unauthenticated").await;
+                    }
+                }
+                Ok(LiveEvent::Evening { evening_id, .. }) if evening_id == record.id => {
+                    if !still_visible(&state, &session, evening_id).await {
+                        return close_with(socket, "not_found").await;
                     }
                 }
                 Ok(_) => {}
@@ -105,6 +148,9 @@ async fn serve(mut socket: WebSocket, state: AppState, evening_id: i64) {
             _ = every.tick() => {
                 if recheck(&state, &token).await.is_err() {
                     return close_with(socket, "unauthenticated").await;
+                }
+                if !still_visible(&state, &session, record.id).await {
+                    return close_with(socket, "not_found").await;
                 }
             }
         }

@@ -9,8 +9,9 @@ use confero_core::{ErrorBody, NewPassword, Role};
 use super::error::{ApiError, ApiResult};
 use super::extract::{ApiJson, AuthSession};
 use super::AppState;
-use crate::auth::{password, throttle};
-use crate::storage::{people, schools, sessions, throttle as failures};
+use crate::auth::throttle;
+use crate::live::LiveEvent;
+use crate::storage::{people, schools, sessions, throttle as attempts};
 
 /// Everything the signed-in person's home page shows.
 pub async fn load_me(state: &AppState, school_id: i64, person_id: i64) -> ApiResult<Me> {
@@ -70,6 +71,7 @@ pub async fn me(State(state): State<AppState>, session: AuthSession) -> ApiResul
         (status = 401, description = "No valid session", body = ErrorBody),
         (status = 422, description = "Wrong current password, or the new one is unacceptable", body = ErrorBody),
         (status = 429, description = "Too many wrong current passwords", body = ErrorBody),
+        (status = 503, description = "Busy checking other passwords: retry after `Retry-After` seconds", body = ErrorBody),
     )
 )]
 pub async fn change_password(
@@ -84,42 +86,50 @@ pub async fn change_password(
         .ok_or(ApiError::Unauthenticated)?;
     let now = state.clock.now().timestamp();
     // Guessing the current password from a stolen session is throttled like sign-in.
-    let wait = throttle::retry_after(failures::get(&state.db, &profile.email).await?, now);
+    let wait = throttle::admit(&state.db, &profile.email, now).await?;
     if wait > 0 {
         return Err(ApiError::TooManyAttempts(wait));
     }
     let stored = people::password_hash(&state.db, session.school_id, session.person_id)
         .await?
         .unwrap_or_else(|| state.dummy_hash.to_string());
-    let current = body.current_password;
-    let new_hash = tokio::task::spawn_blocking(move || {
-        if password::verify(&current, &stored) {
-            password::hash(new_password.expose()).map(Some)
-        } else {
-            Ok(None)
-        }
-    })
-    .await
-    .map_err(ApiError::internal)?
-    .map_err(|error| ApiError::internal(anyhow::anyhow!("hashing a password: {error}")))?;
-    let Some(new_hash) = new_hash else {
-        failures::record_failure(
-            &state.db,
-            &profile.email,
-            now,
-            now - throttle::FORGET_AFTER_SECS,
+    let checked = state
+        .hashing
+        .verify_then_hash(
+            body.current_password,
+            stored,
+            new_password.expose().to_owned(),
         )
-        .await?;
-        return Err(ApiError::invalid(
-            "current_password",
-            "is not your current password",
-        ));
+        .await;
+    let new_hash = match checked {
+        Ok(Some(new_hash)) => new_hash,
+        Ok(None) => {
+            return Err(ApiError::invalid(
+                "current_password",
+                "is not your current password",
+            ))
+        }
+        Err(error) => {
+            attempts::uncount(&state.db, &profile.email).await?;
+            return Err(error.into());
+        }
     };
+    attempts::clear(&state.db, &profile.email).await?;
     let mut tx = state.db.writer.begin().await?;
     people::set_password_hash(&mut tx, session.school_id, session.person_id, &new_hash).await?;
     let revoked =
         sessions::revoke_all_except(&mut tx, session.person_id, &session.token_hash, now).await?;
     tx.commit().await?;
+    state
+        .live
+        .announce(
+            &state.db,
+            vec![LiveEvent::Sessions {
+                school_id: session.school_id,
+                person_id: session.person_id,
+            }],
+        )
+        .await;
     tracing::info!(
         person_id = session.person_id,
         revoked_sessions = revoked,

@@ -14,6 +14,7 @@ pub mod live;
 pub mod me;
 pub mod openapi;
 pub mod school;
+pub mod serve;
 pub mod session;
 pub mod spa;
 
@@ -57,6 +58,20 @@ pub struct AppState {
     pub live: crate::live::Live,
     /// Evening snapshots and school zones.
     pub caches: Arc<crate::cache::Caches>,
+    /// Every password hash goes through here, bounded.
+    pub hashing: Arc<crate::auth::hashing::Hashing>,
+}
+
+impl AppState {
+    /// The booking transaction's handles on the server.
+    pub fn booker(&self) -> crate::booking::Booker<'_> {
+        crate::booking::Booker {
+            db: &self.db,
+            clock: self.clock.as_ref(),
+            live: &self.live,
+            caches: &self.caches,
+        }
+    }
 }
 
 /// The API's routes with their OpenAPI document.
@@ -116,7 +131,8 @@ pub fn router(state: AppState) -> Router {
             .fallback(api_not_found),
     };
 
-    app.layer(middleware::from_fn_with_state(state.clone(), headers::security_headers))
+    app.layer(middleware::from_fn_with_state(state.clone(), request_deadline))
+        .layer(middleware::from_fn_with_state(state.clone(), headers::security_headers))
         .layer(CatchPanicLayer::custom(|_| ApiError::internal(anyhow::anyhow!("a handler panicked")).into_response()))
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(
@@ -137,6 +153,20 @@ pub fn router(state: AppState) -> Router {
         )
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
         .with_state(state)
+}
+
+/// A request must be answered within the configured time, its body upload
+/// included: a client trickling a body is cut off with a 408.
+async fn request_deadline(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    request: Request<Body>,
+    next: middleware::Next,
+) -> axum::response::Response {
+    let limit = Duration::from_secs(state.config.request_timeout_secs.max(1));
+    match tokio::time::timeout(limit, next.run(request)).await {
+        Ok(response) => response,
+        Err(_) => ApiError::Timeout.into_response(),
+    }
 }
 
 async fn api_not_found() -> ApiError {

@@ -11,14 +11,17 @@ use super::error::{ApiError, ApiResult};
 use super::extract::{ApiJson, AuthSession};
 use super::me::load_me;
 use super::AppState;
-use crate::auth::{password, throttle, token};
-use crate::storage::{people, sessions, throttle as failures};
+use crate::auth::{throttle, token};
+use crate::live::LiveEvent;
+use crate::storage::{people, sessions, throttle as attempts};
 
 /// Signs in with email and password and returns a bearer token.
 ///
 /// An unknown email and a wrong password get the same answer after the same
 /// work (a full argon2 verification either way). After repeated failures for
 /// an email, attempts are refused with 429 and `Retry-After` for a while.
+/// When every password check the server allows at once is busy, the answer
+/// is 503 with `Retry-After`.
 #[utoipa::path(
     post, path = "/api/session", tag = "session",
     request_body = SignIn,
@@ -27,6 +30,7 @@ use crate::storage::{people, sessions, throttle as failures};
         (status = 401, description = "Email and password do not match", body = ErrorBody),
         (status = 422, description = "A field is missing or invalid", body = ErrorBody),
         (status = 429, description = "Too many failures: wait `Retry-After` seconds", body = ErrorBody),
+        (status = 503, description = "Busy checking other passwords: retry after `Retry-After` seconds", body = ErrorBody),
     )
 )]
 pub async fn sign_in(
@@ -42,7 +46,7 @@ pub async fn sign_in(
         return Err(ApiError::invalid("password", "is too long"));
     }
     let now = state.clock.now().timestamp();
-    let wait = throttle::retry_after(failures::get(&state.db, email.as_str()).await?, now);
+    let wait = throttle::admit(&state.db, email.as_str(), now).await?;
     if wait > 0 {
         return Err(ApiError::TooManyAttempts(wait));
     }
@@ -52,19 +56,19 @@ pub async fn sign_in(
         .as_ref()
         .and_then(|account| account.password_hash.clone())
         .unwrap_or_else(|| state.dummy_hash.to_string());
-    let candidate = body.password;
-    let matches = tokio::task::spawn_blocking(move || password::verify(&candidate, &stored_hash))
-        .await
-        .map_err(ApiError::internal)?;
-    let account = match account {
-        Some(account) if matches && account.password_hash.is_some() && !account.disabled => account,
-        _ => {
-            let forget_before = now - throttle::FORGET_AFTER_SECS;
-            failures::record_failure(&state.db, email.as_str(), now, forget_before).await?;
-            return Err(ApiError::InvalidCredentials);
+    let matches = match state.hashing.verify(body.password, stored_hash).await {
+        Ok(matches) => matches,
+        Err(error) => {
+            // Never checked, so it was no guess: take the attempt back.
+            attempts::uncount(&state.db, email.as_str()).await?;
+            return Err(error.into());
         }
     };
-    failures::clear(&state.db, email.as_str()).await?;
+    let account = match account {
+        Some(account) if matches && account.password_hash.is_some() && !account.disabled => account,
+        _ => return Err(ApiError::InvalidCredentials),
+    };
+    attempts::clear(&state.db, email.as_str()).await?;
 
     let token = token::generate();
     let expires_at = now + state.config.lifetime_secs();
@@ -116,6 +120,16 @@ pub async fn sign_out(
         state.clock.now().timestamp(),
     )
     .await?;
+    state
+        .live
+        .announce(
+            &state.db,
+            vec![LiveEvent::Sessions {
+                school_id: session.school_id,
+                person_id: session.person_id,
+            }],
+        )
+        .await;
     tracing::info!(person_id = session.person_id, "signed out");
     Ok(StatusCode::NO_CONTENT)
 }

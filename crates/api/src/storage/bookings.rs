@@ -195,12 +195,23 @@ const BOOKING_COLUMNS: &str =
 
 /// A booking of the school, or `None`.
 pub async fn find(db: &Db, school_id: i64, id: i64) -> Result<Option<BookingRow>, sqlx::Error> {
+    let mut conn = db.pool.acquire().await?;
+    find_in(&mut conn, school_id, id).await
+}
+
+/// A booking of the school, read on the given connection (inside a booking
+/// transaction, after the family lock).
+pub async fn find_in(
+    conn: &mut AnyConnection,
+    school_id: i64,
+    id: i64,
+) -> Result<Option<BookingRow>, sqlx::Error> {
     sqlx::query(&format!(
         "SELECT {BOOKING_COLUMNS} FROM bookings WHERE id = $1 AND school_id = $2"
     ))
     .bind(id)
     .bind(school_id)
-    .fetch_optional(&db.pool)
+    .fetch_optional(conn)
     .await?
     .as_ref()
     .map(booking_row)
@@ -379,21 +390,37 @@ pub async fn list_details(
     .collect()
 }
 
-/// A stored answer to an idempotent request.
+/// The first answer given to an idempotent request, and the fingerprint of
+/// that request.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Answer {
+    pub status: u16,
+    pub body: String,
+    /// SHA-256 of the request's method, path and body; empty for keys stored
+    /// before fingerprints existed.
+    pub fingerprint: String,
+}
+
+/// The stored answer for a person's idempotency key.
 pub async fn idempotent_answer(
     db: &Db,
     person_id: i64,
     key: &str,
-) -> Result<Option<(u16, String)>, sqlx::Error> {
-    let row =
-        sqlx::query("SELECT status, body FROM idempotency_keys WHERE person_id = $1 AND key = $2")
-            .bind(person_id)
-            .bind(key)
-            .fetch_optional(&db.pool)
-            .await?;
+) -> Result<Option<Answer>, sqlx::Error> {
+    let row = sqlx::query(
+        "SELECT status, body, fingerprint FROM idempotency_keys WHERE person_id = $1 AND key = $2",
+    )
+    .bind(person_id)
+    .bind(key)
+    .fetch_optional(&db.pool)
+    .await?;
     row.map(|row| {
         let status: i64 = row.try_get("status")?;
-        Ok((u16::try_from(status).unwrap_or(500), row.try_get("body")?))
+        Ok(Answer {
+            status: u16::try_from(status).unwrap_or(500),
+            body: row.try_get("body")?,
+            fingerprint: row.try_get("fingerprint")?,
+        })
     })
     .transpose()
 }
@@ -403,19 +430,32 @@ pub async fn remember_answer(
     conn: &mut AnyConnection,
     person_id: i64,
     key: &str,
-    status: u16,
-    body: &str,
+    answer: &Answer,
     now: i64,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query("INSERT INTO idempotency_keys (person_id, key, status, body, created_at) VALUES ($1, $2, $3, $4, $5)")
-        .bind(person_id)
-        .bind(key)
-        .bind(i64::from(status))
-        .bind(body)
-        .bind(now)
-        .execute(conn)
+    sqlx::query(
+        "INSERT INTO idempotency_keys (person_id, key, status, body, fingerprint, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(person_id)
+    .bind(key)
+    .bind(i64::from(answer.status))
+    .bind(&answer.body)
+    .bind(&answer.fingerprint)
+    .bind(now)
+    .execute(conn)
+    .await
+    .map(|_| ())
+}
+
+/// Deletes idempotency keys stored before `cutoff`: a retry comes within
+/// minutes, not days.
+pub async fn purge_idempotency_keys(db: &Db, cutoff: i64) -> Result<u64, sqlx::Error> {
+    sqlx::query("DELETE FROM idempotency_keys WHERE created_at < $1")
+        .bind(cutoff)
+        .execute(&db.writer)
         .await
-        .map(|_| ())
+        .map(|done| done.rows_affected())
 }
 
 /// Broken booking rules found in the database: all zero, always.

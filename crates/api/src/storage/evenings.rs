@@ -5,7 +5,7 @@ use confero_core::Interval;
 use sqlx::{AnyConnection, Row as _};
 use std::collections::HashMap;
 
-use super::Db;
+use super::{Db, Engine};
 
 /// An evening's own fields, as stored (instants in Unix seconds, lengths in seconds).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -35,6 +35,8 @@ pub struct TeacherRow {
 pub struct EveningRecord {
     pub id: i64,
     pub school_id: i64,
+    /// Bumped by every change to the evening or its teachers' availability.
+    pub version: i64,
     pub status: String,
     pub fields: EveningFields,
     pub sessions: Vec<Interval>,
@@ -97,7 +99,7 @@ pub async fn update(
     let done = sqlx::query(
         "UPDATE evenings SET name = $1, slot_secs = $2, changeover_secs = $3, travel_buffer_secs = $4,
                 booking_opens_at = $5, booking_closes_at = $6, cancel_until = $7, mode = $8, video_link = $9,
-                updated_at = $10
+                updated_at = $10, version = version + 1
           WHERE id = $11 AND school_id = $12",
     )
     .bind(&fields.name)
@@ -187,7 +189,7 @@ pub async fn set_status(
     now: i64,
 ) -> Result<bool, sqlx::Error> {
     let done = sqlx::query(
-        "UPDATE evenings SET status = $1, updated_at = $2 WHERE id = $3 AND school_id = $4",
+        "UPDATE evenings SET status = $1, updated_at = $2, version = version + 1 WHERE id = $3 AND school_id = $4",
     )
     .bind(status)
     .bind(now)
@@ -243,26 +245,72 @@ pub async fn list(db: &Db, school_id: i64, with_drafts: bool) -> Result<Vec<i64>
     .await
 }
 
-/// A whole evening of the school, or `None`.
-pub async fn load(db: &Db, school_id: i64, id: i64) -> Result<Option<EveningRecord>, sqlx::Error> {
+/// Marks an evening as changed, as the first statement of a transaction that
+/// changes its availability: bookings deciding at the same time wait for it
+/// (PostgreSQL) or run before or after it (SQLite's single writer). False
+/// when no such evening is in the school.
+pub async fn bump_version(
+    conn: &mut AnyConnection,
+    school_id: i64,
+    id: i64,
+) -> Result<bool, sqlx::Error> {
+    let done =
+        sqlx::query("UPDATE evenings SET version = version + 1 WHERE id = $1 AND school_id = $2")
+            .bind(id)
+            .bind(school_id)
+            .execute(conn)
+            .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// The evening's version, read inside a booking transaction. On PostgreSQL
+/// the row is share-locked, so a change to the evening waits until the
+/// booking commits, and a booking waits for a change under way, then sees it.
+pub async fn version_for_booking(
+    conn: &mut AnyConnection,
+    engine: Engine,
+    school_id: i64,
+    id: i64,
+) -> Result<Option<i64>, sqlx::Error> {
+    let lock = match engine {
+        Engine::Postgres => " FOR SHARE",
+        Engine::Sqlite => "",
+    };
+    sqlx::query_scalar(&format!(
+        "SELECT version FROM evenings WHERE id = $1 AND school_id = $2{lock}"
+    ))
+    .bind(id)
+    .bind(school_id)
+    .fetch_optional(conn)
+    .await
+}
+
+/// A whole evening of the school, or `None`. The version is read first, so
+/// everything after it is at least as new as the version says.
+pub async fn load(
+    conn: &mut AnyConnection,
+    school_id: i64,
+    id: i64,
+) -> Result<Option<EveningRecord>, sqlx::Error> {
     let Some(row) = sqlx::query(
-        "SELECT id, school_id, name, status, slot_secs, changeover_secs, travel_buffer_secs, booking_opens_at,
+        "SELECT id, school_id, version, name, status, slot_secs, changeover_secs, travel_buffer_secs, booking_opens_at,
                 booking_closes_at, cancel_until, mode, video_link
            FROM evenings WHERE id = $1 AND school_id = $2",
     )
     .bind(id)
     .bind(school_id)
-    .fetch_optional(&db.pool)
+    .fetch_optional(&mut *conn)
     .await?
     else {
         return Ok(None);
     };
-    let spans = |table: &'static str| async move {
-        sqlx::query(&format!(
+    let mut spans = Vec::new();
+    for table in ["evening_sessions", "evening_breaks"] {
+        let found = sqlx::query(&format!(
             "SELECT starts_at, ends_at FROM {table} WHERE evening_id = $1 ORDER BY starts_at"
         ))
         .bind(id)
-        .fetch_all(&db.pool)
+        .fetch_all(&mut *conn)
         .await?
         .into_iter()
         .map(|row| {
@@ -271,10 +319,11 @@ pub async fn load(db: &Db, school_id: i64, id: i64) -> Result<Option<EveningReco
                 end: row.try_get("ends_at")?,
             })
         })
-        .collect::<Result<Vec<_>, sqlx::Error>>()
-    };
-    let sessions = spans("evening_sessions").await?;
-    let breaks = spans("evening_breaks").await?;
+        .collect::<Result<Vec<_>, sqlx::Error>>()?;
+        spans.push(found);
+    }
+    let breaks = spans.pop().unwrap_or_default();
+    let sessions = spans.pop().unwrap_or_default();
     let teachers = sqlx::query(
         "SELECT et.teacher_id, et.room, et.slot_secs, p.title, p.given_name, p.family_name
            FROM evening_teachers et JOIN people p ON p.id = et.teacher_id
@@ -282,7 +331,7 @@ pub async fn load(db: &Db, school_id: i64, id: i64) -> Result<Option<EveningReco
           ORDER BY p.family_name, p.given_name, p.id",
     )
     .bind(id)
-    .fetch_all(&db.pool)
+    .fetch_all(&mut *conn)
     .await?
     .into_iter()
     .map(|row| {
@@ -300,6 +349,7 @@ pub async fn load(db: &Db, school_id: i64, id: i64) -> Result<Option<EveningReco
     Ok(Some(EveningRecord {
         id: row.try_get("id")?,
         school_id: row.try_get("school_id")?,
+        version: row.try_get("version")?,
         status: row.try_get("status")?,
         fields: EveningFields {
             name: row.try_get("name")?,
@@ -320,7 +370,7 @@ pub async fn load(db: &Db, school_id: i64, id: i64) -> Result<Option<EveningReco
 
 /// Every participating teacher's availability, keyed by teacher id.
 pub async fn availabilities(
-    db: &Db,
+    conn: &mut AnyConnection,
     record: &EveningRecord,
 ) -> Result<HashMap<i64, Availability>, sqlx::Error> {
     let mut out: HashMap<i64, Availability> = record
@@ -340,7 +390,7 @@ pub async fn availabilities(
         "SELECT teacher_id, starts_at, ends_at FROM availability_windows WHERE evening_id = $1",
     )
     .bind(record.id)
-    .fetch_all(&db.pool)
+    .fetch_all(&mut *conn)
     .await?;
     for row in windows {
         let teacher: i64 = row.try_get("teacher_id")?;
@@ -354,7 +404,7 @@ pub async fn availabilities(
     let blocked =
         sqlx::query("SELECT teacher_id, starts_at FROM blocked_slots WHERE evening_id = $1")
             .bind(record.id)
-            .fetch_all(&db.pool)
+            .fetch_all(&mut *conn)
             .await?;
     for row in blocked {
         let teacher: i64 = row.try_get("teacher_id")?;

@@ -185,7 +185,7 @@ async fn the_rules_are_enforced_with_machine_readable_reasons() {
         )
         .await;
     assert_eq!(code(r).await, "no_such_slot");
-    // Another family's child is not yours to book.
+    // Another family's child is not yours to book: it does not exist for you.
     let r = app
         .book(
             evening,
@@ -195,11 +195,8 @@ async fn the_rules_are_enforced_with_machine_readable_reasons() {
             &slot_start(&grid, t1, 5),
         )
         .await;
-    let (status, reason, field) = error_of(r).await;
-    assert_eq!(
-        (status.as_u16(), reason.as_str(), field.as_deref()),
-        (422, "invalid_field", Some("student_id"))
-    );
+    let (status, reason, _) = error_of(r).await;
+    assert_eq!((status.as_u16(), reason.as_str()), (404, "not_found"));
 }
 
 #[tokio::test]
@@ -473,4 +470,137 @@ async fn a_retried_booking_with_the_same_key_books_once() {
             .len(),
         1
     );
+}
+
+#[tokio::test]
+async fn an_idempotency_key_is_bound_to_its_request() {
+    let app = spawn_app().await;
+    app.seed_demo().await;
+    let admin = app.token(demo::ADMIN_EMAIL, PASSWORD).await;
+    let evening = app.demo_evening(&admin).await;
+    let family = app.family(demo::PARENT_EMAIL, evening).await;
+    let (child, teachers) = family.children[0].clone();
+    let grid = app.slots(evening, &family.token).await;
+    let send = |teacher: i64, slot: usize| {
+        let body = serde_json::json!({"teacher_id": teacher, "student_id": child, "start": slot_start(&grid, teacher, slot)});
+        app.client
+            .post(app.url(&format!("/api/evenings/{evening}/bookings")))
+            .bearer_auth(&family.token)
+            .header("Idempotency-Key", "tap-1")
+            .json(&body)
+            .send()
+    };
+    let first = send(teachers[0], 0).await.unwrap();
+    assert_eq!(first.status(), 201);
+    let reused = send(teachers[1], 4).await.unwrap();
+    let (status, code, _) = error_of(reused).await;
+    assert_eq!(
+        (status.as_u16(), code.as_str()),
+        (422, "idempotency_key_reused")
+    );
+    let same = send(teachers[0], 0).await.unwrap();
+    assert_eq!(same.status(), 201, "the same request still gets its answer");
+    assert_eq!(
+        app.json("/api/bookings", &family.token)
+            .await
+            .as_array()
+            .unwrap()
+            .len(),
+        1,
+        "nothing booked with the other teacher"
+    );
+}
+
+/// Rule 4 binds teachers too: a teacher books only children they teach, into
+/// their own slots; a child they do not teach does not exist for them.
+#[tokio::test]
+async fn a_teacher_books_only_their_own_pupils_into_their_own_slots() {
+    let app = spawn_app().await;
+    let school = app.seed_demo().await;
+    let admin = app.token(demo::ADMIN_EMAIL, PASSWORD).await;
+    let evening = app.demo_evening(&admin).await;
+    let teacher = app.token(demo::TEACHER_EMAIL, PASSWORD).await;
+    let (_, teacher_id) = app.person_id(demo::TEACHER_EMAIL).await;
+    let grid = app.slots(evening, &admin).await;
+    let pupils: Vec<i64> = sqlx::query_scalar(
+        "SELECT e.student_id FROM enrolments e JOIN classes c ON c.id = e.class_id
+          WHERE c.teacher_id = $1 AND c.school_id = $2 ORDER BY e.student_id",
+    )
+    .bind(teacher_id)
+    .bind(school)
+    .fetch_all(&app.db.pool)
+    .await
+    .unwrap();
+    let stranger: i64 = sqlx::query_scalar(
+        "SELECT s.id FROM students s WHERE s.school_id = $1 AND s.id NOT IN
+           (SELECT e.student_id FROM enrolments e JOIN classes c ON c.id = e.class_id WHERE c.teacher_id = $2)
+          ORDER BY s.id LIMIT 1",
+    )
+    .bind(school)
+    .bind(teacher_id)
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    let other_teacher = grid
+        .iter()
+        .map(|c| c["teacher_id"].as_i64().unwrap())
+        .find(|id| *id != teacher_id)
+        .unwrap();
+
+    let not_taught = app
+        .book(
+            evening,
+            &teacher,
+            teacher_id,
+            stranger,
+            &slot_start(&grid, teacher_id, 0),
+        )
+        .await;
+    let (status, code, _) = error_of(not_taught).await;
+    assert_eq!((status.as_u16(), code.as_str()), (404, "not_found"));
+    let no_such = app
+        .book(
+            evening,
+            &teacher,
+            teacher_id,
+            99_999_999,
+            &slot_start(&grid, teacher_id, 0),
+        )
+        .await;
+    assert_eq!(
+        error_of(no_such).await.0.as_u16(),
+        404,
+        "the same as a child that does not exist"
+    );
+    let elsewhere = app
+        .book(
+            evening,
+            &teacher,
+            other_teacher,
+            pupils[0],
+            &slot_start(&grid, other_teacher, 0),
+        )
+        .await;
+    assert_eq!(error_of(elsewhere).await.0.as_u16(), 403);
+    let own = app
+        .book(
+            evening,
+            &teacher,
+            teacher_id,
+            pupils[0],
+            &slot_start(&grid, teacher_id, 0),
+        )
+        .await;
+    assert_eq!(own.status(), 201);
+    // Admins may book any child of the school.
+    let by_admin = app
+        .book(
+            evening,
+            &admin,
+            other_teacher,
+            stranger,
+            &slot_start(&grid, other_teacher, 3),
+        )
+        .await;
+    assert_eq!(by_admin.status(), 201);
 }

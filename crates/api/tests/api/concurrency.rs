@@ -1,4 +1,4 @@
-use crate::helpers::{spawn_app, PASSWORD};
+use crate::helpers::{family_emails, spawn_app, PASSWORD};
 use confero_api::demo;
 use serde_json::Value;
 use std::collections::{HashMap, HashSet};
@@ -28,9 +28,9 @@ async fn a_rush_of_simultaneous_bookings_breaks_no_rule() {
 
     // Forty-five families, each trying five of their children's teachers at the first three slots.
     let mut requests = Vec::new();
-    for family in 1..=45 {
-        let email = guardian_email(&app, family).await;
-        let family = app.family(&email, evening).await;
+    let emails = family_emails(&app).await;
+    for email in emails.iter().take(45) {
+        let family = app.family(email, evening).await;
         for (i, (child, teachers)) in family.children.iter().enumerate() {
             for (j, teacher) in teachers.iter().take(if i == 0 { 3 } else { 2 }).enumerate() {
                 let start = first_slots[teacher][(i + j) % 3].clone();
@@ -94,9 +94,8 @@ async fn a_rush_of_simultaneous_bookings_breaks_no_rule() {
         "every rule holds in the database"
     );
     // Siblings never overlap: group by family through each guardian's own list.
-    for family in 1..=45 {
-        let email = guardian_email(&app, family).await;
-        let token = app.token(&email, PASSWORD).await;
+    for (family, email) in emails.iter().take(45).enumerate() {
+        let token = app.token(email, PASSWORD).await;
         let mine = app.json("/api/bookings", &token).await;
         let mut spans: Vec<(String, String, Value)> = mine
             .as_array()
@@ -119,29 +118,4 @@ async fn a_rush_of_simultaneous_bookings_breaks_no_rule() {
             assert!(gap >= needed, "family {family}: {pair:?}");
         }
     }
-}
-
-/// The first guardian of demo family `n` (1 to 69), read from the guardians export.
-async fn guardian_email(app: &crate::helpers::TestApp, n: usize) -> String {
-    let admin = app.token(demo::ADMIN_EMAIL, PASSWORD).await;
-    let csv = app
-        .get("/api/guardians.csv", Some(&admin))
-        .await
-        .text()
-        .await
-        .unwrap();
-    let mut by_family: std::collections::BTreeMap<usize, String> =
-        std::collections::BTreeMap::new();
-    for record in csv::Reader::from_reader(csv.as_bytes()).records() {
-        let email = record.unwrap()[1].to_owned();
-        let Some(local) = email.strip_suffix("@families.demo.confero.test") else {
-            continue;
-        };
-        let family: usize = local.rsplit('.').next().unwrap().parse().unwrap();
-        let entry = by_family.entry(family).or_insert_with(|| email.clone());
-        if email < *entry {
-            *entry = email;
-        }
-    }
-    by_family[&n].clone()
 }

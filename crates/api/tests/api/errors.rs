@@ -163,3 +163,114 @@ async fn hostile_input_never_causes_a_server_error() {
         201
     );
 }
+
+/// Control characters never reach the database, a calendar or a CSV file:
+/// free text with one is a 422 naming the field, on both engines (a NUL byte
+/// would otherwise be PostgreSQL's error, a 500).
+#[tokio::test]
+async fn control_characters_in_free_text_are_refused_by_field() {
+    let app = spawn_app().await;
+    app.seed_demo().await;
+    let admin = app.token(demo::ADMIN_EMAIL, PASSWORD).await;
+    let evening = serde_json::json!({
+        "name": "Spring evening",
+        "sessions": [{"date": "2026-12-03", "start": "16:00", "end": "18:00"}],
+        "slot_minutes": 10,
+        "booking_opens_at": "2026-10-01T08:00",
+        "booking_closes_at": "2026-10-20T12:00",
+        "cancel_until": "2026-10-21T09:00",
+        "mode": "in_person"
+    });
+    for name in [
+        "Spring\0evening",
+        "Spring\revening",
+        "two\nlines",
+        "bell\u{7}",
+    ] {
+        let mut body = evening.clone();
+        body["name"] = name.into();
+        let (status, code, field) =
+            error_of(app.post_json("/api/evenings", &admin, body).await).await;
+        assert_eq!(
+            (status.as_u16(), code.as_str(), field.as_deref()),
+            (422, "invalid_field", Some("name")),
+            "{name:?}"
+        );
+    }
+    let mut video = evening.clone();
+    video["mode"] = "video".into();
+    video["video_link"] = "https://meet.example/a\0b".into();
+    let (status, _, field) = error_of(app.post_json("/api/evenings", &admin, video).await).await;
+    assert_eq!(
+        (status.as_u16(), field.as_deref()),
+        (422, Some("video_link"))
+    );
+
+    let demo_evening = app.demo_evening(&admin).await;
+    let teacher = app.slots(demo_evening, &admin).await[0]["teacher_id"]
+        .as_i64()
+        .unwrap();
+    let path = format!("/api/evenings/{demo_evening}/teachers/{teacher}/availability");
+    for room in ["R9\rATTENDEE:mailto:x@evil.test", "A\0B", "tab\there"] {
+        let (status, _, field) = error_of(
+            app.put_json(&path, &admin, serde_json::json!({"room": room}))
+                .await,
+        )
+        .await;
+        assert_eq!(
+            (status.as_u16(), field.as_deref()),
+            (422, Some("room")),
+            "{room:?}"
+        );
+    }
+    let (status, _, field) = error_of(app.sign_in("nul\0@demo.confero.test", "x").await).await;
+    assert_eq!((status.as_u16(), field.as_deref()), (422, Some("email")));
+    let evenings = app.json("/api/evenings", &admin).await;
+    assert_eq!(evenings.as_array().unwrap().len(), 1, "nothing was created");
+}
+
+/// A bare carriage return that reached the database some other way (an
+/// import, an older row) still cannot start a content line in a calendar.
+#[tokio::test]
+async fn calendar_files_escape_what_slipped_past_the_checks() {
+    let app = spawn_app().await;
+    app.seed_demo().await;
+    let admin = app.token(demo::ADMIN_EMAIL, PASSWORD).await;
+    let evening = app.demo_evening(&admin).await;
+    let family = app.family(demo::PARENT_EMAIL, evening).await;
+    let (child, teachers) = family.children[0].clone();
+    let grid = app.slots(evening, &family.token).await;
+    let booked: serde_json::Value = app
+        .book(
+            evening,
+            &family.token,
+            teachers[0],
+            child,
+            &crate::helpers::slot_start(&grid, teachers[0], 0),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let mut conn = app.db.writer.acquire().await.unwrap();
+    sqlx::query("UPDATE bookings SET room = $1 WHERE id = $2")
+        .bind("R9\rATTENDEE:mailto:x@evil.test")
+        .bind(booked["id"].as_i64().unwrap())
+        .execute(&mut *conn)
+        .await
+        .unwrap();
+    drop(conn);
+    let ics = app
+        .get(
+            &format!("/api/bookings/{}/calendar.ics", booked["id"]),
+            Some(&family.token),
+        )
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(ics.contains("LOCATION:R9 ATTENDEE"), "{ics}");
+    for line in ics.split(['\r', '\n']) {
+        assert!(!line.starts_with("ATTENDEE"), "an injected line: {ics}");
+    }
+}

@@ -84,14 +84,9 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
         _ => format!("sqlite://{}/confero.db", data_dir.path().display()),
     };
     let mut config = Config {
-        database_url: database_url.clone(),
-        db_max_connections: 8,
         bind: "127.0.0.1:0".parse().expect("address"),
         static_dir: static_dir.path().to_owned(),
-        session_idle_minutes: 30,
-        session_lifetime_hours: 12,
-        hsts: false,
-        body_limit_bytes: 64 * 1024,
+        ..Config::with_database(database_url)
     };
     adjust(&mut config);
     let database_url = config.database_url.clone();
@@ -402,6 +397,32 @@ impl TestApp {
             .collect();
         Family { token, children }
     }
+}
+
+/// The first guardian (by email) of each demo family, in family order, read
+/// from the guardians export.
+pub async fn family_emails(app: &TestApp) -> Vec<String> {
+    let admin = app.token(confero_api::demo::ADMIN_EMAIL, PASSWORD).await;
+    let csv = app
+        .get("/api/guardians.csv", Some(&admin))
+        .await
+        .text()
+        .await
+        .unwrap();
+    let mut by_family: std::collections::BTreeMap<usize, String> =
+        std::collections::BTreeMap::new();
+    for record in csv::Reader::from_reader(csv.as_bytes()).records() {
+        let email = record.unwrap()[1].to_owned();
+        let Some(local) = email.strip_suffix("@families.demo.confero.test") else {
+            continue;
+        };
+        let family: usize = local.rsplit('.').next().unwrap().parse().unwrap();
+        let entry = by_family.entry(family).or_insert_with(|| email.clone());
+        if email < *entry {
+            *entry = email;
+        }
+    }
+    by_family.into_values().collect()
 }
 
 /// The start of a teacher's `n`th slot in a grid.

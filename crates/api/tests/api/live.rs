@@ -127,3 +127,142 @@ async fn updates_cross_between_api_processes_sharing_a_database() {
         (Some(start.as_str()), Some(true))
     );
 }
+
+/// Waits for the socket to be told it is closed, and returns the reason.
+async fn closed_because(socket: &mut Socket) -> String {
+    let message = next(socket).await;
+    assert_eq!(message["type"], "error", "{message}");
+    message["code"].as_str().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn signing_out_closes_the_sessions_sockets_at_once() {
+    let app = spawn_app().await;
+    app.seed_demo().await;
+    let admin = app.token(demo::ADMIN_EMAIL, PASSWORD).await;
+    let evening = app.demo_evening(&admin).await;
+    let parent = app.token(demo::PARENT_EMAIL, PASSWORD).await;
+    let mut socket = open(&app, evening, &parent).await;
+    assert_eq!(next(&mut socket).await["type"], "ready");
+    assert_eq!(app.sign_out(&parent).await.status(), 204);
+    // `next` waits one second at most: far sooner than the periodic re-check.
+    assert_eq!(closed_because(&mut socket).await, "unauthenticated");
+}
+
+#[tokio::test]
+async fn a_password_change_closes_the_other_sessions_sockets() {
+    let app = spawn_app().await;
+    app.seed_demo().await;
+    let admin = app.token(demo::ADMIN_EMAIL, PASSWORD).await;
+    let evening = app.demo_evening(&admin).await;
+    let phone = app.token(demo::PARENT_EMAIL, PASSWORD).await;
+    let laptop = app.token(demo::PARENT_EMAIL, PASSWORD).await;
+    let mut on_phone = open(&app, evening, &phone).await;
+    let mut on_laptop = open(&app, evening, &laptop).await;
+    assert_eq!(next(&mut on_phone).await["type"], "ready");
+    assert_eq!(next(&mut on_laptop).await["type"], "ready");
+    let changed = app
+        .change_password(&laptop, PASSWORD, "a much better passphrase")
+        .await;
+    assert_eq!(changed.status(), 204);
+    assert_eq!(closed_because(&mut on_phone).await, "unauthenticated");
+    // The session that made the change keeps its socket.
+    let quiet = tokio::time::timeout(Duration::from_millis(500), on_laptop.next()).await;
+    assert!(quiet.is_err(), "the laptop's socket stays open: {quiet:?}");
+}
+
+#[tokio::test]
+async fn an_evening_back_in_draft_stops_streaming_to_families() {
+    let app = spawn_app().await;
+    app.seed_demo().await;
+    let admin = app.token(demo::ADMIN_EMAIL, PASSWORD).await;
+    let evening = app.demo_evening(&admin).await;
+    let parent = app.token(demo::PARENT_EMAIL, PASSWORD).await;
+    let mut family_socket = open(&app, evening, &parent).await;
+    let mut staff_socket = open(&app, evening, &admin).await;
+    assert_eq!(next(&mut family_socket).await["type"], "ready");
+    assert_eq!(next(&mut staff_socket).await["type"], "ready");
+    let back = app
+        .put_json(
+            &format!("/api/evenings/{evening}/status"),
+            &admin,
+            serde_json::json!({"status": "draft"}),
+        )
+        .await;
+    assert_eq!(back.status(), 200);
+    assert_eq!(closed_because(&mut family_socket).await, "not_found");
+    let quiet = tokio::time::timeout(Duration::from_millis(500), staff_socket.next()).await;
+    assert!(quiet.is_err(), "staff still see drafts: {quiet:?}");
+}
+
+#[tokio::test]
+async fn sockets_are_capped_per_session_and_in_all() {
+    let app = crate::helpers::spawn_app_with(|config| {
+        config.live_max_sockets = 3;
+        config.live_max_sockets_per_session = 2;
+    })
+    .await;
+    app.seed_demo().await;
+    let admin = app.token(demo::ADMIN_EMAIL, PASSWORD).await;
+    let evening = app.demo_evening(&admin).await;
+    let parent = app.token(demo::PARENT_EMAIL, PASSWORD).await;
+    let mut first = open(&app, evening, &parent).await;
+    let mut second = open(&app, evening, &parent).await;
+    assert_eq!(next(&mut first).await["type"], "ready");
+    assert_eq!(next(&mut second).await["type"], "ready");
+    let mut third = open(&app, evening, &parent).await;
+    assert_eq!(closed_because(&mut third).await, "too_many_sockets");
+    drop(third);
+    // Another session may open one, up to the total of three.
+    let mut admins = open(&app, evening, &admin).await;
+    assert_eq!(next(&mut admins).await["type"], "ready");
+    let url = format!("ws://{}/api/evenings/{evening}/live", app.addr);
+    let refused = tokio_tungstenite::connect_async(url).await;
+    match refused {
+        Err(tokio_tungstenite::tungstenite::Error::Http(response)) => {
+            assert_eq!(response.status(), 503)
+        }
+        other => panic!("a fourth socket was not refused: {:?}", other.map(|_| ())),
+    }
+}
+
+/// Before signing in, a client may not make the server wait for (and
+/// reserve room for) a large frame: a frame header announcing more than
+/// 4 KiB closes the socket at once.
+#[tokio::test]
+async fn an_unauthenticated_socket_cannot_announce_a_large_frame() {
+    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+    let app = spawn_app().await;
+    app.seed_demo().await;
+    let admin = app.token(demo::ADMIN_EMAIL, PASSWORD).await;
+    let evening = app.demo_evening(&admin).await;
+    let mut raw = tokio::net::TcpStream::connect(app.addr).await.unwrap();
+    let handshake = format!(
+        "GET /api/evenings/{evening}/live HTTP/1.1\r\nHost: {}\r\nUpgrade: websocket\r\n\
+         Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\
+         Sec-WebSocket-Version: 13\r\n\r\n",
+        app.addr
+    );
+    raw.write_all(handshake.as_bytes()).await.unwrap();
+    let mut buffer = [0u8; 1024];
+    let n = raw.read(&mut buffer).await.unwrap();
+    assert!(
+        String::from_utf8_lossy(&buffer[..n]).starts_with("HTTP/1.1 101"),
+        "upgraded"
+    );
+    // A masked text frame announcing 16 MiB, then a trickle.
+    let mut frame = vec![0x81, 0x80 | 127];
+    frame.extend_from_slice(&(16u64 << 20).to_be_bytes());
+    frame.extend_from_slice(&[1, 2, 3, 4]);
+    frame.extend_from_slice(b"{\"tok");
+    raw.write_all(&frame).await.unwrap();
+    let started = std::time::Instant::now();
+    loop {
+        match tokio::time::timeout(Duration::from_secs(3), raw.read(&mut buffer)).await {
+            Ok(Ok(0)) | Ok(Err(_)) => break,
+            Ok(Ok(_)) => continue, // a close frame, then the end
+            Err(_) => panic!("the socket was kept open waiting for 16 MiB"),
+        }
+    }
+    assert!(started.elapsed() < Duration::from_secs(3));
+}

@@ -5,6 +5,7 @@
 mod bookings;
 mod concurrency;
 mod demo;
+mod denial;
 mod errors;
 mod evenings;
 mod exports;
@@ -13,6 +14,7 @@ mod helpers;
 mod live;
 mod logs;
 mod openapi;
+mod races;
 mod security;
 mod session;
 mod tenancy;

@@ -89,3 +89,50 @@ async fn unknown_emails_are_throttled_alike_so_nothing_is_revealed() {
         429
     );
 }
+
+/// Guesses sent in parallel are counted one by one: only the free ones are
+/// checked, the rest are refused without a password check.
+#[tokio::test]
+async fn parallel_guesses_count_as_many_guesses() {
+    let app = spawn_app().await;
+    app.seed_demo().await;
+    let guesses = (0..20).map(|_| app.sign_in(demo::PARENT_EMAIL, "guess"));
+    let answers = futures::future::join_all(guesses).await;
+    let checked = answers.iter().filter(|r| r.status() == 401).count();
+    let refused = answers.iter().filter(|r| r.status() == 429).count();
+    assert_eq!(
+        (checked, refused),
+        (FREE_FAILURES as usize, 20 - FREE_FAILURES as usize),
+        "20 parallel guesses"
+    );
+    // The refused ones did not lengthen the wait.
+    let record = confero_api::storage::throttle::get(&app.db, demo::PARENT_EMAIL)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(record.count, FREE_FAILURES);
+}
+
+#[tokio::test]
+async fn parallel_guesses_of_the_current_password_count_as_many() {
+    let app = spawn_app().await;
+    app.seed_demo().await;
+    let token = app.token(demo::PARENT_EMAIL, PASSWORD).await;
+    let guesses =
+        (0..20).map(|_| app.change_password(&token, "wrong current", "a brand new passphrase"));
+    let answers = futures::future::join_all(guesses).await;
+    let checked = answers.iter().filter(|r| r.status() == 422).count();
+    let refused = answers.iter().filter(|r| r.status() == 429).count();
+    assert_eq!(
+        (checked, refused),
+        (FREE_FAILURES as usize, 20 - FREE_FAILURES as usize)
+    );
+    // The right one still works once the short wait is over.
+    app.clock.advance(Duration::seconds(MAX_WAIT_SECS));
+    assert_eq!(
+        app.change_password(&token, PASSWORD, "a brand new passphrase")
+            .await
+            .status(),
+        204
+    );
+}
