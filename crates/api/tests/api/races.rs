@@ -4,8 +4,6 @@
 //! consistent with the evening as changed.
 
 use std::collections::HashSet;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Arc;
 use std::time::Duration;
 
 use crate::helpers::{family_emails, spawn_app, Family, TestApp, PASSWORD};
@@ -14,7 +12,7 @@ use serde_json::{json, Value};
 
 /// Rounds per kind of change: a stale decision shows up in most rounds, so
 /// a few make the test fail reliably without the fix.
-const ROUNDS: usize = 3;
+const ROUNDS: usize = 4;
 
 /// The demo evening's settings as an input for a new evening.
 async fn copy_of_demo_evening(app: &TestApp, admin: &str, name: &str) -> Value {
@@ -67,7 +65,11 @@ struct Attempt {
     start: String,
 }
 
-/// Fires every attempt at once and, once a quarter have been answered, the
+/// Time between the starts of two attempts: bookings keep arriving while the
+/// change is made, which is when a decision from a stale evening could slip in.
+const STAGGER: Duration = Duration::from_millis(2);
+
+/// Starts the attempts one every [`STAGGER`] and, halfway through, the
 /// change. Returns the ids of the bookings answered 201 and the ids the
 /// admin listed right after the change answered.
 async fn race(
@@ -77,16 +79,15 @@ async fn race(
     attempts: Vec<Attempt>,
     change: impl std::future::Future<Output = reqwest::Response>,
 ) -> (Vec<i64>, HashSet<i64>) {
-    let answered = Arc::new(AtomicUsize::new(0));
-    let quarter = attempts.len() / 4;
-    let client = app.client.clone();
+    let halfway = STAGGER * (attempts.len() as u32 / 2);
     let tasks: Vec<_> = attempts
         .into_iter()
-        .map(|a| {
-            let client = client.clone();
+        .enumerate()
+        .map(|(k, a)| {
+            let client = app.client.clone();
             let url = app.url(&format!("/api/evenings/{evening}/bookings"));
-            let answered = answered.clone();
             tokio::spawn(async move {
+                tokio::time::sleep(STAGGER * k as u32).await;
                 let response = client
                     .post(url)
                     .bearer_auth(&a.token)
@@ -94,7 +95,6 @@ async fn race(
                     .send()
                     .await
                     .expect("sent");
-                answered.fetch_add(1, Ordering::SeqCst);
                 let status = response.status().as_u16();
                 let body: Value = response.json().await.unwrap_or(Value::Null);
                 assert!(status == 201 || status == 409 || status == 422, "{status} {body}");
@@ -102,9 +102,7 @@ async fn race(
             })
         })
         .collect();
-    while answered.load(Ordering::SeqCst) < quarter {
-        tokio::time::sleep(Duration::from_millis(1)).await;
-    }
+    tokio::time::sleep(halfway).await;
     let changed = change.await;
     assert_eq!(changed.status(), 200, "the change is accepted");
     let listed: HashSet<i64> = app
@@ -140,33 +138,58 @@ async fn students(app: &TestApp, n: i64) -> Vec<i64> {
         .unwrap()
 }
 
-/// Every slot of a teacher as an admin booking for a different student.
-async fn admin_attempts(app: &TestApp, admin: &str, evening: i64, teacher: i64) -> Vec<Attempt> {
-    let grid = app
-        .json(
-            &format!("/api/evenings/{evening}/slots?teacher_id={teacher}"),
-            admin,
-        )
-        .await;
-    let slots = grid[0]["slots"].as_array().unwrap().clone();
-    let students = students(app, slots.len() as i64).await;
-    slots
+/// Every slot of the given teachers, each as an admin booking for a student
+/// of its own (as far as students go).
+async fn admin_attempts(
+    app: &TestApp,
+    admin: &str,
+    evening: i64,
+    teachers: &[i64],
+) -> Vec<Attempt> {
+    let grid = app.slots(evening, admin).await;
+    let slots: Vec<(i64, String)> = grid
         .iter()
-        .zip(students)
-        .map(|(slot, student)| Attempt {
+        .filter(|c| teachers.contains(&c["teacher_id"].as_i64().unwrap()))
+        .flat_map(|c| {
+            let teacher = c["teacher_id"].as_i64().unwrap();
+            c["slots"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(move |s| (teacher, s["start"].as_str().unwrap().to_owned()))
+        })
+        .collect();
+    let students = students(app, 1000).await;
+    // Spread each student's bookings over different teachers at different times.
+    let mut order: Vec<usize> = (0..slots.len()).collect();
+    order.sort_by_key(|i| (i % 18, i / 18));
+    order
+        .into_iter()
+        .enumerate()
+        .map(|(k, i)| Attempt {
             token: admin.to_owned(),
-            teacher,
-            student,
-            start: slot["start"].as_str().unwrap().to_owned(),
+            teacher: slots[i].0,
+            student: students[k % students.len()],
+            start: slots[i].1.clone(),
         })
         .collect()
 }
 
-/// Thirty-six demo families, signed in.
+/// The ids of the first `n` teachers of an evening's grid.
+async fn teachers_of(app: &TestApp, admin: &str, evening: i64, n: usize) -> Vec<i64> {
+    app.slots(evening, admin)
+        .await
+        .iter()
+        .take(n)
+        .map(|c| c["teacher_id"].as_i64().unwrap())
+        .collect()
+}
+
+/// Every demo family, signed in.
 async fn families(app: &TestApp, admin: &str) -> Vec<Family> {
     let evening = app.demo_evening(admin).await;
     let mut families = Vec::new();
-    for email in family_emails(app).await.iter().take(36) {
+    for email in family_emails(app).await.iter() {
         families.push(app.family(email, evening).await);
     }
     families
@@ -180,30 +203,29 @@ fn now_local(app: &TestApp) -> String {
         .to_string()
 }
 
-/// Each family books its first child with that child's first teacher, at a
-/// time no other family wants.
+/// Each family books each child with that child's first two teachers, at
+/// times other families are unlikely to want.
 fn family_attempts(families: &[Family], grid: &[Value]) -> Vec<Attempt> {
-    families
-        .iter()
-        .enumerate()
-        .map(|(i, family)| {
-            let (child, teachers) = &family.children[0];
-            let column = grid
-                .iter()
-                .find(|c| c["teacher_id"] == teachers[0])
-                .unwrap();
-            let slots = column["slots"].as_array().unwrap();
-            Attempt {
-                token: family.token.clone(),
-                teacher: teachers[0],
-                student: *child,
-                start: slots[(i * 7) % slots.len()]["start"]
-                    .as_str()
-                    .unwrap()
-                    .to_owned(),
+    let mut attempts = Vec::new();
+    for (i, family) in families.iter().enumerate() {
+        for (c, (child, teachers)) in family.children.iter().enumerate() {
+            for (t, teacher) in teachers.iter().take(2).enumerate() {
+                let column = grid
+                    .iter()
+                    .find(|col| col["teacher_id"] == *teacher)
+                    .unwrap();
+                let slots = column["slots"].as_array().unwrap();
+                let slot = (i * 7 + c * 4 + t * 2) % slots.len();
+                attempts.push(Attempt {
+                    token: family.token.clone(),
+                    teacher: *teacher,
+                    student: *child,
+                    start: slots[slot]["start"].as_str().unwrap().to_owned(),
+                });
             }
-        })
-        .collect()
+        }
+    }
+    attempts
 }
 
 #[tokio::test]
@@ -235,10 +257,8 @@ async fn no_booking_is_accepted_after_the_evening_is_archived() {
     for round in 0..ROUNDS {
         let input = copy_of_demo_evening(&app, &admin, &format!("Round {round}")).await;
         let evening = fresh_evening(&app, &admin, &input).await;
-        let teacher = app.slots(evening, &admin).await[round]["teacher_id"]
-            .as_i64()
-            .unwrap();
-        let attempts = admin_attempts(&app, &admin, evening, teacher).await;
+        let teachers = teachers_of(&app, &admin, evening, 6).await;
+        let attempts = admin_attempts(&app, &admin, evening, &teachers).await;
         let path = format!("/api/evenings/{evening}/status");
         let change = app.put_json(&path, &admin, json!({"status": "archived"}));
         let (booked, listed) = race(&app, &admin, evening, attempts, change).await;
@@ -254,10 +274,8 @@ async fn no_booking_lands_in_a_slot_blocked_meanwhile() {
     for round in 0..ROUNDS {
         let input = copy_of_demo_evening(&app, &admin, &format!("Round {round}")).await;
         let evening = fresh_evening(&app, &admin, &input).await;
-        let teacher = app.slots(evening, &admin).await[round]["teacher_id"]
-            .as_i64()
-            .unwrap();
-        let attempts = admin_attempts(&app, &admin, evening, teacher).await;
+        let teacher = teachers_of(&app, &admin, evening, round + 1).await[round];
+        let attempts = admin_attempts(&app, &admin, evening, &[teacher]).await;
         let every_slot: Vec<&str> = attempts.iter().map(|a| a.start.as_str()).collect();
         let path = format!("/api/evenings/{evening}/teachers/{teacher}/availability");
         let change = app.put_json(&path, &admin, json!({"blocked": every_slot}));
@@ -275,13 +293,13 @@ async fn no_booking_is_accepted_with_a_teacher_who_left_the_evening() {
         let input = copy_of_demo_evening(&app, &admin, &format!("Round {round}")).await;
         let evening = fresh_evening(&app, &admin, &input).await;
         let grid = app.slots(evening, &admin).await;
-        let teacher = grid[round]["teacher_id"].as_i64().unwrap();
-        let attempts = admin_attempts(&app, &admin, evening, teacher).await;
+        let leaving = teachers_of(&app, &admin, evening, 6).await;
+        let attempts = admin_attempts(&app, &admin, evening, &leaving).await;
         let mut without = input.clone();
         without["teacher_ids"] = grid
             .iter()
-            .map(|c| c["teacher_id"].clone())
-            .filter(|id| *id != teacher)
+            .map(|c| c["teacher_id"].as_i64().unwrap())
+            .filter(|id| !leaving.contains(id))
             .collect();
         let path = format!("/api/evenings/{evening}");
         let change = app.put_json(&path, &admin, without);
@@ -320,25 +338,22 @@ async fn no_cancel_is_accepted_after_the_cut_off_moved() {
             }
         }
         assert!(bookings.len() > 20, "{} booked", bookings.len());
-        let answered = Arc::new(AtomicUsize::new(0));
+        let halfway = STAGGER * (bookings.len() as u32 / 2);
         let tasks: Vec<_> = bookings
             .into_iter()
-            .map(|(token, id)| {
+            .enumerate()
+            .map(|(k, (token, id))| {
                 let client = app.client.clone();
                 let url = app.url(&format!("/api/bookings/{id}"));
-                let answered = answered.clone();
                 tokio::spawn(async move {
+                    tokio::time::sleep(STAGGER * k as u32).await;
                     let r = client.delete(url).bearer_auth(token).send().await.unwrap();
-                    answered.fetch_add(1, Ordering::SeqCst);
                     let status = r.status().as_u16();
                     assert!(status == 200 || status == 409, "{status}");
                 })
             })
             .collect();
-        let quarter = tasks.len() / 4;
-        while answered.load(Ordering::SeqCst) < quarter {
-            tokio::time::sleep(Duration::from_millis(1)).await;
-        }
+        tokio::time::sleep(halfway).await;
         let mut cut_off = input.clone();
         cut_off["cancel_until"] = json!(now_local);
         let changed = app
