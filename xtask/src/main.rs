@@ -5,6 +5,8 @@
 //! - `cargo xtask test` installs what is missing and runs every check: format,
 //!   clippy, Rust tests on SQLite and PostgreSQL, the release wasm build, and
 //!   the Playwright suite in headless Chromium.
+//! - `cargo xtask fuzz` runs the fuzz stage of the tests at length (over
+//!   10,000 generated requests).
 //! - `cargo xtask bench size` prints the SPA's first-load bundle size;
 //!   `cargo xtask bench rush` runs the booking-opening rush on both engines.
 //!
@@ -12,6 +14,7 @@
 //! and nothing is fetched from outside the package registries.
 
 mod bench;
+mod fuzz;
 mod postgres;
 mod process;
 mod setup;
@@ -26,10 +29,13 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("run") => run(&args[1..]),
         Some("test") => test::all(),
+        Some("fuzz") => fuzz(),
         Some("bench") => bench::run(&args[1..]),
         Some("build-web") => setup::web_tools().and_then(|()| setup::build_web()),
         _ => {
-            eprintln!("usage: cargo xtask run [--port N] | test | bench size|rush | build-web");
+            eprintln!(
+                "usage: cargo xtask run [--port N] | test | fuzz | bench size|rush | build-web"
+            );
             return ExitCode::from(2);
         }
     };
@@ -48,6 +54,25 @@ pub fn root() -> PathBuf {
         .parent()
         .expect("xtask lives in the workspace")
         .to_owned()
+}
+
+/// `cargo xtask fuzz`: the fuzz stage at length, on the debug API.
+fn fuzz() -> Result<(), String> {
+    process::step(
+        "build the API",
+        process::cargo(&["build", "-p", "confero-api"]),
+    )?;
+    let examples = match std::env::var("CONFERO_FUZZ_EXAMPLES") {
+        Ok(n) => n
+            .parse()
+            .map_err(|_| "CONFERO_FUZZ_EXAMPLES must be a number")?,
+        Err(_) => fuzz::LONG_EXAMPLES,
+    };
+    let tally = fuzz::run(examples)?;
+    if tally.failed > 0 {
+        return Err("the fuzzer found failures".into());
+    }
+    Ok(())
 }
 
 fn run(args: &[String]) -> Result<(), String> {

@@ -59,11 +59,12 @@ pub fn all() -> Result<(), String> {
     )?);
     drop(cluster);
 
+    // `cargo test` built target/debug/confero-api for the integration tests
+    // (with the tests' features): the fuzzer and the browser tests use that
+    // binary, so no second build with other features is needed.
+    total.add(crate::fuzz::run(crate::fuzz::TEST_EXAMPLES)?);
+
     setup::build_web()?;
-    step(
-        "build the API for the browser tests",
-        cargo(&["build", "-p", "confero-api"]),
-    )?;
     total.add(end_to_end()?);
 
     println!("\nxtask: every check passed in {:.0?}", started.elapsed());
@@ -85,23 +86,26 @@ pub fn free_port() -> Result<u16, String> {
 }
 
 /// The API serving the built SPA on a fresh demo database; killed when dropped.
-struct Server(Child);
+pub struct Server {
+    child: Child,
+    log: std::path::PathBuf,
+}
 
 impl Drop for Server {
     fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 }
 
-fn end_to_end() -> Result<Tally, String> {
+/// Starts the debug API with the demo school on a fresh SQLite database in
+/// `data` (emptied first), serving `dist/`, and waits until it is healthy.
+pub fn start_api(data: &Path, port: u16) -> Result<Server, String> {
     let root = crate::root();
-    let data = std::env::temp_dir().join(format!("confero-e2e-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&data);
-    std::fs::create_dir_all(&data).map_err(|e| e.to_string())?;
-    let port = free_port()?;
-    let base_url = format!("http://127.0.0.1:{port}");
-    let log = std::fs::File::create(data.join("api.log")).map_err(|e| e.to_string())?;
+    let _ = std::fs::remove_dir_all(data);
+    std::fs::create_dir_all(data).map_err(|e| e.to_string())?;
+    let log_path = data.join("api.log");
+    let log = std::fs::File::create(&log_path).map_err(|e| e.to_string())?;
     let child = Command::new(target_dir().join("debug").join("confero-api"))
         .args(["serve", "--demo"])
         .current_dir(&root)
@@ -115,8 +119,20 @@ fn end_to_end() -> Result<Tally, String> {
         .stderr(log)
         .spawn()
         .map_err(|e| format!("starting the API: {e}"))?;
-    let server = Server(child);
-    wait_for_health(port, &data.join("api.log"))?;
+    let server = Server {
+        child,
+        log: log_path,
+    };
+    wait_for_health(port, &server.log)?;
+    Ok(server)
+}
+
+fn end_to_end() -> Result<Tally, String> {
+    let root = crate::root();
+    let data = std::env::temp_dir().join(format!("confero-e2e-{}", std::process::id()));
+    let port = free_port()?;
+    let base_url = format!("http://127.0.0.1:{port}");
+    let server = start_api(&data, port)?;
 
     let end2end = root.join("end2end");
     let mut playwright = command_in("npx", &["playwright", "test"], &end2end);
@@ -128,9 +144,10 @@ fn end_to_end() -> Result<Tally, String> {
         "end-to-end tests (Playwright, headless Chromium)",
         playwright,
     );
+    let log = server.log.clone();
     drop(server);
     if result.is_err() {
-        print_tail(&data.join("api.log"));
+        print_tail(&log);
     } else {
         let _ = std::fs::remove_dir_all(&data);
     }

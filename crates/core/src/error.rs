@@ -57,6 +57,8 @@ pub enum ErrorCode {
     IdempotencyKeyReused,
     /// The request was not completed in time.
     Timeout,
+    /// This address speaks WebSocket only.
+    UpgradeRequired,
 }
 
 impl From<crate::Refusal> for ErrorCode {

@@ -1,6 +1,6 @@
 //! Bookings: book, list, cancel, move, mark, and calendar files.
 
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -12,7 +12,7 @@ use serde::Deserialize;
 
 use super::error::{ApiError, ApiResult};
 use super::evenings::{visible_evening, zone_of};
-use super::extract::{ApiJson, ApiPath, AuthSession, IdParam};
+use super::extract::{ApiJson, ApiPath, ApiQuery, AuthSession, IdParam};
 use super::AppState;
 use crate::booking::{Actor, Idempotency, BOOKED};
 use crate::privacy::Viewer;
@@ -204,7 +204,7 @@ pub struct ListQuery {
 pub async fn list(
     State(state): State<AppState>,
     session: AuthSession,
-    Query(query): Query<ListQuery>,
+    ApiQuery(query): ApiQuery<ListQuery>,
 ) -> ApiResult<Json<Vec<Booking>>> {
     let role = match query.as_role {
         Some(role) if session.has(role) => role,

@@ -43,6 +43,8 @@ pub enum ApiError {
     IdempotencyKeyReused,
     #[error("the request took too long")]
     Timeout,
+    #[error("open this address as a WebSocket")]
+    UpgradeRequired,
     #[error("something went wrong on our side; it has been logged")]
     Internal(#[source] anyhow::Error),
 }
@@ -100,6 +102,7 @@ impl ApiError {
                 ErrorCode::IdempotencyKeyReused,
             ),
             ApiError::Timeout => (StatusCode::REQUEST_TIMEOUT, ErrorCode::Timeout),
+            ApiError::UpgradeRequired => (StatusCode::UPGRADE_REQUIRED, ErrorCode::UpgradeRequired),
             ApiError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, ErrorCode::Internal),
         }
     }

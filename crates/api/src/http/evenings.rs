@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use crate::cache::EveningSnapshot;
 
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use confero_core::dto::{
@@ -17,7 +17,7 @@ use confero_core::{ErrorBody, Interval, Role};
 use serde::Deserialize;
 
 use super::error::{ApiError, ApiResult};
-use super::extract::{ApiJson, ApiPath, AuthSession, IdParam};
+use super::extract::{ApiJson, ApiPath, ApiQuery, AuthSession, IdParam};
 use super::AppState;
 use crate::live::LiveEvent;
 use crate::privacy::{slot_view, Viewer};
@@ -493,7 +493,7 @@ pub async fn slots(
     State(state): State<AppState>,
     session: AuthSession,
     ApiPath(IdParam { id }): ApiPath<IdParam>,
-    Query(query): Query<SlotsQuery>,
+    ApiQuery(query): ApiQuery<SlotsQuery>,
 ) -> ApiResult<Json<Vec<TeacherSlots>>> {
     let zone = zone_of(&state, session.school_id).await?;
     let record = visible_evening(&state, &session, id).await?;

@@ -4,7 +4,7 @@
 
 use axum::body::Bytes;
 use axum::extract::path::ErrorKind;
-use axum::extract::rejection::PathRejection;
+use axum::extract::rejection::{PathRejection, QueryRejection};
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::{header, request::Parts, StatusCode};
 use confero_core::Role;
@@ -108,6 +108,25 @@ impl From<PathRejection> for ApiError {
                 _ => ApiError::NotFound,
             },
             _ => ApiError::NotFound,
+        }
+    }
+}
+
+/// A query string; one that does not parse is a 422 naming the parameter.
+#[derive(Debug, FromRequestParts)]
+#[from_request(via(axum::extract::Query), rejection(ApiError))]
+pub struct ApiQuery<T>(pub T);
+
+impl From<QueryRejection> for ApiError {
+    fn from(rejection: QueryRejection) -> ApiError {
+        // serde names the parameter first: "evening_id: invalid digit found in string".
+        let detail = rejection.body_text();
+        let detail = detail
+            .strip_prefix("Failed to deserialize query string: ")
+            .unwrap_or(&detail);
+        match detail.split_once(": ") {
+            Some((name, reason)) if !name.contains(' ') => ApiError::invalid(name, reason),
+            _ => ApiError::invalid("query", detail.to_owned()),
         }
     }
 }

@@ -13,6 +13,7 @@
 
 use std::time::Duration;
 
+use axum::extract::ws::rejection::WebSocketUpgradeRejection;
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
 use axum::extract::State;
 use axum::response::{IntoResponse as _, Response};
@@ -42,14 +43,18 @@ const HELLO_WITHIN: Duration = Duration::from_secs(10);
     params(("id" = i64, Path)),
     responses(
         (status = 101, description = "WebSocket: send {\"token\"} first, then receive LiveMessage JSON", body = LiveMessage),
+        (status = 426, description = "Not a WebSocket request", body = ErrorBody),
         (status = 503, description = "The server has all the live sockets it takes", body = ErrorBody),
     )
 )]
 pub async fn live(
     State(state): State<AppState>,
     ApiPath(IdParam { id }): ApiPath<IdParam>,
-    upgrade: WebSocketUpgrade,
+    upgrade: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
 ) -> Response {
+    let Ok(upgrade) = upgrade else {
+        return ApiError::UpgradeRequired.into_response();
+    };
     // Counted from the upgrade, before any sign-in: unauthenticated sockets take places too.
     let Some(place) = state.live.sockets.admit() else {
         return ApiError::Unavailable.into_response();

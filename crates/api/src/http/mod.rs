@@ -108,11 +108,12 @@ fn api_routes() -> OpenApiRouter<AppState> {
 /// The whole application: API, SPA, and the middleware around both.
 pub fn router(state: AppState) -> Router {
     let (api, doc) = api_routes().split_for_parts();
+    let doc = openapi::finish(&doc);
     let api = api
         .route("/api", any(api_not_found))
         .route("/api/{*rest}", any(api_not_found))
         .method_not_allowed_fallback(method_not_allowed)
-        .layer(Extension(Arc::new(doc)))
+        .layer(Extension(doc))
         .layer(DefaultBodyLimit::max(state.config.body_limit_bytes));
 
     let app = match &state.web.dir {

@@ -274,3 +274,30 @@ async fn calendar_files_escape_what_slipped_past_the_checks() {
         assert!(!line.starts_with("ATTENDEE"), "an injected line: {ics}");
     }
 }
+
+/// Found by the fuzzer: axum's own query rejection was plain text.
+#[tokio::test]
+async fn a_bad_query_parameter_is_a_422_naming_it() {
+    let app = spawn_app().await;
+    app.seed_demo().await;
+    let admin = app.token(demo::ADMIN_EMAIL, PASSWORD).await;
+    for (path, field) in [
+        ("/api/bookings?evening_id=9223372036854775808", "evening_id"),
+        ("/api/bookings?as=headteacher", "as"),
+        ("/api/evenings/1/slots?teacher_id=x", "teacher_id"),
+    ] {
+        let (status, code, named) = error_of(app.get(path, Some(&admin)).await).await;
+        assert_eq!(
+            (status.as_u16(), code.as_str(), named.as_deref()),
+            (422, "invalid_field", Some(field)),
+            "{path}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_live_address_answers_a_plain_request_in_json() {
+    let app = spawn_app().await;
+    let (status, code, _) = error_of(app.get("/api/evenings/1/live", None).await).await;
+    assert_eq!((status.as_u16(), code.as_str()), (426, "upgrade_required"));
+}

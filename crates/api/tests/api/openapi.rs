@@ -101,3 +101,41 @@ async fn every_schema_reference_resolves() {
         );
     }
 }
+
+/// Every operation documents the error shape for any status it does not
+/// list, and every link names an operation that exists.
+#[tokio::test]
+async fn every_operation_has_a_default_error_and_links_resolve() {
+    let app = spawn_app().await;
+    let doc: Value = app
+        .get("/api/openapi.json", None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let mut links = 0;
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, operation) in item.as_object().unwrap() {
+            let responses = operation["responses"].as_object().unwrap();
+            assert_eq!(
+                responses["default"]["content"]["application/json"]["schema"]["$ref"],
+                "#/components/schemas/ErrorBody",
+                "{method} {path}"
+            );
+            for response in responses.values() {
+                for link in response["links"]
+                    .as_object()
+                    .into_iter()
+                    .flatten()
+                    .map(|(_, l)| l)
+                {
+                    let reference = link["operationRef"].as_str().expect("operationRef");
+                    let pointer = reference.strip_prefix('#').unwrap();
+                    assert!(doc.pointer(pointer).is_some(), "{reference} resolves");
+                    links += 1;
+                }
+            }
+        }
+    }
+    assert!(links >= 20, "{links} links");
+}
