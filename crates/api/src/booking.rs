@@ -22,9 +22,11 @@ use sqlx::AnyConnection;
 use crate::cache::{Caches, EveningSnapshot};
 use crate::clock::Clock;
 use crate::live::{Live, LiveEvent, SlotEvent};
+use crate::mail::worker::BookingNoticeDetails;
 use crate::privacy::Viewer;
 use crate::storage::bookings::{self, BookingRow, NewBooking};
 use crate::storage::evenings::{self, EveningRecord};
+use crate::storage::notices::{self, kind};
 use crate::storage::Db;
 
 /// Why a booking action did not happen.
@@ -69,6 +71,8 @@ pub struct Booker<'a> {
     pub clock: &'a dyn Clock,
     pub live: &'a Live,
     pub caches: &'a Caches,
+    /// Wakes the mail worker once a notice is committed.
+    pub mail_wake: &'a tokio::sync::Notify,
 }
 
 fn window(record: &EveningRecord) -> BookingWindow {
@@ -267,6 +271,34 @@ impl Booker<'_> {
             .await?;
         tx.commit().await.map_err(refusal_from)?;
         self.live.publish(events);
+        self.mail_wake.notify_one();
+        Ok(())
+    }
+
+    /// Records, in the booking's transaction, that the family must be told.
+    async fn notice(
+        &self,
+        conn: &mut AnyConnection,
+        actor: &Actor,
+        kind: &str,
+        booking_id: i64,
+        details: BookingNoticeDetails,
+    ) -> BookingResult<()> {
+        let details = BookingNoticeDetails {
+            by: Some(actor.viewer.person_id),
+            ..details
+        };
+        let details = serde_json::to_string(&details).unwrap_or_default();
+        notices::insert(
+            conn,
+            actor.school_id,
+            kind,
+            Some(booking_id),
+            &details,
+            None,
+            self.now(),
+        )
+        .await?;
         Ok(())
     }
 
@@ -324,6 +356,14 @@ impl Booker<'_> {
             };
             bookings::remember_answer(&mut tx, actor.viewer.person_id, key, &answer, now).await?;
         }
+        self.notice(
+            &mut tx,
+            actor,
+            kind::BOOKING_MADE,
+            id,
+            BookingNoticeDetails::default(),
+        )
+        .await?;
         let events = vec![event(
             actor.school_id,
             &evening,
@@ -379,6 +419,14 @@ impl Booker<'_> {
         )
         .map_err(BookingError::Refused)?;
         bookings::set_status(&mut tx, id, "cancelled", self.now()).await?;
+        self.notice(
+            &mut tx,
+            actor,
+            kind::BOOKING_CANCELLED,
+            id,
+            BookingNoticeDetails::default(),
+        )
+        .await?;
         let events = vec![event(
             actor.school_id,
             &evening,
@@ -432,6 +480,12 @@ impl Booker<'_> {
         bookings::move_to(&mut tx, id, span, self.now())
             .await
             .map_err(refusal_from)?;
+        let moved = BookingNoticeDetails {
+            from: Some(row.span.start),
+            ..BookingNoticeDetails::default()
+        };
+        self.notice(&mut tx, actor, kind::BOOKING_MOVED, id, moved)
+            .await?;
         let events = vec![
             event(
                 actor.school_id,

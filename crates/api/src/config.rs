@@ -130,6 +130,36 @@ pub struct Config {
         default_value_t = 8
     )]
     pub live_max_sockets_per_session: usize,
+
+    /// The SMTP server mail leaves through: `smtps://user:pass@host:465`
+    /// (implicit TLS) or `smtp://user:pass@host:587?tls=required`
+    /// (STARTTLS). Unset, mail stays in the outbox, where admins can read it.
+    #[arg(long, global = true, env = "CONFERO_SMTP_URL", hide_env_values = true)]
+    pub smtp_url: Option<String>,
+
+    /// The From address of every email.
+    #[arg(
+        long,
+        global = true,
+        env = "CONFERO_MAIL_FROM",
+        default_value = "Confero <no-reply@confero.invalid>"
+    )]
+    pub mail_from: String,
+
+    /// The address people reach Confero at, for links in emails; default:
+    /// `http://` and the bind address.
+    #[arg(long, global = true, env = "CONFERO_PUBLIC_URL")]
+    pub public_url: Option<String>,
+
+    /// Seconds a message is claimed while being handed to the mail server;
+    /// a claim left by a process that died is taken up after it.
+    #[arg(
+        long,
+        global = true,
+        env = "CONFERO_MAIL_LEASE_SECS",
+        default_value_t = 60
+    )]
+    pub mail_lease_secs: u64,
 }
 
 impl Config {
@@ -152,6 +182,23 @@ impl Config {
             max_connections: 1024,
             live_max_sockets: 10_000,
             live_max_sockets_per_session: 8,
+            smtp_url: None,
+            mail_from: "Confero <no-reply@confero.invalid>".into(),
+            public_url: None,
+            mail_lease_secs: 60,
+        }
+    }
+
+    /// Where mail goes and where its links point.
+    pub fn mail_settings(&self) -> crate::mail::MailSettings {
+        crate::mail::MailSettings {
+            smtp_url: self.smtp_url.clone(),
+            from: self.mail_from.clone(),
+            public_url: self
+                .public_url
+                .clone()
+                .unwrap_or_else(|| format!("http://{}", self.bind)),
+            lease: std::time::Duration::from_secs(self.mail_lease_secs.max(1)),
         }
     }
 
@@ -183,6 +230,8 @@ impl fmt::Debug for Config {
             .field("header_timeout_secs", &self.header_timeout_secs)
             .field("request_timeout_secs", &self.request_timeout_secs)
             .field("max_connections", &self.max_connections)
+            .field("smtp", &self.smtp_url.is_some())
+            .field("public_url", &self.public_url)
             .finish_non_exhaustive()
     }
 }

@@ -12,6 +12,7 @@ pub mod config;
 pub mod demo;
 pub mod http;
 pub mod live;
+pub mod mail;
 pub mod privacy;
 pub mod storage;
 pub mod telemetry;
@@ -67,6 +68,8 @@ impl Application {
                     .unwrap_or_else(auth::hashing::Hashing::default_concurrency),
                 Duration::from_millis(config.password_hash_wait_ms),
             )),
+            mail: Arc::new(config.mail_settings()),
+            mail_wake: Arc::new(tokio::sync::Notify::new()),
             config: Arc::new(config),
         };
         Ok(Application { listener, state })
@@ -97,6 +100,15 @@ impl Application {
     ) -> anyhow::Result<()> {
         let db = self.state.db.clone();
         let purger = tokio::spawn(purge_expired(self.state.clone()));
+        let mailer = tokio::spawn(
+            mail::worker::Worker {
+                db: self.state.db.clone(),
+                clock: self.state.clock.clone(),
+                settings: self.state.mail.clone(),
+                wake: self.state.mail_wake.clone(),
+            }
+            .run(),
+        );
         // Other API processes on the same PostgreSQL database announce their slot changes there.
         let relay = (self.state.db.engine == storage::Engine::Postgres).then(|| {
             tokio::spawn(
@@ -113,6 +125,7 @@ impl Application {
         let app = http::router(self.state);
         let served = http::serve::serve(self.listener, app, limits, shutdown).await;
         purger.abort();
+        mailer.abort();
         if let Some(relay) = relay {
             relay.abort();
         }

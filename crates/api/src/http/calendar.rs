@@ -3,60 +3,35 @@
 use axum::extract::State;
 use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
-use chrono::{TimeZone as _, Utc};
+use chrono_tz::Tz;
 use confero_core::{ErrorBody, Role};
-use icalendar::{Calendar, Component as _, Event, EventLike as _};
 
 use super::error::{ApiError, ApiResult};
-use super::evenings::zone_of;
 use super::extract::{ApiPath, AuthSession, IdParam};
 use super::AppState;
 use crate::http::bookings::actor;
-use crate::storage::bookings::{self, BookingDetail, Scope};
+use crate::mail::ics::{self, SchoolCard};
+use crate::mail::worker;
+use crate::storage::bookings::{self, Scope};
+use crate::storage::schools;
 use crate::zone::SchoolZone;
 
-/// Text for a content line. Inputs are checked for control characters where
-/// they enter, but the icalendar crate does not escape a bare `\r`, so a
-/// stray one (from an import, an older row) must not start a new line here.
-fn flatten(text: &str) -> String {
-    confero_core::text::flatten(text)
+/// The school as a calendar file describes it, and its zone.
+async fn school_card(state: &AppState, school_id: i64) -> ApiResult<(Tz, SchoolCard)> {
+    let card = schools::card(&state.db, school_id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let zone = SchoolZone::named(&card.time_zone)?.0;
+    Ok((
+        zone,
+        SchoolCard {
+            name: card.name,
+            address: card.address,
+        },
+    ))
 }
 
-fn event(zone: &SchoolZone, detail: &BookingDetail, now: i64) -> Event {
-    let row = &detail.row;
-    let local = |at: i64| {
-        Utc.timestamp_opt(at, 0)
-            .single()
-            .unwrap_or_default()
-            .with_timezone(&zone.0)
-            .naive_local()
-    };
-    let mut event = Event::new();
-    event
-        .uid(&format!("booking-{}@confero", row.id))
-        .timestamp(Utc.timestamp_opt(now, 0).single().unwrap_or_default())
-        .starts((local(row.span.start), zone.0))
-        .ends((local(row.span.end), zone.0))
-        .summary(&flatten(&format!(
-            "{} with {} about {}",
-            detail.evening_name, detail.teacher_name, detail.student_name
-        )));
-    match (detail.mode.as_str(), &detail.video_link, &row.room) {
-        ("video", Some(link), _) => {
-            event.location(&flatten(link)).url(&flatten(link));
-        }
-        ("phone", _, _) => {
-            event.location("By phone: the teacher will call you");
-        }
-        (_, _, Some(room)) => {
-            event.location(&flatten(room));
-        }
-        _ => {}
-    }
-    event.done()
-}
-
-fn ics_response(calendar: Calendar, filename: &str) -> Response {
+fn ics_response(calendar: String, filename: &str) -> Response {
     let disposition = format!("attachment; filename=\"{filename}\"");
     (
         [
@@ -70,7 +45,7 @@ fn ics_response(calendar: Calendar, filename: &str) -> Response {
                     .unwrap_or(HeaderValue::from_static("attachment")),
             ),
         ],
-        calendar.to_string(),
+        calendar,
     )
         .into_response()
 }
@@ -88,21 +63,21 @@ pub async fn one(
 ) -> ApiResult<Response> {
     let actor = actor(&state, &session).await?;
     state.booker().visible(&actor, id).await?;
-    let zone = zone_of(&state, session.school_id).await?;
+    let (zone, school) = school_card(&state, session.school_id).await?;
     let detail = bookings::detail_of(&state.db, session.school_id, id)
         .await?
         .ok_or(ApiError::NotFound)?;
     if detail.row.status == "cancelled" {
         return Err(ApiError::NotFound);
     }
-    let mut calendar = Calendar::new();
-    calendar
-        .name("Confero")
-        .push(event(&zone, &detail, state.clock.now().timestamp()));
-    Ok(ics_response(
-        calendar.done(),
-        &format!("appointment-{id}.ics"),
-    ))
+    let calendar = ics::calendar(
+        zone,
+        &school,
+        &detail.evening_name,
+        &[worker::appointment(&detail)],
+        state.clock.now().timestamp(),
+    );
+    Ok(ics_response(calendar, &format!("appointment-{id}.ics")))
 }
 
 /// All my active appointments as one `.ics` file: a family's, or a teacher's own.
@@ -118,12 +93,18 @@ pub async fn mine(State(state): State<AppState>, session: AuthSession) -> ApiRes
     } else {
         return Err(ApiError::Forbidden);
     };
-    let zone = zone_of(&state, session.school_id).await?;
-    let now = state.clock.now().timestamp();
-    let mut calendar = Calendar::new();
-    calendar.name("Confero appointments");
-    for detail in bookings::list_details(&state.db, session.school_id, None, scope).await? {
-        calendar.push(event(&zone, &detail, now));
-    }
-    Ok(ics_response(calendar.done(), "appointments.ics"))
+    let (zone, school) = school_card(&state, session.school_id).await?;
+    let appointments: Vec<_> = bookings::list_details(&state.db, session.school_id, None, scope)
+        .await?
+        .iter()
+        .map(worker::appointment)
+        .collect();
+    let calendar = ics::calendar(
+        zone,
+        &school,
+        "Confero appointments",
+        &appointments,
+        state.clock.now().timestamp(),
+    );
+    Ok(ics_response(calendar, "appointments.ics"))
 }

@@ -13,6 +13,7 @@ pub mod health;
 pub mod live;
 pub mod me;
 pub mod openapi;
+pub mod outbox;
 pub mod school;
 pub mod serve;
 pub mod session;
@@ -60,6 +61,10 @@ pub struct AppState {
     pub caches: Arc<crate::cache::Caches>,
     /// Every password hash goes through here, bounded.
     pub hashing: Arc<crate::auth::hashing::Hashing>,
+    /// Where mail goes and where its links point.
+    pub mail: Arc<crate::mail::MailSettings>,
+    /// Wakes the mail worker when there is something to send.
+    pub mail_wake: Arc<tokio::sync::Notify>,
 }
 
 impl AppState {
@@ -70,6 +75,7 @@ impl AppState {
             clock: self.clock.as_ref(),
             live: &self.live,
             caches: &self.caches,
+            mail_wake: &self.mail_wake,
         }
     }
 }
@@ -103,6 +109,8 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(exports::evening_bookings))
         .routes(routes!(exports::guardians))
         .routes(routes!(exports::log))
+        .routes(routes!(outbox::list))
+        .routes(routes!(outbox::retry))
 }
 
 /// The whole application: API, SPA, and the middleware around both.

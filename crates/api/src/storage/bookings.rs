@@ -350,6 +350,28 @@ pub async fn detail_of(
     .transpose()
 }
 
+/// The active bookings of a guardian's children in one evening, in time order.
+pub async fn family_at_evening(
+    db: &Db,
+    school_id: i64,
+    evening_id: i64,
+    guardian_id: i64,
+) -> Result<Vec<BookingDetail>, sqlx::Error> {
+    sqlx::query(&format!(
+        "{DETAIL_QUERY} WHERE b.school_id = $1 AND b.evening_id = $2 AND b.status = 'booked'
+            AND b.student_id IN (SELECT student_id FROM guardianships WHERE guardian_id = $3)
+          ORDER BY b.starts_at, b.id"
+    ))
+    .bind(school_id)
+    .bind(evening_id)
+    .bind(guardian_id)
+    .fetch_all(&db.pool)
+    .await?
+    .iter()
+    .map(detail)
+    .collect()
+}
+
 /// Whose bookings to list.
 #[derive(Clone, Copy, Debug)]
 pub enum Scope {

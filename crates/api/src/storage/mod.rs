@@ -10,6 +10,8 @@
 pub mod audit;
 pub mod bookings;
 pub mod evenings;
+pub mod notices;
+pub mod outbox;
 pub mod people;
 pub mod roster;
 pub mod schools;

@@ -346,3 +346,63 @@ pub async fn guardian_contacts(
     })
     .collect()
 }
+
+/// Someone a message goes to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Contact {
+    pub person_id: i64,
+    pub email: String,
+    /// How a message greets them: "Mr Okafor", or their full name.
+    pub name: String,
+    pub disabled: bool,
+}
+
+fn contact(row: &sqlx::any::AnyRow) -> Result<Contact, sqlx::Error> {
+    let title: Option<String> = row.try_get("title")?;
+    let given: String = row.try_get("given_name")?;
+    let family: String = row.try_get("family_name")?;
+    Ok(Contact {
+        person_id: row.try_get("id")?,
+        email: row.try_get("email")?,
+        name: staff_name(title.as_deref(), &given, &family),
+        disabled: row.try_get::<Option<i64>, _>("disabled_at")?.is_some(),
+    })
+}
+
+/// A person of the school, as a recipient.
+pub async fn contact_of(
+    db: &Db,
+    school_id: i64,
+    person_id: i64,
+) -> Result<Option<Contact>, sqlx::Error> {
+    sqlx::query(
+        "SELECT id, email, title, given_name, family_name, disabled_at FROM people WHERE id = $1 AND school_id = $2",
+    )
+    .bind(person_id)
+    .bind(school_id)
+    .fetch_optional(&db.pool)
+    .await?
+    .as_ref()
+    .map(contact)
+    .transpose()
+}
+
+/// The guardians of a student, as recipients.
+pub async fn guardians_of(
+    db: &Db,
+    school_id: i64,
+    student_id: i64,
+) -> Result<Vec<Contact>, sqlx::Error> {
+    sqlx::query(
+        "SELECT p.id, p.email, p.title, p.given_name, p.family_name, p.disabled_at
+           FROM guardianships g JOIN people p ON p.id = g.guardian_id
+          WHERE g.student_id = $1 AND p.school_id = $2 ORDER BY p.id",
+    )
+    .bind(student_id)
+    .bind(school_id)
+    .fetch_all(&db.pool)
+    .await?
+    .iter()
+    .map(contact)
+    .collect()
+}

@@ -72,3 +72,27 @@ pub async fn summary(db: &Db, school: SchoolInfo) -> Result<SchoolSummary, sqlx:
         school,
     })
 }
+
+/// What messages and calendar files say about a school.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Card {
+    pub name: String,
+    pub address: Option<String>,
+    pub time_zone: String,
+}
+
+/// A school's name, address and zone.
+pub async fn card(db: &Db, school_id: i64) -> Result<Option<Card>, sqlx::Error> {
+    let row = sqlx::query("SELECT name, address, time_zone FROM schools WHERE id = $1")
+        .bind(school_id)
+        .fetch_optional(&db.pool)
+        .await?;
+    row.map(|row| {
+        Ok(Card {
+            name: row.try_get("name")?,
+            address: row.try_get("address")?,
+            time_zone: row.try_get("time_zone")?,
+        })
+    })
+    .transpose()
+}

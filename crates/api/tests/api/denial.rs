@@ -3,7 +3,7 @@
 
 use std::time::{Duration, Instant};
 
-use crate::helpers::{spawn_app, spawn_app_with, PASSWORD};
+use crate::helpers::{spawn_app, spawn_app_with, ServerProcess, PASSWORD};
 use confero_api::demo;
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 use tokio::net::TcpStream;
@@ -23,68 +23,9 @@ fn peak_kib(pid: u32) -> u64 {
         .expect("VmHWM")
 }
 
-/// A server of its own in another process, so its memory is its own.
-struct ServerProcess {
-    child: std::process::Child,
-    base: String,
-    _dir: tempfile::TempDir,
-}
-
-impl ServerProcess {
-    async fn start(hashes: usize) -> ServerProcess {
-        let dir = tempfile::tempdir().unwrap();
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_confero-api"))
-            .arg("serve")
-            .env(
-                "CONFERO_DATABASE_URL",
-                format!("sqlite://{}/flood.db", dir.path().display()),
-            )
-            .env("CONFERO_BIND", format!("127.0.0.1:{port}"))
-            .env("CONFERO_STATIC_DIR", dir.path().join("no-spa"))
-            .env("CONFERO_PASSWORD_HASHES", hashes.to_string())
-            .env("CONFERO_LOG", "warn")
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .expect("the API binary starts");
-        let base = format!("http://127.0.0.1:{port}");
-        let client = reqwest::Client::new();
-        for _ in 0..200 {
-            if client
-                .get(format!("{base}/api/health"))
-                .send()
-                .await
-                .is_ok()
-            {
-                return ServerProcess {
-                    child,
-                    base,
-                    _dir: dir,
-                };
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        let _ = child.kill();
-        let _ = child.wait();
-        panic!("the server did not come up");
-    }
-}
-
-impl Drop for ServerProcess {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 #[tokio::test]
 async fn a_sign_in_flood_cannot_grow_memory_beyond_the_hashing_bound() {
-    let server = ServerProcess::start(2).await;
+    let server = ServerProcess::start(&[("CONFERO_PASSWORD_HASHES", "2")]).await;
     let client = reqwest::Client::new();
     let flood = (0..40).map(|i| {
         let client = client.clone();

@@ -451,3 +451,105 @@ pub fn slot_state(grid: &[Value], teacher: i64, start: &str) -> Value {
         .expect("slot")
         .clone()
 }
+
+/// The API binary in a process of its own, on an SQLite file that outlives
+/// it: for measuring its memory, and for killing it mid-work and starting it
+/// again on the same data.
+pub struct ServerProcess {
+    pub child: std::process::Child,
+    pub base: String,
+    pub database_url: String,
+    env: Vec<(String, String)>,
+    _dir: std::sync::Arc<tempfile::TempDir>,
+}
+
+impl ServerProcess {
+    /// Starts `confero-api serve --demo` with these extra environment variables.
+    pub async fn start(env: &[(&str, &str)]) -> ServerProcess {
+        let dir = std::sync::Arc::new(tempfile::tempdir().expect("temp dir"));
+        let database_url = format!("sqlite://{}/server.db", dir.path().display());
+        let env = env
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Self::launch(dir, database_url, env).await
+    }
+
+    /// Kills the process at once, as a crash would (SIGKILL).
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
+    /// Starts it again on the same database and port.
+    pub async fn restart(mut self) -> ServerProcess {
+        self.kill();
+        let dir = self._dir.clone();
+        let (url, env) = (self.database_url.clone(), self.env.clone());
+        Self::launch(dir, url, env).await
+    }
+
+    async fn launch(
+        dir: std::sync::Arc<tempfile::TempDir>,
+        database_url: String,
+        env: Vec<(String, String)>,
+    ) -> ServerProcess {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .expect("a free port")
+            .local_addr()
+            .expect("addr")
+            .port();
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_confero-api"))
+            .args(["serve", "--demo"])
+            .env("CONFERO_DATABASE_URL", &database_url)
+            .env("CONFERO_BIND", format!("127.0.0.1:{port}"))
+            .env("CONFERO_STATIC_DIR", dir.path().join("no-spa"))
+            .env("CONFERO_LOG", "warn")
+            .envs(env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("the API binary starts");
+        let base = format!("http://127.0.0.1:{port}");
+        let client = Client::new();
+        for _ in 0..400 {
+            if client
+                .get(format!("{base}/api/health"))
+                .send()
+                .await
+                .is_ok()
+            {
+                return ServerProcess {
+                    child,
+                    base,
+                    database_url,
+                    env,
+                    _dir: dir,
+                };
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        let _ = child.kill();
+        let _ = child.wait();
+        panic!("the server did not come up");
+    }
+
+    /// Signs in as a demo account and returns the token.
+    pub async fn token(&self, email: &str) -> String {
+        let response = Client::new()
+            .post(format!("{}/api/session", self.base))
+            .json(&serde_json::json!({"email": email, "password": PASSWORD}))
+            .send()
+            .await
+            .expect("sent");
+        assert_eq!(response.status(), StatusCode::CREATED, "sign in as {email}");
+        let body: Value = response.json().await.expect("json");
+        body["token"].as_str().expect("token").to_owned()
+    }
+}
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}

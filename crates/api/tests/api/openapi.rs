@@ -2,7 +2,7 @@ use crate::helpers::spawn_app;
 use serde_json::Value;
 
 /// Every endpoint the API serves, as (method, path).
-const ENDPOINTS: [(&str, &str); 28] = [
+const ENDPOINTS: [(&str, &str); 30] = [
     ("get", "/api/health"),
     ("get", "/api/openapi.json"),
     ("post", "/api/session"),
@@ -37,6 +37,8 @@ const ENDPOINTS: [(&str, &str); 28] = [
     ("get", "/api/bookings/calendar.ics"),
     ("get", "/api/guardians.csv"),
     ("get", "/api/audit"),
+    ("get", "/api/outbox"),
+    ("post", "/api/outbox/{id}/retry"),
 ];
 
 #[tokio::test]

@@ -6,10 +6,12 @@
 mod booking;
 mod evening;
 mod live;
+mod outbox;
 
 pub use booking::*;
 pub use evening::*;
 pub use live::*;
+pub use outbox::*;
 
 use crate::Role;
 use chrono::{DateTime, Utc};
