@@ -102,9 +102,18 @@ fn with_auth(builder: RequestBuilder, authorization: &str) -> RequestBuilder {
     builder.header("Authorization", authorization)
 }
 
-/// `POST /api/session`.
-pub async fn sign_in(email: String, password: String) -> Result<SessionCreated, ApiError> {
-    let response = send(Request::post("/api/session").json(&SignIn { email, password })).await?;
+/// `POST /api/session`. `remember`: keep me signed in on this device.
+pub async fn sign_in(
+    email: String,
+    password: String,
+    remember: bool,
+) -> Result<SessionCreated, ApiError> {
+    let body = SignIn {
+        email,
+        password,
+        remember,
+    };
+    let response = send(Request::post("/api/session").json(&body)).await?;
     decode(response).await
 }
 

@@ -19,7 +19,7 @@ pub fn SignIn() -> impl IntoView {
         let (email, password) = (email.clone(), password.clone());
         let navigate = navigate.clone();
         async move {
-            let created = api::sign_in(email, password).await?;
+            let created = api::sign_in(email, password, false).await?;
             let home = home_path(&created.user);
             session.begin(created);
             navigate(home, Default::default());

@@ -61,6 +61,15 @@ pub struct Config {
     )]
     pub session_lifetime_hours: u32,
 
+    /// Days a session kept on a device ("keep me signed in") lasts at most.
+    #[arg(
+        long,
+        global = true,
+        env = "CONFERO_REMEMBER_DAYS",
+        default_value_t = 30
+    )]
+    pub remember_days: u32,
+
     /// Send `Strict-Transport-Security`: set it when Confero is reached over HTTPS
     /// (directly or behind a TLS-terminating proxy).
     #[arg(long, global = true, env = "CONFERO_HSTS", default_value_t = false)]
@@ -173,6 +182,7 @@ impl Config {
             static_dir: PathBuf::from("dist"),
             session_idle_minutes: 30,
             session_lifetime_hours: 12,
+            remember_days: 30,
             hsts: false,
             body_limit_bytes: 64 * 1024,
             password_hashes: None,
@@ -210,6 +220,11 @@ impl Config {
     /// Absolute session lifetime in seconds.
     pub fn lifetime_secs(&self) -> i64 {
         i64::from(self.session_lifetime_hours.max(1)) * 3600
+    }
+
+    /// Absolute lifetime of a session kept on a device, in seconds.
+    pub fn remember_secs(&self) -> i64 {
+        i64::from(self.remember_days.max(1)) * 24 * 3600
     }
 }
 

@@ -3,6 +3,7 @@
 //! `main.rs` is a shim over [`cli`]; [`Application`] builds and runs the
 //! server so integration tests can start it on a free port.
 
+pub mod accounts;
 pub mod auth;
 pub mod booking;
 pub mod cache;
@@ -14,6 +15,7 @@ pub mod http;
 pub mod live;
 pub mod mail;
 pub mod privacy;
+pub mod roster;
 pub mod storage;
 pub mod telemetry;
 pub mod zone;
@@ -139,7 +141,8 @@ pub const IDEMPOTENCY_KEY_SECS: i64 = 24 * 3600;
 
 /// Deletes what has served its purpose, every hour: sessions a day after
 /// they end (useless, and still personal data), sign-in attempt records once
-/// they no longer slow anyone down, and old idempotency keys.
+/// they no longer slow anyone down, old idempotency keys, and one-time codes
+/// a day after they stopped working.
 async fn purge_expired(state: AppState) {
     let mut every = tokio::time::interval(Duration::from_secs(3600));
     loop {
@@ -151,14 +154,15 @@ async fn purge_expired(state: AppState) {
 }
 
 /// One round of [`purge_expired`]; returns how many rows went, per table.
-pub async fn purge_once(db: &storage::Db, now: i64) -> Result<[u64; 3], sqlx::Error> {
+pub async fn purge_once(db: &storage::Db, now: i64) -> Result<[u64; 4], sqlx::Error> {
     let sessions = storage::sessions::purge_ended(db, now - 24 * 3600).await?;
     let attempts = storage::throttle::purge(db, now - auth::throttle::FORGET_AFTER_SECS).await?;
     let keys = storage::bookings::purge_idempotency_keys(db, now - IDEMPOTENCY_KEY_SECS).await?;
-    if sessions + attempts + keys > 0 {
-        tracing::info!(sessions, attempts, keys, "purged expired records");
+    let codes = storage::codes::purge(db, now - 24 * 3600).await?;
+    if sessions + attempts + keys + codes > 0 {
+        tracing::info!(sessions, attempts, keys, codes, "purged expired records");
     }
-    Ok([sessions, attempts, keys])
+    Ok([sessions, attempts, keys, codes])
 }
 
 /// Completes on Ctrl-C or SIGTERM.

@@ -204,7 +204,9 @@ async fn check_token(state: &AppState, token: &str, touch: bool) -> Result<AuthS
         .await?
         .ok_or(ApiError::Unauthenticated)?;
     let now = state.clock.now().timestamp();
-    let idle_expired = now - stored.last_seen_at >= state.config.idle_timeout_secs();
+    // A session kept on a device has only its (shorter) absolute lifetime.
+    let idle_expired =
+        !stored.persistent && now - stored.last_seen_at >= state.config.idle_timeout_secs();
     if stored.revoked || stored.person_disabled || now >= stored.expires_at || idle_expired {
         return Err(ApiError::Unauthenticated);
     }

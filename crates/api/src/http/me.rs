@@ -3,11 +3,11 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
-use confero_core::dto::{ChangePassword, Me};
+use confero_core::dto::{ChangePassword, Me, SessionInfo};
 use confero_core::{ErrorBody, NewPassword, Role};
 
 use super::error::{ApiError, ApiResult};
-use super::extract::{ApiJson, AuthSession};
+use super::extract::{ApiJson, ApiPath, AuthSession};
 use super::AppState;
 use crate::auth::throttle;
 use crate::live::LiveEvent;
@@ -135,5 +135,77 @@ pub async fn change_password(
         revoked_sessions = revoked,
         "password changed"
     );
+    Ok(StatusCode::NO_CONTENT)
+}
+
+fn instant(at: i64) -> chrono::DateTime<chrono::Utc> {
+    use chrono::TimeZone as _;
+    chrono::Utc
+        .timestamp_opt(at, 0)
+        .single()
+        .unwrap_or_default()
+}
+
+/// The signed-in person's sessions: this one and every other device still
+/// signed in, most recently used first.
+#[utoipa::path(
+    get, path = "/api/me/sessions", tag = "me",
+    security(("bearer" = [])),
+    responses((status = 200, body = Vec<SessionInfo>), (status = 401, body = ErrorBody))
+)]
+pub async fn sessions_list(
+    State(state): State<AppState>,
+    session: AuthSession,
+) -> ApiResult<Json<Vec<SessionInfo>>> {
+    let now = state.clock.now().timestamp();
+    let listed = sessions::list_for(&state.db, session.person_id, now).await?;
+    Ok(Json(
+        listed
+            .into_iter()
+            .map(|s| SessionInfo {
+                current: s.token_hash == session.token_hash,
+                id: s.public_id,
+                device: s.device,
+                remember: s.persistent,
+                signed_in_at: instant(s.created_at),
+                last_used_at: instant(s.last_seen_at),
+                expires_at: instant(s.expires_at),
+            })
+            .collect(),
+    ))
+}
+
+/// The `{id}` of one of my sessions.
+#[derive(Debug, serde::Deserialize)]
+pub struct SessionPath {
+    pub id: String,
+}
+
+/// Signs out one of my sessions (another device, or this one).
+#[utoipa::path(
+    delete, path = "/api/me/sessions/{id}", tag = "me",
+    security(("bearer" = [])),
+    params(("id" = String, Path)),
+    responses((status = 204, description = "That session no longer works"), (status = 404, body = ErrorBody))
+)]
+pub async fn sessions_revoke(
+    State(state): State<AppState>,
+    session: AuthSession,
+    ApiPath(SessionPath { id }): ApiPath<SessionPath>,
+) -> ApiResult<StatusCode> {
+    let now = state.clock.now().timestamp();
+    if !sessions::revoke_listed(&state.db, session.person_id, &id, now).await? {
+        return Err(ApiError::NotFound);
+    }
+    state
+        .live
+        .announce(
+            &state.db,
+            vec![LiveEvent::Sessions {
+                school_id: session.school_id,
+                person_id: session.person_id,
+            }],
+        )
+        .await;
     Ok(StatusCode::NO_CONTENT)
 }

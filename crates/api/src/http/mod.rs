@@ -4,16 +4,21 @@
 pub mod bookings;
 pub mod calendar;
 pub mod classes;
+pub mod device;
 pub mod error;
 pub mod evenings;
 pub mod exports;
 pub mod extract;
 pub mod headers;
 pub mod health;
+pub mod invitations;
+pub mod join;
 pub mod live;
 pub mod me;
 pub mod openapi;
 pub mod outbox;
+pub mod password_reset;
+pub mod people;
 pub mod school;
 pub mod serve;
 pub mod session;
@@ -88,6 +93,8 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(session::sign_in, session::sign_out))
         .routes(routes!(me::me))
         .routes(routes!(me::change_password))
+        .routes(routes!(me::sessions_list))
+        .routes(routes!(me::sessions_revoke))
         .routes(routes!(classes::class_roster))
         .routes(routes!(school::summary))
         .routes(routes!(evenings::list, evenings::create))
@@ -109,6 +116,20 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(exports::evening_bookings))
         .routes(routes!(exports::guardians))
         .routes(routes!(exports::log))
+        .routes(routes!(people::list))
+        .routes(routes!(people::disable))
+        .routes(routes!(people::enable))
+        .routes(routes!(invitations::invite, invitations::revoke))
+        .routes(routes!(invitations::invite_everyone))
+        .routes(routes!(invitations::accept))
+        .routes(routes!(password_reset::request))
+        .routes(routes!(password_reset::complete))
+        .routes(routes!(join::public_school))
+        .routes(routes!(join::ask))
+        .routes(routes!(join::confirm))
+        .routes(routes!(join::list))
+        .routes(routes!(join::approve))
+        .routes(routes!(join::reject))
         .routes(routes!(outbox::list))
         .routes(routes!(outbox::retry))
 }

@@ -1,12 +1,13 @@
 //! `POST /api/session` (sign in) and `DELETE /api/session` (sign out).
 
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::Json;
 use chrono::{TimeZone as _, Utc};
 use confero_core::dto::{SessionCreated, SignIn};
 use confero_core::{Email, ErrorBody, NewPassword};
 
+use super::device;
 use super::error::{ApiError, ApiResult};
 use super::extract::{ApiJson, AuthSession};
 use super::me::load_me;
@@ -35,6 +36,7 @@ use crate::storage::{people, sessions, throttle as attempts};
 )]
 pub async fn sign_in(
     State(state): State<AppState>,
+    headers: HeaderMap,
     ApiJson(body): ApiJson<SignIn>,
 ) -> ApiResult<(StatusCode, Json<SessionCreated>)> {
     let email =
@@ -69,36 +71,73 @@ pub async fn sign_in(
         _ => return Err(ApiError::InvalidCredentials),
     };
     attempts::clear(&state.db, email.as_str()).await?;
-
-    let token = token::generate();
-    let expires_at = now + state.config.lifetime_secs();
-    sessions::insert(
-        &state.db,
-        &token::hash(&token),
-        account.id,
+    let created = open_session(
+        &state,
         account.school_id,
-        now,
-        expires_at,
+        account.id,
+        body.remember,
+        user_agent(&headers),
     )
     .await?;
-    let user = load_me(&state, account.school_id, account.id).await?;
     tracing::info!(
         person_id = account.id,
         school_id = account.school_id,
+        remember = body.remember,
         "signed in"
     );
-    Ok((
-        StatusCode::CREATED,
-        Json(SessionCreated {
-            token,
-            expires_at: Utc
-                .timestamp_opt(expires_at, 0)
-                .single()
-                .unwrap_or_default(),
-            idle_timeout_secs: state.config.idle_timeout_secs(),
-            user,
-        }),
-    ))
+    Ok((StatusCode::CREATED, Json(created)))
+}
+
+/// The `User-Agent` a request came with, if it is readable.
+pub fn user_agent(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get(header::USER_AGENT)
+        .and_then(|value| value.to_str().ok())
+}
+
+/// Starts a session for a person who has just proven who they are (a
+/// password, an invitation, a reset link) and returns what the client keeps.
+pub async fn open_session(
+    state: &AppState,
+    school_id: i64,
+    person_id: i64,
+    remember: bool,
+    user_agent: Option<&str>,
+) -> ApiResult<SessionCreated> {
+    let now = state.clock.now().timestamp();
+    let token = token::generate();
+    let public_id = token::generate()[..16].to_owned();
+    let expires_at = now
+        + if remember {
+            state.config.remember_secs()
+        } else {
+            state.config.lifetime_secs()
+        };
+    let session = sessions::NewSession {
+        token_hash: &token::hash(&token),
+        public_id: &public_id,
+        person_id,
+        school_id,
+        expires_at,
+        persistent: remember,
+        device: &device::name(user_agent),
+    };
+    sessions::insert(&state.db, &session, now).await?;
+    let user = load_me(state, school_id, person_id).await?;
+    Ok(SessionCreated {
+        token,
+        expires_at: Utc
+            .timestamp_opt(expires_at, 0)
+            .single()
+            .unwrap_or_default(),
+        idle_timeout_secs: if remember {
+            0
+        } else {
+            state.config.idle_timeout_secs()
+        },
+        remember,
+        user,
+    })
 }
 
 /// Signs out: the token is revoked on the server at once.

@@ -9,7 +9,9 @@
 
 pub mod audit;
 pub mod bookings;
+pub mod codes;
 pub mod evenings;
+pub mod join_requests;
 pub mod notices;
 pub mod outbox;
 pub mod people;

@@ -406,3 +406,254 @@ pub async fn guardians_of(
     .map(contact)
     .collect()
 }
+
+/// What inviting or resetting needs to know about a person.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Account {
+    pub id: i64,
+    pub school_id: i64,
+    pub email: String,
+    /// How messages greet them.
+    pub name: String,
+    pub has_password: bool,
+    pub disabled: bool,
+}
+
+fn account(row: &sqlx::any::AnyRow) -> Result<Account, sqlx::Error> {
+    let title: Option<String> = row.try_get("title")?;
+    let given: String = row.try_get("given_name")?;
+    let family: String = row.try_get("family_name")?;
+    Ok(Account {
+        id: row.try_get("id")?,
+        school_id: row.try_get("school_id")?,
+        email: row.try_get("email")?,
+        name: staff_name(title.as_deref(), &given, &family),
+        has_password: row.try_get::<Option<String>, _>("password_hash")?.is_some(),
+        disabled: row.try_get::<Option<i64>, _>("disabled_at")?.is_some(),
+    })
+}
+
+const ACCOUNT_COLUMNS: &str =
+    "id, school_id, email, title, given_name, family_name, password_hash, disabled_at";
+
+/// A person of the school, as an account.
+pub async fn account_of(
+    db: &Db,
+    school_id: i64,
+    person_id: i64,
+) -> Result<Option<Account>, sqlx::Error> {
+    sqlx::query(&format!(
+        "SELECT {ACCOUNT_COLUMNS} FROM people WHERE id = $1 AND school_id = $2"
+    ))
+    .bind(person_id)
+    .bind(school_id)
+    .fetch_optional(&db.pool)
+    .await?
+    .as_ref()
+    .map(account)
+    .transpose()
+}
+
+/// The account with this (normalised) email, in whichever school.
+pub async fn account_by_email(db: &Db, email: &str) -> Result<Option<Account>, sqlx::Error> {
+    sqlx::query(&format!(
+        "SELECT {ACCOUNT_COLUMNS} FROM people WHERE email = $1"
+    ))
+    .bind(email)
+    .fetch_optional(&db.pool)
+    .await?
+    .as_ref()
+    .map(account)
+    .transpose()
+}
+
+/// People of the school who cannot sign in yet, are not disabled, and have
+/// no open invitation: whom "invite everyone" invites.
+pub async fn uninvited(db: &Db, school_id: i64, now: i64) -> Result<Vec<i64>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT p.id FROM people p
+          WHERE p.school_id = $1 AND p.password_hash IS NULL AND p.disabled_at IS NULL
+            AND EXISTS (SELECT 1 FROM person_roles r WHERE r.person_id = p.id)
+            AND NOT EXISTS (SELECT 1 FROM one_time_codes c
+                             WHERE c.person_id = p.id AND c.purpose = 'invitation'
+                               AND c.used_at IS NULL AND c.revoked_at IS NULL AND c.expires_at > $2)
+          ORDER BY p.id",
+    )
+    .bind(school_id)
+    .bind(now)
+    .fetch_all(&db.pool)
+    .await
+}
+
+/// Sets a person's password by id (after an invitation or a reset proved who they are).
+pub async fn set_password(
+    conn: &mut AnyConnection,
+    person_id: i64,
+    password_hash: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE people SET password_hash = $1 WHERE id = $2")
+        .bind(password_hash)
+        .bind(person_id)
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
+
+/// Lets a disabled person sign in again.
+pub async fn enable(db: &Db, school_id: i64, person_id: i64) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE people SET disabled_at = NULL WHERE id = $1 AND school_id = $2 AND disabled_at IS NOT NULL",
+    )
+    .bind(person_id)
+    .bind(school_id)
+    .execute(&db.writer)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Which people an admin's list shows.
+#[derive(Clone, Debug, Default)]
+pub struct PeopleFilter {
+    /// Part of a name or email, any case.
+    pub search: Option<String>,
+    pub role: Option<Role>,
+    /// `active`, `invited`, `not_invited` or `disabled`.
+    pub state: Option<String>,
+}
+
+/// A person in an admin's list.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Listed {
+    pub id: i64,
+    pub title: Option<String>,
+    pub given_name: String,
+    pub family_name: String,
+    pub email: String,
+    pub roles: Vec<Role>,
+    pub has_password: bool,
+    pub disabled: bool,
+    /// When their open invitation runs out.
+    pub invited_until: Option<i64>,
+}
+
+const STATE_SQL: &str = "CASE WHEN p.disabled_at IS NOT NULL THEN 'disabled'
+                              WHEN p.password_hash IS NOT NULL THEN 'active'
+                              WHEN inv.expires_at IS NOT NULL THEN 'invited'
+                              ELSE 'not_invited' END";
+
+/// One page of the school's people (who hold a role), by family name, and how many match in all.
+pub async fn list(
+    db: &Db,
+    school_id: i64,
+    filter: &PeopleFilter,
+    now: i64,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<Listed>, i64), sqlx::Error> {
+    let pattern = filter
+        .search
+        .as_deref()
+        .map(|s| format!("%{}%", s.to_lowercase().replace(['%', '_'], "")))
+        .unwrap_or_else(|| "%".to_owned());
+    let from = format!(
+        "FROM people p
+         LEFT JOIN (SELECT person_id, MAX(expires_at) AS expires_at FROM one_time_codes
+                     WHERE purpose = 'invitation' AND used_at IS NULL AND revoked_at IS NULL AND expires_at > $2
+                     GROUP BY person_id) inv ON inv.person_id = p.id
+        WHERE p.school_id = $1
+          AND EXISTS (SELECT 1 FROM person_roles r WHERE r.person_id = p.id AND ($3 = '' OR r.role = $3))
+          AND (LOWER(p.given_name || ' ' || p.family_name) LIKE $4 OR LOWER(p.email) LIKE $4)
+          AND ($5 = '' OR {STATE_SQL} = $5)"
+    );
+    let role = filter.role.map(Role::as_str).unwrap_or("");
+    let state = filter.state.as_deref().unwrap_or("");
+    let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) {from}"))
+        .bind(school_id)
+        .bind(now)
+        .bind(role)
+        .bind(&pattern)
+        .bind(state)
+        .fetch_one(&db.pool)
+        .await?;
+    let rows = sqlx::query(&format!(
+        "SELECT p.id, p.title, p.given_name, p.family_name, p.email, p.password_hash, p.disabled_at,
+                inv.expires_at AS invited_until,
+                (SELECT MAX(CASE r.role WHEN 'admin' THEN 4 ELSE 0 END) + MAX(CASE r.role WHEN 'teacher' THEN 2 ELSE 0 END)
+                      + MAX(CASE r.role WHEN 'guardian' THEN 1 ELSE 0 END)
+                   FROM person_roles r WHERE r.person_id = p.id) AS role_bits
+         {from}
+         ORDER BY p.family_name, p.given_name, p.id LIMIT $6 OFFSET $7"
+    ))
+    .bind(school_id)
+    .bind(now)
+    .bind(role)
+    .bind(&pattern)
+    .bind(state)
+    .bind(limit)
+    .bind(offset)
+    .fetch_all(&db.pool)
+    .await?;
+    let people = rows
+        .into_iter()
+        .map(|row| {
+            let bits: i64 = row.try_get("role_bits")?;
+            let roles = [(4, Role::Admin), (2, Role::Teacher), (1, Role::Guardian)]
+                .into_iter()
+                .filter(|(bit, _)| bits & bit != 0)
+                .map(|(_, role)| role)
+                .collect();
+            Ok(Listed {
+                id: row.try_get("id")?,
+                title: row.try_get("title")?,
+                given_name: row.try_get("given_name")?,
+                family_name: row.try_get("family_name")?,
+                email: row.try_get("email")?,
+                roles,
+                has_password: row.try_get::<Option<String>, _>("password_hash")?.is_some(),
+                disabled: row.try_get::<Option<i64>, _>("disabled_at")?.is_some(),
+                invited_until: row.try_get("invited_until")?,
+            })
+        })
+        .collect::<Result<Vec<_>, sqlx::Error>>()?;
+    Ok((people, total))
+}
+
+/// Guardians of the school who cannot sign in yet, whose email is `email` or
+/// whose family name is `family_name` (lower case): the records a join
+/// request may be about.
+pub async fn unclaimed_guardians(
+    db: &Db,
+    school_id: i64,
+    email: &str,
+    family_name: &str,
+) -> Result<Vec<Account>, sqlx::Error> {
+    sqlx::query(&format!(
+        "SELECT {ACCOUNT_COLUMNS} FROM people p
+          WHERE p.school_id = $1 AND p.password_hash IS NULL AND p.disabled_at IS NULL
+            AND (p.email = $2 OR LOWER(p.family_name) = $3)
+            AND EXISTS (SELECT 1 FROM person_roles r WHERE r.person_id = p.id AND r.role = 'guardian')
+          ORDER BY p.id LIMIT 20"
+    ))
+    .bind(school_id)
+    .bind(email)
+    .bind(family_name)
+    .fetch_all(&db.pool)
+    .await?
+    .iter()
+    .map(account)
+    .collect()
+}
+
+/// Gives a person another email address (a join request claiming their record).
+pub async fn set_email(
+    conn: &mut AnyConnection,
+    person_id: i64,
+    email: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE people SET email = $1 WHERE id = $2")
+        .bind(email)
+        .bind(person_id)
+        .execute(conn)
+        .await
+        .map(|_| ())
+}

@@ -36,7 +36,8 @@ pub async fn link_guardian(
     relationship: &str,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "INSERT INTO guardianships (student_id, guardian_id, relationship) VALUES ($1, $2, $3)",
+        "INSERT INTO guardianships (student_id, guardian_id, relationship) VALUES ($1, $2, $3)
+         ON CONFLICT (student_id, guardian_id) DO NOTHING",
     )
     .bind(student_id)
     .bind(guardian_id)
@@ -139,4 +140,60 @@ pub async fn class_with_students(
         teacher_name: staff_name(title.as_deref(), &given, &family),
         students,
     }))
+}
+
+/// A student of the school as gatekeepers match join requests against: id, name, year.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StudentName {
+    pub id: i64,
+    pub given_name: String,
+    pub family_name: String,
+    pub year_group: String,
+}
+
+/// Students of the school whose family name is one of `family_names` (lower case).
+pub async fn students_named(
+    db: &Db,
+    school_id: i64,
+    family_names: &[String],
+) -> Result<Vec<StudentName>, sqlx::Error> {
+    let mut found = Vec::new();
+    for family in family_names {
+        let rows = sqlx::query(
+            "SELECT id, given_name, family_name, year_group FROM students
+              WHERE school_id = $1 AND LOWER(family_name) = $2 ORDER BY given_name, id LIMIT 50",
+        )
+        .bind(school_id)
+        .bind(family)
+        .fetch_all(&db.pool)
+        .await?;
+        for row in rows {
+            found.push(StudentName {
+                id: row.try_get("id")?,
+                given_name: row.try_get("given_name")?,
+                family_name: row.try_get("family_name")?,
+                year_group: row.try_get("year_group")?,
+            });
+        }
+    }
+    Ok(found)
+}
+
+/// Which of `ids` are students of the school.
+pub async fn students_in_school(
+    db: &Db,
+    school_id: i64,
+    ids: &[i64],
+) -> Result<Vec<i64>, sqlx::Error> {
+    let mut known = Vec::new();
+    for id in ids {
+        let found: Option<i64> =
+            sqlx::query_scalar("SELECT id FROM students WHERE id = $1 AND school_id = $2")
+                .bind(id)
+                .bind(school_id)
+                .fetch_optional(&db.pool)
+                .await?;
+        known.extend(found);
+    }
+    Ok(known)
 }

@@ -5,24 +5,34 @@ use sqlx::{AnyConnection, Row as _};
 
 use super::Db;
 
+/// A session to record.
+#[derive(Clone, Debug)]
+pub struct NewSession<'a> {
+    pub token_hash: &'a str,
+    /// Names the session in the account's list of devices; never the token.
+    pub public_id: &'a str,
+    pub person_id: i64,
+    pub school_id: i64,
+    pub expires_at: i64,
+    /// Kept on the device: no idle time-out.
+    pub persistent: bool,
+    pub device: &'a str,
+}
+
 /// Records a new session.
-pub async fn insert(
-    db: &Db,
-    token_hash: &str,
-    person_id: i64,
-    school_id: i64,
-    now: i64,
-    expires_at: i64,
-) -> Result<(), sqlx::Error> {
+pub async fn insert(db: &Db, session: &NewSession<'_>, now: i64) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "INSERT INTO sessions (token_hash, person_id, school_id, created_at, last_seen_at, expires_at)
-         VALUES ($1, $2, $3, $4, $4, $5)",
+        "INSERT INTO sessions (token_hash, public_id, person_id, school_id, created_at, last_seen_at, expires_at, persistent, device)
+         VALUES ($1, $2, $3, $4, $5, $5, $6, $7, $8)",
     )
-    .bind(token_hash)
-    .bind(person_id)
-    .bind(school_id)
+    .bind(session.token_hash)
+    .bind(session.public_id)
+    .bind(session.person_id)
+    .bind(session.school_id)
     .bind(now)
-    .bind(expires_at)
+    .bind(session.expires_at)
+    .bind(i64::from(session.persistent))
+    .bind(session.device)
     .execute(&db.writer)
     .await
     .map(|_| ())
@@ -37,6 +47,8 @@ pub struct StoredSession {
     pub expires_at: i64,
     pub revoked: bool,
     pub person_disabled: bool,
+    /// Kept on the device: no idle time-out.
+    pub persistent: bool,
     /// The person's roles, read in the same query.
     pub roles: Vec<Role>,
 }
@@ -45,7 +57,7 @@ pub struct StoredSession {
 /// since it runs on every authenticated request.
 pub async fn find(db: &Db, token_hash: &str) -> Result<Option<StoredSession>, sqlx::Error> {
     let rows = sqlx::query(
-        "SELECT s.person_id, s.school_id, s.last_seen_at, s.expires_at, s.revoked_at, p.disabled_at, r.role
+        "SELECT s.person_id, s.school_id, s.last_seen_at, s.expires_at, s.revoked_at, s.persistent, p.disabled_at, r.role
            FROM sessions s
            JOIN people p ON p.id = s.person_id
            LEFT JOIN person_roles r ON r.person_id = s.person_id
@@ -70,6 +82,7 @@ pub async fn find(db: &Db, token_hash: &str) -> Result<Option<StoredSession>, sq
         expires_at: first.try_get("expires_at")?,
         revoked: first.try_get::<Option<i64>, _>("revoked_at")?.is_some(),
         person_disabled: first.try_get::<Option<i64>, _>("disabled_at")?.is_some(),
+        persistent: first.try_get::<i64, _>("persistent")? == 1,
         roles,
     }))
 }
@@ -132,4 +145,62 @@ pub async fn count_active(db: &Db, person_id: i64, now: i64) -> Result<i64, sqlx
     .fetch_one(&db.pool)
     .await?;
     row.try_get("n")
+}
+
+/// A usable session of a person, as their list of devices shows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Listed {
+    pub public_id: String,
+    pub token_hash: String,
+    pub device: String,
+    pub persistent: bool,
+    pub created_at: i64,
+    pub last_seen_at: i64,
+    pub expires_at: i64,
+}
+
+/// A person's sessions that are not revoked or past their lifetime, most
+/// recently used first. (Sessions from before devices were named have no
+/// public id and are left out; they end within hours.)
+pub async fn list_for(db: &Db, person_id: i64, now: i64) -> Result<Vec<Listed>, sqlx::Error> {
+    sqlx::query(
+        "SELECT public_id, token_hash, device, persistent, created_at, last_seen_at, expires_at FROM sessions
+          WHERE person_id = $1 AND revoked_at IS NULL AND expires_at > $2 AND public_id IS NOT NULL
+          ORDER BY last_seen_at DESC",
+    )
+    .bind(person_id)
+    .bind(now)
+    .fetch_all(&db.pool)
+    .await?
+    .into_iter()
+    .map(|row| {
+        Ok(Listed {
+            public_id: row.try_get("public_id")?,
+            token_hash: row.try_get("token_hash")?,
+            device: row.try_get::<Option<String>, _>("device")?.unwrap_or_default(),
+            persistent: row.try_get::<i64, _>("persistent")? == 1,
+            created_at: row.try_get("created_at")?,
+            last_seen_at: row.try_get("last_seen_at")?,
+            expires_at: row.try_get("expires_at")?,
+        })
+    })
+    .collect()
+}
+
+/// Ends one of a person's sessions by its public id; false when there is no such session.
+pub async fn revoke_listed(
+    db: &Db,
+    person_id: i64,
+    public_id: &str,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE sessions SET revoked_at = $1 WHERE person_id = $2 AND public_id = $3 AND revoked_at IS NULL",
+    )
+    .bind(now)
+    .bind(person_id)
+    .bind(public_id)
+    .execute(&db.writer)
+    .await?;
+    Ok(done.rows_affected() == 1)
 }

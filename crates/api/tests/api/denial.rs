@@ -218,11 +218,11 @@ async fn attempt_records_and_idempotency_keys_are_purged() {
     let now = app.clock_now().timestamp();
     assert_eq!(
         confero_api::purge_once(&app.db, now).await.unwrap(),
-        [0, 0, 0],
+        [0, 0, 0, 0],
         "nothing is old yet"
     );
     let two_days_on = now + 2 * 24 * 3600;
-    let [_, attempts, keys] = confero_api::purge_once(&app.db, two_days_on).await.unwrap();
+    let [_, attempts, keys, _] = confero_api::purge_once(&app.db, two_days_on).await.unwrap();
     assert_eq!((attempts, keys), (1, 1));
     let left: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM login_throttle")
         .fetch_one(&app.db.pool)

@@ -44,8 +44,8 @@ async fn invalid_fields_are_422_and_named() {
         (r#"{"email":"parent@demo.confero.test"}"#, "password"),
         (r#"{"password":"x"}"#, "email"),
         (
-            r#"{"email":"a@b.org","password":"x","remember":true}"#,
-            "remember",
+            r#"{"email":"a@b.org","password":"x","role":"admin"}"#,
+            "role",
         ),
         (r#"{"email":["a"],"password":"x"}"#, "email"),
         (r#"{"email":"not-an-email","password":"x"}"#, "email"),

@@ -322,6 +322,13 @@ impl TestApp {
         self.request(Method::DELETE, path, Some(token), None).await
     }
 
+    /// A JSON GET without a session.
+    pub async fn json_public(&self, path: &str) -> Value {
+        let response = self.get(path, None).await;
+        assert_eq!(response.status(), 200, "GET {path}");
+        response.json().await.expect("json")
+    }
+
     pub async fn json(&self, path: &str, token: &str) -> Value {
         let response = self.get(path, Some(token)).await;
         assert_eq!(response.status(), 200, "GET {path}");

@@ -2,6 +2,7 @@
 //! port over a fresh database, SQLite by default or PostgreSQL when
 //! `CONFERO_TEST_POSTGRES_URL` names a server (`cargo xtask test` runs both).
 
+mod accounts;
 mod bookings;
 mod concurrency;
 mod demo;

@@ -3,15 +3,19 @@
 //! Request types deny unknown fields, so a typo in a client is a clear 422
 //! naming the field rather than a silently ignored value.
 
+mod account;
 mod booking;
 mod evening;
 mod live;
 mod outbox;
+mod roster;
 
+pub use account::*;
 pub use booking::*;
 pub use evening::*;
 pub use live::*;
 pub use outbox::*;
+pub use roster::*;
 
 use crate::Role;
 use chrono::{DateTime, Utc};
@@ -39,6 +43,11 @@ pub struct Health {
 pub struct SignIn {
     pub email: String,
     pub password: String,
+    /// Keep me signed in on this device: the session survives closing the
+    /// browser (the app keeps it in `localStorage`), has no idle time-out and
+    /// a shorter absolute lifetime, and is listed among the account's devices.
+    #[serde(default)]
+    pub remember: bool,
 }
 
 /// A new session: the bearer token is shown once, here, and never again.
@@ -49,8 +58,11 @@ pub struct SessionCreated {
     pub token: String,
     /// When the session ends at the latest, however active it is.
     pub expires_at: DateTime<Utc>,
-    /// Seconds of inactivity after which the session ends.
+    /// Seconds of inactivity after which the session ends (none when kept on the device).
     pub idle_timeout_secs: i64,
+    /// Whether the person chose to stay signed in on this device.
+    #[serde(default)]
+    pub remember: bool,
     pub user: Me,
 }
 
