@@ -36,6 +36,9 @@ pub enum Command {
     /// The demo school.
     #[command(subcommand)]
     Demo(DemoCommand),
+    /// The roster from the school information system.
+    #[command(subcommand)]
+    Roster(RosterCommand),
     /// Create or upgrade the database schema, then exit.
     Migrate,
 }
@@ -64,6 +67,23 @@ pub enum SchoolCommand {
 }
 
 #[derive(Subcommand, Debug)]
+pub enum RosterCommand {
+    /// Import students.csv, guardians.csv, staff.csv and classes.csv (each
+    /// optional) from a folder: shows what would change; changes it with --apply.
+    Import {
+        /// The school's id.
+        #[arg(long)]
+        school: i64,
+        /// The folder holding the CSV files.
+        #[arg(long)]
+        dir: std::path::PathBuf,
+        /// Apply the changes (otherwise a dry run).
+        #[arg(long)]
+        apply: bool,
+    },
+}
+
+#[derive(Subcommand, Debug)]
 pub enum DemoCommand {
     /// Create the demo school unless it exists.
     Seed,
@@ -87,6 +107,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             db.close().await;
             print_demo(seeded.created);
             Ok(())
+        }
+        Command::Roster(RosterCommand::Import { school, dir, apply }) => {
+            let db = Db::connect(&cli.config.database_url, 2).await?;
+            let outcome = import_roster(&db, &cli.config, school, &dir, apply).await;
+            db.close().await;
+            outcome
         }
         Command::School(SchoolCommand::Create {
             name,
@@ -202,6 +228,88 @@ pub async fn create_school(
         .with_context(|| format!("creating the admin {email} (is the email already in use?)"))?;
     tx.commit().await?;
     Ok((school_id, generated))
+}
+
+/// `roster import`: prints the preview (or every problem), and applies it with `apply`.
+async fn import_roster(
+    db: &Db,
+    config: &Config,
+    school: i64,
+    dir: &std::path::Path,
+    apply: bool,
+) -> anyhow::Result<()> {
+    anyhow::ensure!(
+        schools::info(db, school).await?.is_some(),
+        "there is no school {school}"
+    );
+    let read = |name: &str| -> anyhow::Result<Option<Vec<u8>>> {
+        let path = dir.join(name);
+        match std::fs::read(&path) {
+            Ok(bytes) => Ok(Some(bytes)),
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(error) => Err(anyhow::anyhow!("reading {}: {error}", path.display())),
+        }
+    };
+    let files = crate::roster::RosterFiles {
+        students: read("students.csv")?,
+        guardians: read("guardians.csv")?,
+        staff: read("staff.csv")?,
+        classes: read("classes.csv")?,
+    };
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    let live = crate::live::Live::new(crate::live::SocketLimits::new(1, 1));
+    let mail = Arc::new(config.mail_settings());
+    let wake = Arc::new(tokio::sync::Notify::new());
+    let importer = crate::import::Importer {
+        db,
+        clock: &clock,
+        live: &live,
+        mail: &mail,
+        mail_wake: &wake,
+    };
+    let admin = people::first_admin(db, school).await?.ok_or_else(|| {
+        anyhow::anyhow!("school {school} has no admin to record the import under")
+    })?;
+    let preview = match importer.preview(school, admin, &files).await {
+        Ok(preview) => preview,
+        Err(crate::import::ImportError::Problems(errors)) => {
+            for error in &errors {
+                eprintln!("{error}");
+            }
+            anyhow::bail!(
+                "{} problem(s) in the files; nothing was changed",
+                errors.len()
+            );
+        }
+        Err(error) => return Err(error.into()),
+    };
+    for (kind, diff) in [
+        ("students", &preview.students),
+        ("guardians", &preview.guardians),
+        ("staff", &preview.staff),
+        ("classes", &preview.classes),
+    ] {
+        println!(
+            "{kind:<10} {:>6} added {:>6} updated {:>6} removed {:>6} unchanged",
+            diff.added.len(),
+            diff.updated.len(),
+            diff.removed.len(),
+            diff.unchanged
+        );
+    }
+    if !apply {
+        println!("Dry run: nothing changed. Run again with --apply to make these changes.");
+        return Ok(());
+    }
+    let applied = importer
+        .apply(school, admin, &files, &preview.token)
+        .await
+        .map_err(|error| anyhow::anyhow!("{error}"))?;
+    println!(
+        "Applied. {} future booking(s) cancelled; the families and teachers concerned are emailed.",
+        applied.cancelled_bookings
+    );
+    Ok(())
 }
 
 #[cfg(test)]

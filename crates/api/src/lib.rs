@@ -12,6 +12,7 @@ pub mod clock;
 pub mod config;
 pub mod demo;
 pub mod http;
+pub mod import;
 pub mod live;
 pub mod mail;
 pub mod privacy;

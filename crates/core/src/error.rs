@@ -59,6 +59,10 @@ pub enum ErrorCode {
     Timeout,
     /// This address speaks WebSocket only.
     UpgradeRequired,
+    /// The roster files have problems (the body's `report` lists them); nothing changed.
+    InvalidRoster,
+    /// The roster changed since the preview that was confirmed: preview again.
+    RosterChanged,
 }
 
 impl From<crate::Refusal> for ErrorCode {

@@ -45,6 +45,10 @@ pub enum ApiError {
     Timeout,
     #[error("open this address as a WebSocket")]
     UpgradeRequired,
+    #[error("the files have problems; nothing was changed")]
+    Roster(confero_core::dto::RosterReport),
+    #[error("the roster changed since the preview: look at the new preview before applying")]
+    RosterChanged,
     #[error("something went wrong on our side; it has been logged")]
     Internal(#[source] anyhow::Error),
 }
@@ -103,6 +107,8 @@ impl ApiError {
             ),
             ApiError::Timeout => (StatusCode::REQUEST_TIMEOUT, ErrorCode::Timeout),
             ApiError::UpgradeRequired => (StatusCode::UPGRADE_REQUIRED, ErrorCode::UpgradeRequired),
+            ApiError::Roster(_) => (StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::InvalidRoster),
+            ApiError::RosterChanged => (StatusCode::CONFLICT, ErrorCode::RosterChanged),
             ApiError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, ErrorCode::Internal),
         }
     }
@@ -136,6 +142,19 @@ impl From<BookingError> for ApiError {
     }
 }
 
+impl From<crate::import::ImportError> for ApiError {
+    fn from(error: crate::import::ImportError) -> ApiError {
+        use crate::import::ImportError;
+        match error {
+            ImportError::Problems(errors) => {
+                ApiError::Roster(confero_core::dto::RosterReport::new(errors))
+            }
+            ImportError::Stale => ApiError::RosterChanged,
+            ImportError::Database(error) => ApiError::from(error),
+        }
+    }
+}
+
 impl From<HashingError> for ApiError {
     fn from(error: HashingError) -> ApiError {
         match error {
@@ -156,14 +175,22 @@ impl IntoResponse for ApiError {
             ApiError::InvalidField { field, .. } => Some(field.clone()),
             _ => None,
         };
-        let body = ErrorBody {
-            error: ErrorDetail {
-                code,
-                message: self.to_string(),
-                field,
-            },
+        let detail = ErrorDetail {
+            code,
+            message: self.to_string(),
+            field,
         };
-        let mut response = (status, Json(body)).into_response();
+        let mut response = match self {
+            ApiError::Roster(ref report) => (
+                status,
+                Json(confero_core::dto::RosterProblems {
+                    error: detail,
+                    report: report.clone(),
+                }),
+            )
+                .into_response(),
+            _ => (status, Json(ErrorBody { error: detail })).into_response(),
+        };
         let headers = response.headers_mut();
         match self {
             ApiError::Unauthenticated | ApiError::InvalidCredentials => {

@@ -19,6 +19,7 @@ pub mod openapi;
 pub mod outbox;
 pub mod password_reset;
 pub mod people;
+pub mod roster;
 pub mod school;
 pub mod serve;
 pub mod session;
@@ -130,6 +131,13 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(join::list))
         .routes(routes!(join::approve))
         .routes(routes!(join::reject))
+        .merge(
+            // Roster files are larger than any JSON body.
+            OpenApiRouter::new()
+                .routes(routes!(roster::preview))
+                .routes(routes!(roster::apply))
+                .layer(DefaultBodyLimit::max(roster::MAX_UPLOAD_BYTES)),
+        )
         .routes(routes!(outbox::list))
         .routes(routes!(outbox::retry))
 }

@@ -121,7 +121,14 @@ fn line(zone: Tz, detail: &BookingDetail) -> AppointmentLine {
     }
 }
 
-fn outgoing(notice: &Notice, to: &Contact, kind: &str, rendered: Rendered) -> NewMessage {
+/// A message for the outbox; `key` makes it once-only (with the recipient).
+fn outgoing(
+    notice: &Notice,
+    key: &str,
+    to: &Contact,
+    kind: &str,
+    rendered: Rendered,
+) -> NewMessage {
     NewMessage {
         school_id: notice.school_id,
         person_id: Some(to.person_id),
@@ -132,7 +139,7 @@ fn outgoing(notice: &Notice, to: &Contact, kind: &str, rendered: Rendered) -> Ne
         text_body: rendered.text,
         html_body: rendered.html,
         attachment: rendered.attachment,
-        dedupe_key: Some(format!("notice:{}:{}", notice.id, to.person_id)),
+        dedupe_key: Some(format!("{key}:{}", to.person_id)),
     }
 }
 
@@ -222,6 +229,30 @@ impl Worker {
     }
 
     async fn messages_for(&self, notice: &Notice) -> Result<Vec<NewMessage>, sqlx::Error> {
+        self.render(notice, &format!("notice:{}", notice.id)).await
+    }
+
+    /// The messages telling the family (and the teacher) that a booking was
+    /// cancelled, rendered now: for a booking about to be deleted with its
+    /// student, or cancelled by a roster import. `key` makes them once-only.
+    pub async fn cancellation_messages(
+        &self,
+        school_id: i64,
+        booking_id: i64,
+        details: &BookingNoticeDetails,
+        key: &str,
+    ) -> Result<Vec<NewMessage>, sqlx::Error> {
+        let notice = Notice {
+            id: 0,
+            school_id,
+            kind: kind::BOOKING_CANCELLED.to_owned(),
+            booking_id: Some(booking_id),
+            details: serde_json::to_string(details).unwrap_or_default(),
+        };
+        self.render(&notice, key).await
+    }
+
+    async fn render(&self, notice: &Notice, key: &str) -> Result<Vec<NewMessage>, sqlx::Error> {
         let Some(card) = schools::card(&self.db, notice.school_id).await? else {
             return Ok(Vec::new());
         };
@@ -231,7 +262,7 @@ impl Worker {
             address: card.address.clone(),
         };
         if notice.kind == kind::REMINDER {
-            return self.reminder(notice, zone, &school).await;
+            return self.reminder(notice, key, zone, &school).await;
         }
         let Some(booking_id) = notice.booking_id else {
             return Ok(Vec::new());
@@ -296,7 +327,7 @@ impl Worker {
                 calendar.clone(),
                 &self.settings.link("/parent"),
             );
-            messages.push(outgoing(notice, to, &notice.kind, rendered));
+            messages.push(outgoing(notice, key, to, &notice.kind, rendered));
         }
         let teacher_acted = details.by == Some(detail.row.teacher_id);
         if matches!(change, BookingChange::Cancelled { .. }) && !teacher_acted {
@@ -313,7 +344,7 @@ impl Worker {
                         None,
                         &self.settings.link("/teacher"),
                     );
-                    messages.push(outgoing(notice, &teacher, &notice.kind, rendered));
+                    messages.push(outgoing(notice, key, &teacher, &notice.kind, rendered));
                 }
             }
         }
@@ -323,6 +354,7 @@ impl Worker {
     async fn reminder(
         &self,
         notice: &Notice,
+        key: &str,
         zone: Tz,
         school: &SchoolCard,
     ) -> Result<Vec<NewMessage>, sqlx::Error> {
@@ -358,7 +390,13 @@ impl Worker {
             calendar,
             &self.settings.link("/parent"),
         );
-        Ok(vec![outgoing(notice, &guardian, kind::REMINDER, rendered)])
+        Ok(vec![outgoing(
+            notice,
+            key,
+            &guardian,
+            kind::REMINDER,
+            rendered,
+        )])
     }
 
     /// Sends what is due; returns how many were accepted by the server.

@@ -16,6 +16,7 @@ pub mod notices;
 pub mod outbox;
 pub mod people;
 pub mod roster;
+pub mod roster_sync;
 pub mod schools;
 pub mod sessions;
 pub mod throttle;

@@ -657,3 +657,14 @@ pub async fn set_email(
         .await
         .map(|_| ())
 }
+
+/// The school's first admin (the operator's commands record their actions under them).
+pub async fn first_admin(db: &Db, school_id: i64) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT p.id FROM people p JOIN person_roles r ON r.person_id = p.id AND r.role = 'admin'
+          WHERE p.school_id = $1 ORDER BY p.id LIMIT 1",
+    )
+    .bind(school_id)
+    .fetch_optional(&db.pool)
+    .await
+}

@@ -17,6 +17,7 @@ mod logs;
 mod mail;
 mod openapi;
 mod races;
+mod roster;
 mod security;
 mod session;
 mod smtp_sink;

@@ -2,7 +2,7 @@ use crate::helpers::spawn_app;
 use serde_json::Value;
 
 /// Every endpoint the API serves, as (method, path).
-const ENDPOINTS: [(&str, &str); 47] = [
+const ENDPOINTS: [(&str, &str); 49] = [
     ("get", "/api/health"),
     ("get", "/api/openapi.json"),
     ("post", "/api/session"),
@@ -54,6 +54,8 @@ const ENDPOINTS: [(&str, &str); 47] = [
     ("get", "/api/join-requests"),
     ("post", "/api/join-requests/{id}/approve"),
     ("post", "/api/join-requests/{id}/reject"),
+    ("post", "/api/roster/preview"),
+    ("post", "/api/roster/apply"),
     ("get", "/api/outbox"),
     ("post", "/api/outbox/{id}/retry"),
 ];

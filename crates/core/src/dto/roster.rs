@@ -142,6 +142,15 @@ impl RosterReport {
     }
 }
 
+/// The body of the 422 for an import with problems: the usual error, and
+/// the report of every problem by file, line and column.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct RosterProblems {
+    pub error: crate::ErrorDetail,
+    pub report: RosterReport,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -164,7 +164,12 @@ pub(super) fn plan<'a>(
         }
         let before = PersonState::of_current(current);
         let mut after = before.clone();
-        after.roles.retain(|&role| !given.replaces(role));
+        // Only what came from the school information system is removed by
+        // its absence: someone added in Confero (the first admin, a parent
+        // whose join request was approved) has no id from that system.
+        after
+            .roles
+            .retain(|&role| !(given.replaces(role) && came_from_files(current, role)));
         let after = (!after.roles.is_empty()).then_some(after);
         plan_roles(current.id, &before, after.as_ref(), plan);
         records.push(PersonRecord {
@@ -196,6 +201,15 @@ pub(super) fn plan<'a>(
         staff_in_file,
         parsed,
         index,
+    }
+}
+
+/// Whether a current person holds `role` because a roster file said so:
+/// their staff id for staff roles, their guardian id for the guardian role.
+fn came_from_files(person: &CurrentPerson, role: Role) -> bool {
+    match role {
+        Role::Guardian => person.guardian_ref.is_some(),
+        Role::Teacher | Role::Admin => person.staff_ref.is_some(),
     }
 }
 

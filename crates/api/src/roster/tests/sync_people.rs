@@ -230,3 +230,30 @@ fn a_blank_phone_clears_it() {
         },
     );
 }
+
+#[test]
+fn people_added_in_confero_are_not_removed_for_missing_from_the_files() {
+    // The first admin (made by the operator) and a parent whose join request
+    // was approved have no id from the school information system.
+    let mut school = school();
+    let next_id = school.people.iter().map(|p| p.id).max().unwrap_or(0) + 1;
+    school.people.push(CurrentPerson {
+        id: next_id,
+        staff_ref: None,
+        guardian_ref: None,
+        email: "head.office@confero-only.example".into(),
+        title: None,
+        given_name: "School".into(),
+        family_name: "Office".into(),
+        phone: None,
+        roles: vec![Role::Admin, Role::Guardian],
+    });
+    sync(
+        &school,
+        &files(None, Some(GUARDIANS), Some(STAFF), None),
+        |plan| {
+            assert!(!plan.person_removals.contains(&next_id));
+            assert!(plan.role_changes.iter().all(|c| c.person_id != next_id));
+        },
+    );
+}
