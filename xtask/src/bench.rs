@@ -13,7 +13,8 @@ pub fn run(args: &[String]) -> Result<(), String> {
     match args.first().map(String::as_str) {
         Some("size") => size(),
         Some("rush") => rush(),
-        _ => Err("usage: cargo xtask bench size | rush".into()),
+        Some("import") => import(),
+        _ => Err("usage: cargo xtask bench size | rush | import".into()),
     }
 }
 
@@ -133,4 +134,44 @@ fn rush() -> Result<(), String> {
     drop(cluster);
     let _ = std::fs::remove_dir_all(&work);
     Ok(())
+}
+
+/// A 5,000-student school's roster through dry run and apply, on SQLite and
+/// PostgreSQL, three timed runs each on a fresh database.
+fn import() -> Result<(), String> {
+    step(
+        "build the import benchmark (release)",
+        cargo(&[
+            "build",
+            "--profile",
+            "server",
+            "-p",
+            "confero-bench",
+            "--bin",
+            "confero-import-bench",
+        ]),
+    )?;
+    let bench = target_dir().join("server").join("confero-import-bench");
+    let work = std::env::temp_dir().join(format!("confero-import-{}", std::process::id()));
+    std::fs::create_dir_all(&work).map_err(|e| e.to_string())?;
+    let sqlite = format!("sqlite://{}", work.join("import.db").display());
+    let status = std::process::Command::new(&bench)
+        .args(["--database-url", &sqlite])
+        .status()
+        .map_err(|e| e.to_string())?;
+    check("import on SQLite", status)?;
+    let cluster = Cluster::start()?;
+    let url = format!("postgres://confero@127.0.0.1:{}/import_bench", cluster.port);
+    let status = std::process::Command::new(&bench)
+        .args([
+            "--database-url",
+            &url,
+            "--postgres-admin-url",
+            &cluster.admin_url(),
+        ])
+        .status()
+        .map_err(|e| e.to_string())?;
+    drop(cluster);
+    let _ = std::fs::remove_dir_all(&work);
+    check("import on PostgreSQL", status)
 }

@@ -144,15 +144,17 @@ pub async fn seed(
 
     for family in &mut out {
         family.token = token::generate();
-        sessions::insert(
-            db,
-            &token::hash(&family.token),
-            family.guardian_id,
-            school,
-            now,
-            now + 86_400,
-        )
-        .await?;
+        let public_id = token::generate()[..16].to_owned();
+        let session = sessions::NewSession {
+            token_hash: &token::hash(&family.token),
+            public_id: &public_id,
+            person_id: family.guardian_id,
+            school_id: school,
+            expires_at: now + 86_400,
+            persistent: false,
+            device: "confero-bench",
+        };
+        sessions::insert(db, &session, now).await?;
     }
     Ok(Seeded {
         evening_id,
