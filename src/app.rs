@@ -6,9 +6,12 @@ use leptos_router::path;
 
 use crate::components::app_shell::AppShell;
 use crate::pages::{
-    account::Account, admin_home::AdminHome, class_page::ClassPage,
-    evening_booking::EveningBooking, landing::Landing, new_evening::NewEvening,
-    not_found::NotFound, parent_home::ParentHome, sign_in::SignIn, teacher_home::TeacherHome,
+    accept_invitation::AcceptInvitation, account::Account, admin_home::AdminHome,
+    admin_join_requests::AdminJoinRequests, admin_outbox::AdminOutbox, admin_people::AdminPeople,
+    admin_roster::AdminRoster, class_page::ClassPage, evening_booking::EveningBooking,
+    forgot_password::ForgotPassword, join_confirm::JoinConfirm, join_school::JoinSchool,
+    landing::Landing, new_evening::NewEvening, not_found::NotFound, parent_home::ParentHome,
+    reset_password::ResetPassword, sign_in::SignIn, teacher_home::TeacherHome,
     teacher_schedule::TeacherSchedule,
 };
 use crate::session::Session;
@@ -23,6 +26,11 @@ pub fn App() -> impl IntoView {
         <Router>
             <Routes fallback=NotFound>
                 <Route path=path!("/signin") view=SignIn />
+                <Route path=path!("/forgot") view=ForgotPassword />
+                <Route path=path!("/reset") view=ResetPassword />
+                <Route path=path!("/welcome") view=AcceptInvitation />
+                <Route path=path!("/join/confirm") view=JoinConfirm />
+                <Route path=path!("/join/:school") view=JoinSchool />
                 <ParentRoute path=path!("") view=AppShell>
                     <Route path=path!("") view=Landing />
                     <Route path=path!("parent") view=ParentHome />
@@ -32,6 +40,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("teacher/evenings/:id") view=TeacherSchedule />
                     <Route path=path!("admin") view=AdminHome />
                     <Route path=path!("admin/evenings/new") view=NewEvening />
+                    <Route path=path!("admin/people") view=AdminPeople />
+                    <Route path=path!("admin/roster") view=AdminRoster />
+                    <Route path=path!("admin/join-requests") view=AdminJoinRequests />
+                    <Route path=path!("admin/outbox") view=AdminOutbox />
                     <Route path=path!("account") view=Account />
                 </ParentRoute>
             </Routes>

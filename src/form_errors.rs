@@ -2,6 +2,7 @@
 //! the API named in its answer.
 
 use leptos::prelude::*;
+use wasm_bindgen::JsCast as _;
 
 use crate::api::ApiError;
 
@@ -25,4 +26,15 @@ pub fn field_error<T>(
                     .and_then(|error| error.field_message(field))
             })
     })
+}
+
+/// Moves the keyboard focus to the element with this id (a field at fault).
+pub fn focus(id: &str) {
+    let element = web_sys::window()
+        .and_then(|window| window.document())
+        .and_then(|document| document.get_element_by_id(id))
+        .and_then(|element| element.dyn_into::<web_sys::HtmlElement>().ok());
+    if let Some(element) = element {
+        let _ = element.focus();
+    }
 }

@@ -8,6 +8,7 @@ pub mod app;
 pub mod components;
 pub mod files;
 pub mod form_errors;
+pub mod fragment;
 pub mod live;
 pub mod pages;
 pub mod prediction;

@@ -1,5 +1,8 @@
 //! The session, held in one place: the bearer token lives in `sessionStorage`
-//! (gone when the tab or browser closes), never in a cookie or a URL.
+//! (gone when the tab or browser closes), never in a cookie or a URL. Only
+//! when the person ticks "keep me signed in on this device" does it live in
+//! `localStorage`, so a new tab or the installed app finds it; the API gives
+//! such a session a shorter absolute lifetime and lists it among their devices.
 
 use confero_core::dto::{Me, SessionCreated};
 use confero_core::Role;
@@ -15,14 +18,34 @@ pub struct Session {
     ended: RwSignal<bool>,
 }
 
-fn storage() -> Option<web_sys::Storage> {
+/// The tab's storage: emptied when the tab or browser closes.
+fn tab_storage() -> Option<web_sys::Storage> {
     web_sys::window().and_then(|window| window.session_storage().ok().flatten())
 }
 
+/// The device's storage: kept until removed (only when the person asked).
+fn device_storage() -> Option<web_sys::Storage> {
+    web_sys::window().and_then(|window| window.local_storage().ok().flatten())
+}
+
+fn stored_token() -> Option<String> {
+    [tab_storage(), device_storage()]
+        .into_iter()
+        .flatten()
+        .find_map(|storage| storage.get_item(TOKEN_KEY).ok().flatten())
+}
+
+fn forget_token() {
+    for storage in [tab_storage(), device_storage()].into_iter().flatten() {
+        let _ = storage.remove_item(TOKEN_KEY);
+    }
+}
+
 impl Session {
-    /// Picks up a token this tab stored earlier (a reload keeps the session).
+    /// Picks up a token this tab stored earlier (a reload keeps the session),
+    /// or one kept on this device.
     pub fn restore() -> Session {
-        let token = storage().and_then(|storage| storage.get_item(TOKEN_KEY).ok().flatten());
+        let token = stored_token();
         Session {
             token: RwSignal::new(token),
             me: RwSignal::new(None),
@@ -32,7 +55,13 @@ impl Session {
 
     /// Starts a session from a successful sign-in.
     pub fn begin(&self, created: SessionCreated) {
-        if let Some(storage) = storage() {
+        forget_token();
+        let storage = if created.remember {
+            device_storage()
+        } else {
+            tab_storage()
+        };
+        if let Some(storage) = storage {
             let _ = storage.set_item(TOKEN_KEY, &created.token);
         }
         self.ended.set(false);
@@ -42,9 +71,7 @@ impl Session {
 
     /// Ends the session locally. `expired` tells the sign-in page to say why.
     pub fn end(&self, expired: bool) {
-        if let Some(storage) = storage() {
-            let _ = storage.remove_item(TOKEN_KEY);
-        }
+        forget_token();
         if self.token.get_untracked().is_some() {
             self.ended.set(expired);
         }
@@ -88,6 +115,21 @@ pub fn use_session() -> Session {
     expect_context::<Session>()
 }
 
+/// Where to go after signing in: the page a link pointed at (a path of this
+/// app, never another site), or the person's home (or `/`, which finds it,
+/// when who they are is not loaded yet).
+pub fn after_sign_in(next: Option<&str>, me: Option<&Me>) -> String {
+    match (next, me) {
+        (Some(path), _)
+            if path.starts_with('/') && !path.starts_with("//") && !path.starts_with("/signin") =>
+        {
+            path.to_owned()
+        }
+        (_, Some(me)) => home_path(me).to_owned(),
+        (_, None) => "/".to_owned(),
+    }
+}
+
 /// Where a person lands after signing in: their first role's home.
 pub fn home_path(me: &Me) -> &'static str {
     if me.has_role(Role::Admin) {
@@ -96,5 +138,22 @@ pub fn home_path(me: &Me) -> &'static str {
         "/teacher"
     } else {
         "/parent"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_deep_link_is_followed_only_within_the_app() {
+        assert_eq!(
+            after_sign_in(Some("/parent/evenings/3"), None),
+            "/parent/evenings/3"
+        );
+        assert_eq!(after_sign_in(Some("//evil.example/x"), None), "/");
+        assert_eq!(after_sign_in(Some("https://evil.example"), None), "/");
+        assert_eq!(after_sign_in(Some("/signin?next=/x"), None), "/");
+        assert_eq!(after_sign_in(None, None), "/");
     }
 }

@@ -56,6 +56,19 @@ pub fn moment(at: &DateTime<FixedOffset>) -> String {
     format!("{} at {}", day(at), clock(at))
 }
 
+/// An instant in the browser's own time zone ("Thursday 3 December at
+/// 12:00"), for times not tied to the school (when a session was last used).
+pub fn on_this_device(at: &DateTime<chrono::Utc>) -> String {
+    // JavaScript gives the offset in minutes west of UTC, for that instant.
+    let minutes_west = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(
+        at.timestamp_millis() as f64
+    ))
+    .get_timezone_offset();
+    let offset = FixedOffset::west_opt((minutes_west * 60.0) as i32)
+        .unwrap_or_else(|| FixedOffset::east_opt(0).expect("zero is a valid offset"));
+    moment(&at.with_timezone(&offset))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

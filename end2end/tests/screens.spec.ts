@@ -11,6 +11,16 @@ for (const [device, viewport] of Object.entries(viewports)) {
     test.use({ viewport, hasTouch: device !== "desktop", isMobile: device === "phone" });
 
     test("screenshots of every page", async ({ page, signInPage, shell }) => {
+      // The pages before signing in.
+      for (const [name, url, heading] of [
+        ["forgot-password", "/forgot", "Forgotten your password?"],
+        ["join", "/join/1", "Ask to join your school"],
+        ["welcome-without-link", "/welcome", "Welcome to Confero"],
+      ]) {
+        await page.goto(url);
+        await expect(page.getByRole("heading", { level: 1, name: heading })).toBeVisible();
+        await page.screenshot({ path: path.join(dir, `${device}-${name}.png`), fullPage: true });
+      }
       await signInPage.goto();
       await page.screenshot({ path: path.join(dir, `${device}-sign-in.png`), fullPage: true });
       for (const role of ["parent", "teacher", "admin"] as DemoRole[]) {
@@ -34,6 +44,18 @@ for (const [device, viewport] of Object.entries(viewports)) {
           await page.getByRole("link", { name: "New evening" }).click();
           await expect(page.getByRole("heading", { level: 1, name: "New parents' evening" })).toBeVisible();
           await page.screenshot({ path: path.join(dir, `${device}-admin-new-evening.png`), fullPage: true });
+          for (const [name, link, heading] of [
+            ["people", /^People/, "People"],
+            ["roster", /^Import the roster/, "Import the roster"],
+            ["join-requests", /^Join requests/, "Join requests"],
+            ["outbox", /^Outbox/, "Outbox"],
+          ] as const) {
+            await page.getByRole("link", { name: "School", exact: true }).click();
+            await page.getByRole("link", { name: link }).click();
+            await expect(page.getByRole("heading", { level: 1, name: heading })).toBeVisible();
+            await expect(page.getByRole("status").filter({ hasText: "Loading" })).toHaveCount(0);
+            await page.screenshot({ path: path.join(dir, `${device}-admin-${name}.png`), fullPage: true });
+          }
         }
         await page.getByRole("link", { name: "Account" }).click();
         await expect(page.getByRole("heading", { level: 1, name: "Your account" })).toBeVisible();

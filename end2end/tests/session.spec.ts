@@ -13,7 +13,7 @@ test("a new browser context starts signed out", async ({ browser, signInPage }) 
   const other = await browser.newContext();
   const page = await other.newPage();
   await page.goto("/parent");
-  await expect(page).toHaveURL(/\/signin$/);
+  await expect(page).toHaveURL(/\/signin(\?next=.*)?$/);
   await expect(new SignInPage(page).heading).toBeVisible();
   expect(await other.cookies()).toEqual([]);
   await other.close();

@@ -63,3 +63,54 @@ test("signing in works with the keyboard alone", async ({ page, signInPage }) =>
   await page.keyboard.press("Enter");
   await expect(page).toHaveURL(demo.teacher.home);
 });
+
+test("an empty form names every missing field and moves focus to the first", async ({ page, signInPage }) => {
+  await signInPage.goto();
+  await signInPage.submit.click();
+  await expect(page.getByText("Enter your email address")).toBeVisible();
+  await expect(page.getByText("Enter your password")).toBeVisible();
+  await expect(signInPage.email).toBeFocused();
+  await expect(signInPage.email).toHaveAttribute("aria-invalid", "true");
+});
+
+test("after signing in, a deep link lands where it pointed", async ({ page, signInPage }) => {
+  await page.goto("/account");
+  await expect(page).toHaveURL(/\/signin\?next=%2Faccount$/);
+  await signInPage.signIn(demo.teacher.email, "confero-demo");
+  await expect(page).toHaveURL("/account");
+  await expect(page.getByRole("heading", { level: 1, name: "Your account" })).toBeVisible();
+});
+
+test("kept signed in on a device: a new tab finds the session, and another device can sign it out", async ({ browser }) => {
+  const phone = await browser.newContext();
+  const first = await phone.newPage();
+  await first.goto("/signin");
+  await first.getByLabel("Email").fill(demo.parent.email);
+  await first.getByLabel("Password", { exact: true }).fill("confero-demo");
+  await first.getByLabel("Keep me signed in on this device").check();
+  await first.getByRole("button", { name: "Sign in" }).click();
+  await expect(first).toHaveURL("/parent");
+  expect(await first.evaluate(() => localStorage.getItem("confero.session"))).toMatch(/^[A-Za-z0-9_-]{43}$/);
+  expect(await first.evaluate(() => sessionStorage.getItem("confero.session"))).toBeNull();
+  // A new tab (or the installed app) of the same browser is signed in.
+  const second = await phone.newPage();
+  await second.goto("/parent");
+  await expect(second.getByRole("heading", { level: 1, name: demo.parent.heading })).toBeVisible();
+
+  // From a laptop, the parent sees the phone among their devices and signs it out.
+  const laptop = await (await browser.newContext()).newPage();
+  await laptop.goto("/signin");
+  await laptop.getByLabel("Email").fill(demo.parent.email);
+  await laptop.getByLabel("Password", { exact: true }).fill("confero-demo");
+  await laptop.getByRole("button", { name: "Sign in" }).click();
+  await laptop.getByRole("link", { name: "Account" }).click();
+  const kept = laptop.getByRole("listitem").filter({ hasText: "Kept signed in until" }).first();
+  await expect(kept).toBeVisible();
+  await kept.getByRole("button", { name: /^Sign out / }).click();
+  await expect(laptop.getByRole("listitem").filter({ hasText: "Kept signed in until" })).toHaveCount(0);
+  await second.reload();
+  await expect(second.getByRole("heading", { level: 1, name: "Sign in" })).toBeVisible();
+  expect(await second.evaluate(() => localStorage.getItem("confero.session"))).toBeNull();
+  await phone.close();
+  await laptop.context().close();
+});

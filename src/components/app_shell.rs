@@ -1,5 +1,6 @@
 use leptos::prelude::*;
 use leptos_router::components::{Outlet, Redirect};
+use leptos_router::hooks::use_location;
 
 use crate::api;
 use crate::components::app_header::AppHeader;
@@ -14,8 +15,22 @@ use crate::session::use_session;
 #[component]
 pub fn AppShell() -> impl IntoView {
     let session = use_session();
+    let location = use_location();
+    // After signing in, the person lands where the link pointed.
+    // Read once: the redirect itself changes the location.
+    let sign_in = move || {
+        let here = format!(
+            "{}{}",
+            location.pathname.get_untracked(),
+            location.search.get_untracked()
+        );
+        match here.as_str() {
+            "/" | "" => "/signin".to_owned(),
+            _ => format!("/signin?next={}", js_sys::encode_uri_component(&here)),
+        }
+    };
     view! {
-        <Show when=move || session.is_signed_in() fallback=|| view! { <Redirect path="/signin" /> }>
+        <Show when=move || session.is_signed_in() fallback=move || view! { <Redirect path=sign_in() /> }>
             <SignedInFrame />
         </Show>
     }

@@ -1,9 +1,10 @@
 use confero_core::dto::ChangePassword;
-use confero_core::NewPassword;
 use leptos::prelude::*;
 
 use crate::api::{self, ApiError};
+use crate::components::new_password_fields::NEW_PASSWORD_HINT;
 use crate::components::page_heading::PageHeading;
+use crate::components::session_list::SessionList;
 use crate::components::text_field::TextField;
 use crate::session::use_session;
 
@@ -60,6 +61,7 @@ pub fn Account() -> impl IntoView {
                 <div><dt>"School"</dt><dd>{me.school.name}</dd></div>
             </dl>
         })}
+        <SessionList />
         <section class="card card-form" aria-labelledby="password-heading">
             <h2 id="password-heading">"Change your password"</h2>
             <p class="meta">"Changing it signs you out everywhere else."</p>
@@ -83,7 +85,3 @@ pub fn Account() -> impl IntoView {
         </section>
     }
 }
-
-/// Kept in step with the rule the API enforces by the assertion below.
-const NEW_PASSWORD_HINT: &str = "At least 10 characters. A few unrelated words make a strong one.";
-const _: () = assert!(NewPassword::MIN_CHARS == 10);

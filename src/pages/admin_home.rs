@@ -1,4 +1,5 @@
 use leptos::prelude::*;
+use leptos_router::components::A;
 
 use crate::api;
 use crate::components::error_notice::ErrorNotice;
@@ -37,6 +38,15 @@ pub fn AdminHome() -> impl IntoView {
                                     </div>
                                 }).collect::<Vec<_>>()}
                             </dl>
+                            <nav class="admin-links" aria-label="Manage the school">
+                                <ul class="cards">
+                                    <li><A href="/admin/people" attr:class="card card-link"><strong>"People"</strong><span class="meta">"Invite parents and staff, turn accounts off"</span></A></li>
+                                    <li><A href="/admin/roster" attr:class="card card-link"><strong>"Import the roster"</strong><span class="meta">"From the school information system’s CSV files"</span></A></li>
+                                    <li><A href="/admin/join-requests" attr:class="card card-link"><strong>"Join requests"</strong><span class="meta">"Parents not on the roster who asked to join"</span></A></li>
+                                    <li><A href="/admin/outbox" attr:class="card card-link"><strong>"Outbox"</strong><span class="meta">"Every email, sent or waiting"</span></A></li>
+                                </ul>
+                            </nav>
+                            <p class="meta">{format!("Parents not on the roster can ask to join at {}/join/{}", web_sys::window().and_then(|w| w.location().origin().ok()).unwrap_or_default(), summary.school.id)}</p>
                             <EveningList links=EveningLinks::Manage />
                         }
                     })

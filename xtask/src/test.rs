@@ -127,17 +127,66 @@ pub fn start_api(data: &Path, port: u16) -> Result<Server, String> {
     Ok(server)
 }
 
+/// The second school of the browser tests: empty, as a school that is
+/// adopting Confero starts (its admin is the one the roster samples list).
+const NEW_SCHOOL_ADMIN: &str = "office@riverside.example";
+const NEW_SCHOOL_PASSWORD: &str = "riverside-admin-passphrase";
+
+/// Creates the empty school on the browser tests' database; returns its id.
+fn create_new_school(data: &Path) -> Result<String, String> {
+    let out = Command::new(target_dir().join("debug").join("confero-api"))
+        .args([
+            "school",
+            "create",
+            "--name",
+            "Riverside Primary",
+            "--time-zone",
+            "Europe/London",
+        ])
+        .args([
+            "--admin-email",
+            NEW_SCHOOL_ADMIN,
+            "--admin-given-name",
+            "Raj",
+            "--admin-family-name",
+            "Iyer",
+        ])
+        .env(
+            "CONFERO_DATABASE_URL",
+            format!("sqlite://{}/confero.db", data.display()),
+        )
+        .env("CONFERO_ADMIN_PASSWORD", NEW_SCHOOL_PASSWORD)
+        .env("CONFERO_LOG", "warn")
+        .output()
+        .map_err(|e| format!("creating the new school: {e}"))?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    text.lines()
+        .find_map(|line| line.strip_prefix("Created school "))
+        .and_then(|rest| rest.split(':').next())
+        .map(str::to_owned)
+        .ok_or_else(|| {
+            format!(
+                "creating the new school failed: {text}{}",
+                String::from_utf8_lossy(&out.stderr)
+            )
+        })
+}
+
 fn end_to_end() -> Result<Tally, String> {
     let root = crate::root();
     let data = std::env::temp_dir().join(format!("confero-e2e-{}", std::process::id()));
     let port = free_port()?;
     let base_url = format!("http://127.0.0.1:{port}");
     let server = start_api(&data, port)?;
+    let new_school = create_new_school(&data)?;
 
     let end2end = root.join("end2end");
     let mut playwright = command_in("npx", &["playwright", "test"], &end2end);
     playwright
         .env("CONFERO_BASE_URL", &base_url)
+        .env("CONFERO_E2E_SCHOOL_ID", &new_school)
+        .env("CONFERO_E2E_ADMIN_EMAIL", NEW_SCHOOL_ADMIN)
+        .env("CONFERO_E2E_ADMIN_PASSWORD", NEW_SCHOOL_PASSWORD)
         .env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")
         .stdin(Stdio::null());
     let result = run_counting(

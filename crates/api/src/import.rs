@@ -10,8 +10,7 @@
 
 use std::sync::Arc;
 
-use confero_core::dto::{RosterError, RosterPreview};
-use serde::Serialize;
+use confero_core::dto::{RosterApplied, RosterError, RosterPreview};
 use tokio::sync::Notify;
 
 use crate::clock::Clock;
@@ -34,14 +33,6 @@ pub enum ImportError {
     Stale,
     #[error(transparent)]
     Database(#[from] sqlx::Error),
-}
-
-/// What an applied import did.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
-pub struct Applied {
-    pub preview: RosterPreview,
-    /// Future bookings cancelled because who they were for or with left.
-    pub cancelled_bookings: usize,
 }
 
 /// What an import needs from the running server.
@@ -100,7 +91,7 @@ impl Importer<'_> {
         by: i64,
         files: &RosterFiles,
         token: &str,
-    ) -> Result<Applied, ImportError> {
+    ) -> Result<RosterApplied, ImportError> {
         let plan = self.plan(school_id, by, files).await?;
         let preview = roster::preview(&plan);
         if preview.token != token {
@@ -145,9 +136,9 @@ impl Importer<'_> {
             now,
         )
         .await?;
-        Ok(Applied {
+        Ok(RosterApplied {
             preview,
-            cancelled_bookings: ids.len(),
+            cancelled_bookings: u64::try_from(ids.len()).unwrap_or(u64::MAX),
         })
     }
 

@@ -185,7 +185,7 @@ impl IntoResponse for ApiError {
                 status,
                 Json(confero_core::dto::RosterProblems {
                     error: detail,
-                    report: report.clone(),
+                    report: Some(report.clone()),
                 }),
             )
                 .into_response(),

@@ -9,13 +9,13 @@
 use axum::extract::multipart::MultipartError;
 use axum::extract::{FromRequest, Multipart, Request, State};
 use axum::Json;
-use confero_core::dto::{RosterPreview, RosterProblems};
+use confero_core::dto::{RosterApplied, RosterPreview, RosterProblems};
 use confero_core::{ErrorBody, Role};
 
 use super::error::{ApiError, ApiResult};
 use super::extract::AuthSession;
 use super::AppState;
-use crate::import::{Applied, Importer};
+use crate::import::Importer;
 use crate::roster::{RosterFiles, MAX_FILE_BYTES};
 
 /// The largest upload of one import: four files at most.
@@ -133,7 +133,7 @@ pub async fn preview(
     post, path = "/api/roster/apply", tag = "roster", security(("bearer" = [])),
     request_body(content_type = "multipart/form-data", description = "The same files as the preview, and `token`: the preview's"),
     responses(
-        (status = 200, body = Applied),
+        (status = 200, body = RosterApplied),
         (status = 403, body = ErrorBody),
         (status = 409, description = "`roster_changed`: the roster or files changed since the preview", body = ErrorBody),
         (status = 413, description = "A file is over 20 MiB", body = ErrorBody),
@@ -144,7 +144,7 @@ pub async fn apply(
     State(state): State<AppState>,
     session: AuthSession,
     request: Request,
-) -> ApiResult<Json<Applied>> {
+) -> ApiResult<Json<RosterApplied>> {
     session.require_any(&[Role::Admin])?;
     let upload = read_upload(request).await?;
     let token = upload

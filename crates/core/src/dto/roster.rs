@@ -142,13 +142,25 @@ impl RosterReport {
     }
 }
 
-/// The body of the 422 for an import with problems: the usual error, and
-/// the report of every problem by file, line and column.
+/// What applying an import did.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct RosterApplied {
+    pub preview: RosterPreview,
+    /// Future bookings cancelled because who they were for or with left.
+    pub cancelled_bookings: u64,
+}
+
+/// The body of a 422 from a roster upload: the usual error and, when the
+/// files have problems (code `invalid_roster`), the report of every problem
+/// by file, line and column. A 422 for the upload itself (no file, an
+/// unknown field) has the error alone.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct RosterProblems {
     pub error: crate::ErrorDetail,
-    pub report: RosterReport,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub report: Option<RosterReport>,
 }
 
 #[cfg(test)]

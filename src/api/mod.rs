@@ -1,5 +1,7 @@
 //! The one typed client for Confero's API. Pages never build URLs or parse
-//! JSON themselves: they call a function here.
+//! JSON themselves: they call a function here (this file: sessions, evenings
+//! and bookings; `accounts`: invitations, resets, joining, devices; `admin`:
+//! people, roster import, join requests and the outbox).
 //!
 //! Authenticated calls take the [`Session`]; any 401 ends it on the spot, so
 //! a revoked or timed-out token is dropped from storage the first time the
@@ -15,6 +17,12 @@ use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
 
 use crate::session::Session;
+
+mod accounts;
+mod admin;
+
+pub use accounts::*;
+pub use admin::*;
 
 /// Why an API call failed.
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
@@ -55,19 +63,19 @@ impl ApiError {
     }
 }
 
-async fn send(request: Result<Request, gloo_net::Error>) -> Result<Response, ApiError> {
+pub(crate) async fn send(request: Result<Request, gloo_net::Error>) -> Result<Response, ApiError> {
     let request = request.map_err(|_| ApiError::Network)?;
     request.send().await.map_err(|_| ApiError::Network)
 }
 
-async fn error_from(response: Response) -> ApiError {
+pub(crate) async fn error_from(response: Response) -> ApiError {
     match response.json::<ErrorBody>().await {
         Ok(body) => ApiError::Api(body.error),
         Err(_) => ApiError::Unexpected(response.status()),
     }
 }
 
-async fn decode<T: DeserializeOwned>(response: Response) -> Result<T, ApiError> {
+pub(crate) async fn decode<T: DeserializeOwned>(response: Response) -> Result<T, ApiError> {
     if response.ok() {
         response
             .json::<T>()
@@ -79,7 +87,7 @@ async fn decode<T: DeserializeOwned>(response: Response) -> Result<T, ApiError> 
 }
 
 /// Sends an authenticated request; a 401 ends the session.
-async fn authorized(
+pub(crate) async fn authorized(
     session: Session,
     build: impl FnOnce(String) -> Result<Request, gloo_net::Error>,
 ) -> Result<Response, ApiError> {
@@ -98,7 +106,7 @@ async fn authorized(
     Ok(response)
 }
 
-fn with_auth(builder: RequestBuilder, authorization: &str) -> RequestBuilder {
+pub(crate) fn with_auth(builder: RequestBuilder, authorization: &str) -> RequestBuilder {
     builder.header("Authorization", authorization)
 }
 

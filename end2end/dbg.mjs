@@ -1,0 +1,11 @@
+import { chromium } from "playwright-core";
+const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--no-sandbox","--disable-gpu"] });
+const ctx = await browser.newContext();
+const page = await ctx.newPage();
+page.on("console", m => console.log("console:", m.text()));
+await page.goto("http://127.0.0.1:18556/parent");
+await page.waitForTimeout(3000);
+console.log("url", page.url());
+console.log(await page.evaluate(() => JSON.stringify({s: sessionStorage.getItem("confero.session"), l: localStorage.getItem("confero.session")})));
+console.log((await page.content()).slice(0, 1500));
+await browser.close();
