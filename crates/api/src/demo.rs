@@ -30,6 +30,8 @@ pub const SCHOOL_NAME: &str = "Hollowbrook Academy";
 pub const EVENING_NAME: &str = "Autumn parents' evening";
 /// The demo school's time zone.
 pub const TIME_ZONE: &str = "Europe/London";
+/// The demo school's address, as emails and calendar files show it.
+pub const SCHOOL_ADDRESS: &str = "1 School Lane, Hollowbrook HB1 2AB";
 
 /// Head counts of a seeded demo school.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -225,6 +227,7 @@ pub async fn seed(db: &Db, now: i64) -> anyhow::Result<Seeded> {
 
 async fn insert_everything(conn: &mut AnyConnection, hash: &str, now: i64) -> anyhow::Result<i64> {
     let school_id = schools::insert(conn, SCHOOL_NAME, TIME_ZONE, true, now).await?;
+    schools::set_settings(conn, school_id, Some(SCHOOL_ADDRESS), 24).await?;
     let staff = |email: &'static str, title, given, family| NewPerson {
         school_id,
         email,

@@ -98,6 +98,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(me::sessions_revoke))
         .routes(routes!(classes::class_roster))
         .routes(routes!(school::summary))
+        .routes(routes!(school::settings, school::set_settings))
         .routes(routes!(evenings::list, evenings::create))
         .routes(routes!(evenings::get, evenings::update))
         .routes(routes!(evenings::set_status))

@@ -96,3 +96,32 @@ pub async fn card(db: &Db, school_id: i64) -> Result<Option<Card>, sqlx::Error> 
     })
     .transpose()
 }
+
+/// A school's email settings: address and reminder lead time in hours.
+pub async fn settings(
+    db: &Db,
+    school_id: i64,
+) -> Result<Option<(Option<String>, i64)>, sqlx::Error> {
+    let row = sqlx::query("SELECT address, reminder_hours FROM schools WHERE id = $1")
+        .bind(school_id)
+        .fetch_optional(&db.pool)
+        .await?;
+    row.map(|row| Ok((row.try_get("address")?, row.try_get("reminder_hours")?)))
+        .transpose()
+}
+
+/// Sets a school's email settings.
+pub async fn set_settings(
+    conn: &mut AnyConnection,
+    school_id: i64,
+    address: Option<&str>,
+    reminder_hours: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE schools SET address = $1, reminder_hours = $2 WHERE id = $3")
+        .bind(address)
+        .bind(reminder_hours)
+        .bind(school_id)
+        .execute(conn)
+        .await
+        .map(|_| ())
+}

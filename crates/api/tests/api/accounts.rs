@@ -568,3 +568,48 @@ async fn admins_find_people_by_name_role_and_state_and_can_disable_them() {
         error_of(app.get("/api/people?per_page=1000", Some(&admin)).await).await;
     assert_eq!((status.as_u16(), field.as_deref()), (422, Some("per_page")));
 }
+
+#[tokio::test]
+async fn admins_set_the_schools_address_and_reminder_time() {
+    let app = spawn_app().await;
+    app.seed_demo().await;
+    let admin = app.token(demo::ADMIN_EMAIL, PASSWORD).await;
+    let current = app.json("/api/school/settings", &admin).await;
+    assert_eq!(current["address"], demo::SCHOOL_ADDRESS);
+    assert_eq!(current["reminder_hours"], 24);
+    let saved = app
+        .put_json(
+            "/api/school/settings",
+            &admin,
+            json!({"address": "2 New Road", "reminder_hours": 48}),
+        )
+        .await;
+    assert_eq!(saved.status(), 200);
+    assert_eq!(
+        app.json("/api/school/settings", &admin).await["reminder_hours"],
+        48
+    );
+    let (status, _, field) = error_of(
+        app.put_json(
+            "/api/school/settings",
+            &admin,
+            json!({"address": "a\rb", "reminder_hours": 48}),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!((status.as_u16(), field.as_deref()), (422, Some("address")));
+    let (_, _, field) = error_of(
+        app.put_json("/api/school/settings", &admin, json!({"reminder_hours": 0}))
+            .await,
+    )
+    .await;
+    assert_eq!(field.as_deref(), Some("reminder_hours"));
+    let parent = app.token(demo::PARENT_EMAIL, PASSWORD).await;
+    assert_eq!(
+        app.get("/api/school/settings", Some(&parent))
+            .await
+            .status(),
+        403
+    );
+}

@@ -2,7 +2,7 @@ use crate::helpers::spawn_app;
 use serde_json::Value;
 
 /// Every endpoint the API serves, as (method, path).
-const ENDPOINTS: [(&str, &str); 49] = [
+const ENDPOINTS: [(&str, &str); 51] = [
     ("get", "/api/health"),
     ("get", "/api/openapi.json"),
     ("post", "/api/session"),
@@ -56,6 +56,8 @@ const ENDPOINTS: [(&str, &str); 49] = [
     ("post", "/api/join-requests/{id}/reject"),
     ("post", "/api/roster/preview"),
     ("post", "/api/roster/apply"),
+    ("get", "/api/school/settings"),
+    ("put", "/api/school/settings"),
     ("get", "/api/outbox"),
     ("post", "/api/outbox/{id}/retry"),
 ];

@@ -254,3 +254,16 @@ pub struct InvitationSent {
 pub struct BulkInvited {
     pub invited: i64,
 }
+
+/// `GET`/`PUT /api/school/settings`: what emails say about the school and
+/// when families are reminded.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct SchoolSettings {
+    /// The school's postal address, in emails and calendar files (one line).
+    #[serde(default)]
+    pub address: Option<String>,
+    /// Hours before an appointment that families are reminded (1 to 168).
+    pub reminder_hours: u32,
+}
