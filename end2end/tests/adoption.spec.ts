@@ -70,9 +70,13 @@ test("an admin imports the roster: the dry run shows the changes, then they appl
   await admin.getByRole("button", { name: "Preview the changes" }).click();
   await expect(kind(admin, "Students")).toContainText("12 added, 0 updated, 0 removed");
   await expect(kind(admin, "Classes")).toContainText("5 added");
-  for (const [device, viewport] of [["phone", { width: 390, height: 844 }], ["desktop", { width: 1280, height: 800 }]] as const) {
+  for (const [device, viewport] of [
+    ["phone", { width: 390, height: 844 }],
+    ["tablet", { width: 820, height: 1180 }],
+    ["desktop", { width: 1280, height: 800 }],
+  ] as const) {
     await admin.setViewportSize(viewport);
-    await admin.screenshot({ path: path.join(shots, `${device}-admin-roster-preview.png`), fullPage: true });
+    await admin.screenshot({ path: path.join(shots, `${device}-riverside-roster-preview.png`), fullPage: true });
   }
   await admin.getByRole("button", { name: "Apply these changes" }).click();
   await expect(admin.getByRole("status").filter({ hasText: "The roster is imported." })).toBeVisible();
@@ -89,10 +93,10 @@ test("an invited parent opens the link, chooses a password, sees their children 
   await admin.getByRole("button", { name: "Search" }).click();
   await admin.getByRole("button", { name: "Invite Asha Patel" }).click();
   await expect(admin.getByRole("status").filter({ hasText: "Invitation sent." })).toBeVisible();
-  await admin.screenshot({ path: path.join(shots, "desktop-admin-people.png"), fullPage: true });
+  await admin.screenshot({ path: path.join(shots, "desktop-riverside-people.png"), fullPage: true });
   const link = await new OutboxPage(admin).linkIn(ASHA, /invites you/);
   expect(link).toContain("/welcome#code=");
-  await admin.screenshot({ path: path.join(shots, "desktop-admin-outbox.png"), fullPage: true });
+  await admin.screenshot({ path: path.join(shots, "desktop-riverside-outbox.png"), fullPage: true });
 
   const parent = await (await browser.newContext()).newPage();
   await parent.goto(link);
@@ -137,7 +141,7 @@ test("a join request is confirmed by email and approved into an account", async 
   const card = admin.getByRole("article", { name: "Sam Rivers" });
   await card.getByLabel("Leo Martin (7)").check();
   await card.getByLabel("Relationship to the children").fill("stepfather");
-  await admin.screenshot({ path: path.join(shots, "desktop-admin-join-requests.png"), fullPage: true });
+  await admin.screenshot({ path: path.join(shots, "desktop-riverside-join-requests.png"), fullPage: true });
   await card.getByRole("button", { name: "Approve Sam" }).click();
   await expect(card.getByRole("status")).toContainText("Approved");
 
