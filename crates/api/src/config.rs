@@ -113,12 +113,13 @@ pub struct Config {
     )]
     pub request_timeout_secs: u64,
 
-    /// Most HTTP connections open at once; more wait to be accepted.
+    /// Most HTTP connections open at once, live-update sockets included;
+    /// more wait to be accepted. Held within the open-files limit.
     #[arg(
         long,
         global = true,
         env = "CONFERO_MAX_CONNECTIONS",
-        default_value_t = 1024
+        default_value_t = 16_384
     )]
     pub max_connections: usize,
 
@@ -189,7 +190,7 @@ impl Config {
             password_hash_wait_ms: 3000,
             header_timeout_secs: 10,
             request_timeout_secs: 30,
-            max_connections: 1024,
+            max_connections: 16_384,
             live_max_sockets: 10_000,
             live_max_sockets_per_session: 8,
             smtp_url: None,

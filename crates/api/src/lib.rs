@@ -122,7 +122,7 @@ impl Application {
             )
         });
         let limits = http::serve::ConnectionLimits {
-            max_connections: self.state.config.max_connections,
+            max_connections: http::serve::fit_connections(self.state.config.max_connections),
             header_timeout: Duration::from_secs(self.state.config.header_timeout_secs.max(1)),
         };
         let app = http::router(self.state);

@@ -24,6 +24,42 @@ use tokio::sync::{mpsc, watch, Semaphore};
 /// How long shutdown waits for requests in flight before giving up on them.
 const DRAIN: Duration = Duration::from_secs(10);
 
+/// File descriptors kept back from client connections: the database pool,
+/// static files being read, the mail sender's socket, logs.
+const RESERVED_FDS: usize = 256;
+
+/// How many connections can really be open at once. Raises this process's
+/// soft limit on open files towards the hard limit (as Go's runtime and
+/// nginx's `worker_rlimit_nofile` do: a login shell's default of 1,024 is
+/// fewer than a school's families opening the booking page together), then
+/// fits `wanted` into it. A cap above the limit would turn the overflow into
+/// failed accepts instead of connections waiting their turn.
+pub fn fit_connections(wanted: usize) -> usize {
+    let wanted = wanted.max(1);
+    let fds = u64::try_from(wanted.saturating_add(RESERVED_FDS)).unwrap_or(u64::MAX);
+    match rlimit::increase_nofile_limit(fds) {
+        Ok(limit) => {
+            let room = usize::try_from(limit)
+                .unwrap_or(usize::MAX)
+                .saturating_sub(RESERVED_FDS)
+                .max(16);
+            if room < wanted {
+                tracing::warn!(
+                    wanted,
+                    room,
+                    open_files_limit = limit,
+                    "the open-files limit allows fewer connections than configured; capping them"
+                );
+            }
+            wanted.min(room)
+        }
+        Err(error) => {
+            tracing::warn!(%error, "could not read or raise the open-files limit");
+            wanted
+        }
+    }
+}
+
 /// Limits on connections.
 #[derive(Clone, Copy, Debug)]
 pub struct ConnectionLimits {
@@ -99,4 +135,19 @@ pub async fn serve(
         tracing::warn!("requests still running after the drain period were cut off");
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_connection_cap_fits_in_the_open_files_limit() {
+        assert_eq!(fit_connections(10), 10);
+        let fitted = fit_connections(usize::MAX);
+        let (soft, _) = rlimit::Resource::NOFILE.get().expect("reading the limit");
+        let soft = usize::try_from(soft).unwrap_or(usize::MAX);
+        assert!(fitted >= 16);
+        assert!(fitted <= soft.saturating_sub(RESERVED_FDS).max(16));
+    }
 }
