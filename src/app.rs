@@ -8,11 +8,11 @@ use crate::components::app_shell::AppShell;
 use crate::pages::{
     accept_invitation::AcceptInvitation, account::Account, admin_home::AdminHome,
     admin_join_requests::AdminJoinRequests, admin_outbox::AdminOutbox, admin_people::AdminPeople,
-    admin_roster::AdminRoster, class_page::ClassPage, evening_booking::EveningBooking,
-    forgot_password::ForgotPassword, join_confirm::JoinConfirm, join_school::JoinSchool,
-    landing::Landing, new_evening::NewEvening, not_found::NotFound, parent_home::ParentHome,
-    reset_password::ResetPassword, sign_in::SignIn, teacher_home::TeacherHome,
-    teacher_schedule::TeacherSchedule,
+    admin_roster::AdminRoster, class_page::ClassPage, directory::Directory,
+    evening_booking::EveningBooking, forgot_password::ForgotPassword, join_confirm::JoinConfirm,
+    join_school::JoinSchool, landing::Landing, new_evening::NewEvening, not_found::NotFound,
+    parent_home::ParentHome, person::Person, profile::Profile, reset_password::ResetPassword,
+    sign_in::SignIn, teacher_home::TeacherHome, teacher_schedule::TeacherSchedule,
 };
 use crate::session::Session;
 
@@ -45,6 +45,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("admin/join-requests") view=AdminJoinRequests />
                     <Route path=path!("admin/outbox") view=AdminOutbox />
                     <Route path=path!("account") view=Account />
+                    <Route path=path!("profile") view=Profile />
+                    <Route path=path!("directory") view=Directory />
+                    <Route path=path!("directory/:id") view=Person />
                 </ParentRoute>
             </Routes>
         </Router>

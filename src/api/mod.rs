@@ -20,9 +20,11 @@ use crate::session::Session;
 
 mod accounts;
 mod admin;
+mod profile;
 
 pub use accounts::*;
 pub use admin::*;
+pub use profile::*;
 
 /// Why an API call failed.
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]

@@ -42,6 +42,8 @@ pub fn AppHeader(me: Me) -> impl IntoView {
                 <nav aria-label="Main">
                     <ul>
                         {links}
+                        <li><A href="/directory">"Directory"</A></li>
+                        <li><A href="/profile">"Profile"</A></li>
                         <li><A href="/account">"Account"</A></li>
                     </ul>
                 </nav>

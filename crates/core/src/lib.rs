@@ -15,6 +15,7 @@ pub mod rules;
 pub mod slots;
 pub mod text;
 pub mod time;
+pub mod visibility;
 
 pub use email::{Email, EmailError};
 pub use error::{ErrorBody, ErrorCode, ErrorDetail};
@@ -23,3 +24,4 @@ pub use role::Role;
 pub use rules::Refusal;
 pub use text::{Line, Note, TextError};
 pub use time::Interval;
+pub use visibility::{Audience, ProfileField, Visibility};

@@ -84,6 +84,21 @@ fn strip_position(message: &str) -> String {
     }
 }
 
+/// A search box's text from `?q=`: trimmed, `None` when blank, a 422 naming
+/// `q` when it is too long or holds a control character.
+pub fn search_term(q: Option<&str>) -> Result<Option<&str>, ApiError> {
+    let search = q.map(str::trim).filter(|q| !q.is_empty());
+    if search.is_some_and(|q| {
+        q.chars().count() > 100 || !q.chars().all(confero_core::text::allowed_in_line)
+    }) {
+        return Err(ApiError::invalid(
+            "q",
+            "must be at most 100 characters, with no control characters",
+        ));
+    }
+    Ok(search)
+}
+
 /// The `{id}` of a path such as `/api/classes/{id}`.
 #[derive(Debug, serde::Deserialize)]
 pub struct IdParam {

@@ -138,7 +138,7 @@ pub async fn change_password(
     Ok(StatusCode::NO_CONTENT)
 }
 
-fn instant(at: i64) -> chrono::DateTime<chrono::Utc> {
+pub fn instant(at: i64) -> chrono::DateTime<chrono::Utc> {
     use chrono::TimeZone as _;
     chrono::Utc
         .timestamp_opt(at, 0)
@@ -157,22 +157,25 @@ pub async fn sessions_list(
     State(state): State<AppState>,
     session: AuthSession,
 ) -> ApiResult<Json<Vec<SessionInfo>>> {
+    session_infos(&state, &session).await.map(Json)
+}
+
+/// The person's sessions as they are shown to them (never the tokens).
+pub async fn session_infos(state: &AppState, session: &AuthSession) -> ApiResult<Vec<SessionInfo>> {
     let now = state.clock.now().timestamp();
     let listed = sessions::list_for(&state.db, session.person_id, now).await?;
-    Ok(Json(
-        listed
-            .into_iter()
-            .map(|s| SessionInfo {
-                current: s.token_hash == session.token_hash,
-                id: s.public_id,
-                device: s.device,
-                remember: s.persistent,
-                signed_in_at: instant(s.created_at),
-                last_used_at: instant(s.last_seen_at),
-                expires_at: instant(s.expires_at),
-            })
-            .collect(),
-    ))
+    Ok(listed
+        .into_iter()
+        .map(|s| SessionInfo {
+            current: s.token_hash == session.token_hash,
+            id: s.public_id,
+            device: s.device,
+            remember: s.persistent,
+            signed_in_at: instant(s.created_at),
+            last_used_at: instant(s.last_seen_at),
+            expires_at: instant(s.expires_at),
+        })
+        .collect())
 }
 
 /// The `{id}` of one of my sessions.

@@ -5,6 +5,7 @@ pub mod bookings;
 pub mod calendar;
 pub mod classes;
 pub mod device;
+pub mod directory;
 pub mod error;
 pub mod evenings;
 pub mod exports;
@@ -15,10 +16,12 @@ pub mod invitations;
 pub mod join;
 pub mod live;
 pub mod me;
+pub mod my_data;
 pub mod openapi;
 pub mod outbox;
 pub mod password_reset;
 pub mod people;
+pub mod profile;
 pub mod roster;
 pub mod school;
 pub mod serve;
@@ -96,6 +99,12 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(me::change_password))
         .routes(routes!(me::sessions_list))
         .routes(routes!(me::sessions_revoke))
+        .routes(routes!(my_data::access))
+        .routes(routes!(my_data::download))
+        .routes(routes!(profile::get, profile::put))
+        .routes(routes!(profile::preview))
+        .routes(routes!(directory::search))
+        .routes(routes!(directory::person))
         .routes(routes!(classes::class_roster))
         .routes(routes!(school::summary))
         .routes(routes!(school::settings, school::set_settings))

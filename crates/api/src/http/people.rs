@@ -10,7 +10,7 @@ use confero_core::{ErrorBody, Role};
 use serde::Deserialize;
 
 use super::error::{ApiError, ApiResult};
-use super::extract::{ApiPath, ApiQuery, AuthSession, IdParam};
+use super::extract::{search_term, ApiPath, ApiQuery, AuthSession, IdParam};
 use super::AppState;
 use crate::live::LiveEvent;
 use crate::storage::audit;
@@ -46,15 +46,7 @@ pub async fn list(
         return Err(ApiError::invalid("per_page", "must be 1 to 200"));
     }
     let page = query.page.unwrap_or(1).max(1);
-    let search = query.q.as_deref().map(str::trim).filter(|q| !q.is_empty());
-    if search.is_some_and(|q| {
-        q.chars().count() > 100 || !q.chars().all(confero_core::text::allowed_in_line)
-    }) {
-        return Err(ApiError::invalid(
-            "q",
-            "must be at most 100 characters, with no control characters",
-        ));
-    }
+    let search = search_term(query.q.as_deref())?;
     let filter = PeopleFilter {
         search: search.map(str::to_owned),
         role: query.role,

@@ -24,6 +24,32 @@ pub async fn record(
         .map(|_| ())
 }
 
+/// Records an action on one person's data, with the request that did it,
+/// so that person can see it.
+#[allow(clippy::too_many_arguments)]
+pub async fn record_about(
+    db: &Db,
+    school_id: i64,
+    person_id: i64,
+    action: &str,
+    subject: &str,
+    target_id: i64,
+    request_id: Option<&str>,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("INSERT INTO audit_log (school_id, person_id, action, subject, target_id, request_id, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)")
+        .bind(school_id)
+        .bind(person_id)
+        .bind(action)
+        .bind(subject)
+        .bind(target_id)
+        .bind(request_id)
+        .bind(now)
+        .execute(&db.writer)
+        .await
+        .map(|_| ())
+}
+
 /// One entry of the log.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Entry {
@@ -47,6 +73,66 @@ pub async fn entries(db: &Db, school_id: i64, limit: i64) -> Result<Vec<Entry>, 
                 action: row.try_get("action")?,
                 subject: row.try_get("subject")?,
                 created_at: row.try_get("created_at")?,
+            })
+        })
+        .collect()
+}
+
+/// An entry about one person's data, with who did it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct About {
+    pub action: String,
+    pub subject: String,
+    pub created_at: i64,
+    pub actor_title: Option<String>,
+    pub actor_given_name: Option<String>,
+    pub actor_family_name: Option<String>,
+}
+
+/// What was done with a person's data: actions on them by name, and the
+/// bulk exports that included them (every guardians export, for a
+/// guardian; a bookings export of an evening they booked in). Newest first.
+pub async fn about(
+    db: &Db,
+    school_id: i64,
+    person_id: i64,
+    guardian: bool,
+    booked_evenings: &[i64],
+) -> Result<Vec<About>, sqlx::Error> {
+    let subjects: Vec<String> = booked_evenings
+        .iter()
+        .map(|id| format!("'evening {id}'"))
+        .collect();
+    let booked = if subjects.is_empty() {
+        "FALSE".to_owned()
+    } else {
+        format!(
+            "(a.action = 'export_bookings' AND a.subject IN ({}))",
+            subjects.join(", ")
+        )
+    };
+    let sql = format!(
+        "SELECT a.action, a.subject, a.created_at, p.title, p.given_name, p.family_name
+           FROM audit_log a LEFT JOIN people p ON p.id = a.person_id
+          WHERE a.school_id = $1
+            AND (a.target_id = $2 OR ($3 = 1 AND a.action = 'export_guardians') OR {booked})
+          ORDER BY a.id DESC LIMIT 500"
+    );
+    sqlx::query(&sql)
+        .bind(school_id)
+        .bind(person_id)
+        .bind(i64::from(guardian))
+        .fetch_all(&db.pool)
+        .await?
+        .into_iter()
+        .map(|row| {
+            Ok(About {
+                action: row.try_get("action")?,
+                subject: row.try_get("subject")?,
+                created_at: row.try_get("created_at")?,
+                actor_title: row.try_get("title")?,
+                actor_given_name: row.try_get("given_name")?,
+                actor_family_name: row.try_get("family_name")?,
             })
         })
         .collect()

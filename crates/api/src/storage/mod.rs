@@ -15,6 +15,7 @@ pub mod join_requests;
 pub mod notices;
 pub mod outbox;
 pub mod people;
+pub mod profiles;
 pub mod roster;
 pub mod roster_sync;
 pub mod schools;

@@ -219,3 +219,38 @@ pub async fn list(
     })
     .collect()
 }
+
+/// A message sent (or to be sent) to one person, as their data download lists it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Sent {
+    pub kind: String,
+    pub to_email: String,
+    pub subject: String,
+    pub status: String,
+    pub created_at: i64,
+    pub sent_at: Option<i64>,
+}
+
+/// Every message addressed to a person, oldest first.
+pub async fn sent_to(db: &Db, school_id: i64, person_id: i64) -> Result<Vec<Sent>, sqlx::Error> {
+    sqlx::query(
+        "SELECT kind, to_email, subject, status, created_at, sent_at
+           FROM outbox WHERE school_id = $1 AND person_id = $2 ORDER BY id",
+    )
+    .bind(school_id)
+    .bind(person_id)
+    .fetch_all(&db.pool)
+    .await?
+    .into_iter()
+    .map(|row| {
+        Ok(Sent {
+            kind: row.try_get("kind")?,
+            to_email: row.try_get("to_email")?,
+            subject: row.try_get("subject")?,
+            status: row.try_get("status")?,
+            created_at: row.try_get("created_at")?,
+            sent_at: row.try_get("sent_at")?,
+        })
+    })
+    .collect()
+}

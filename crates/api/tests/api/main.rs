@@ -16,6 +16,8 @@ mod live;
 mod logs;
 mod mail;
 mod openapi;
+mod privacy_scan;
+mod profiles;
 mod races;
 mod roster;
 mod security;

@@ -2,7 +2,7 @@ use crate::helpers::spawn_app;
 use serde_json::Value;
 
 /// Every endpoint the API serves, as (method, path).
-const ENDPOINTS: [(&str, &str); 51] = [
+const ENDPOINTS: [(&str, &str); 58] = [
     ("get", "/api/health"),
     ("get", "/api/openapi.json"),
     ("post", "/api/session"),
@@ -39,6 +39,13 @@ const ENDPOINTS: [(&str, &str); 51] = [
     ("get", "/api/audit"),
     ("get", "/api/me/sessions"),
     ("delete", "/api/me/sessions/{id}"),
+    ("get", "/api/me/access"),
+    ("get", "/api/me/data"),
+    ("get", "/api/profile"),
+    ("put", "/api/profile"),
+    ("get", "/api/profile/preview"),
+    ("get", "/api/directory"),
+    ("get", "/api/directory/{id}"),
     ("get", "/api/people"),
     ("post", "/api/people/{id}/disable"),
     ("post", "/api/people/{id}/enable"),

@@ -8,6 +8,7 @@ mod booking;
 mod evening;
 mod live;
 mod outbox;
+mod profile;
 mod roster;
 
 pub use account::*;
@@ -15,6 +16,7 @@ pub use booking::*;
 pub use evening::*;
 pub use live::*;
 pub use outbox::*;
+pub use profile::*;
 pub use roster::*;
 
 use crate::Role;

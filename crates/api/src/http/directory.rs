@@ -1,0 +1,130 @@
+//! The school directory: members find each other by name and see of each
+//! person only what that person shows them (`GET /api/directory`), and open
+//! one person (`GET /api/directory/{id}`).
+
+use axum::extract::State;
+use axum::http::HeaderMap;
+use axum::Json;
+use confero_core::dto::{DirectoryPage, PersonView};
+use confero_core::{Audience, ErrorBody};
+use serde::Deserialize;
+
+use super::error::{ApiError, ApiResult};
+use super::extract::{search_term, ApiPath, ApiQuery, AuthSession, IdParam};
+use super::AppState;
+use crate::privacy::{self, ProfileViewer};
+use crate::storage::{audit, profiles};
+
+/// A search and a page.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct DirectoryQuery {
+    /// Part of a name, any case.
+    pub q: Option<String>,
+    /// From 1.
+    pub page: Option<u32>,
+    /// 1 to 100; default 25.
+    pub per_page: Option<u32>,
+}
+
+/// The people of my school I may see, by family name, each with only what
+/// they show me. Someone who shows me nothing but their name is listed by
+/// name only; someone whose name is not shown to me is not listed.
+/// Admins see here what staff see; hidden fields only on a profile.
+#[utoipa::path(
+    get, path = "/api/directory", tag = "directory", security(("bearer" = [])),
+    params(DirectoryQuery),
+    responses((status = 200, body = DirectoryPage), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody))
+)]
+pub async fn search(
+    State(state): State<AppState>,
+    session: AuthSession,
+    ApiQuery(query): ApiQuery<DirectoryQuery>,
+) -> ApiResult<Json<DirectoryPage>> {
+    let per_page = query.per_page.unwrap_or(25);
+    if !(1..=100).contains(&per_page) {
+        return Err(ApiError::invalid("per_page", "must be 1 to 100"));
+    }
+    let page = query.page.unwrap_or(1);
+    if page == 0 {
+        return Err(ApiError::invalid("page", "pages count from 1"));
+    }
+    let search = search_term(query.q.as_deref())?;
+    let viewer = ProfileViewer::of(&session, &state.db).await?;
+    let candidates = profiles::directory_candidates(&state.db, session.school_id, search).await?;
+    let listed: Vec<i64> = candidates
+        .iter()
+        .filter(|c| {
+            privacy::is_listed(
+                c.show_name,
+                viewer.listing_audience(c.id, c.staff, c.teacher),
+            )
+        })
+        .map(|c| c.id)
+        .collect();
+    let from = usize::try_from(u64::from(page - 1) * u64::from(per_page)).unwrap_or(usize::MAX);
+    let ids: Vec<i64> = listed
+        .iter()
+        .skip(from)
+        .take(per_page as usize)
+        .copied()
+        .collect();
+    let records = profiles::load_many(&state.db, session.school_id, &ids).await?;
+    let people = records
+        .iter()
+        .filter_map(|record| {
+            let audience = viewer.listing_audience(record.id, record.staff, record.teacher);
+            privacy::person_view(record, audience)
+        })
+        .collect();
+    Ok(Json(DirectoryPage {
+        people,
+        total: listed.len() as u64,
+        page,
+        per_page,
+    }))
+}
+
+/// One person of my school as I may see them; 404 if I may not see them at
+/// all. An admin sees every field; when that includes fields the person
+/// hides from staff, the view is audited and the person can see it.
+#[utoipa::path(
+    get, path = "/api/directory/{id}", tag = "directory", security(("bearer" = [])),
+    params(("id" = i64, Path)),
+    responses((status = 200, body = PersonView), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody))
+)]
+pub async fn person(
+    State(state): State<AppState>,
+    session: AuthSession,
+    headers: HeaderMap,
+    ApiPath(IdParam { id }): ApiPath<IdParam>,
+) -> ApiResult<Json<PersonView>> {
+    let record = profiles::load(&state.db, session.school_id, id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let viewer = ProfileViewer::of(&session, &state.db).await?;
+    let audience = viewer.audience(record.id, record.staff, record.teacher);
+    let view = privacy::person_view(&record, audience).ok_or(ApiError::NotFound)?;
+    if audience == Audience::Admin {
+        let hidden = privacy::hidden_from_staff(&record);
+        if !hidden.is_empty() {
+            let fields = hidden
+                .iter()
+                .map(|f| f.as_str())
+                .collect::<Vec<_>>()
+                .join(", ");
+            let request_id = headers.get("x-request-id").and_then(|v| v.to_str().ok());
+            audit::record_about(
+                &state.db,
+                session.school_id,
+                session.person_id,
+                "viewed_hidden_fields",
+                &fields,
+                record.id,
+                request_id,
+                state.clock.now().timestamp(),
+            )
+            .await?;
+        }
+    }
+    Ok(Json(view))
+}

@@ -1,0 +1,104 @@
+import * as path from "node:path";
+import type { Browser, Page } from "@playwright/test";
+import { DEMO_PASSWORD, demo, viewports } from "./fixtures/demo";
+import { signIn } from "./fixtures/new_school";
+import { expect, test } from "./fixtures/test";
+
+// One parent's profile seen from every side: the steps build on each other.
+test.describe.configure({ mode: "serial" });
+
+const shots = path.join(__dirname, "..", "artifacts", "screenshots");
+/** A parent of a child in a class with one of the demo parent's children. */
+const CLASSMATE_PARENT = "siobhan.adeyemi.5@families.demo.confero.test";
+const PHONE = "07700 900555";
+
+async function signedIn(browser: Browser, email: string): Promise<Page> {
+  const page = await (await browser.newContext()).newPage();
+  await signIn(page, email, DEMO_PASSWORD);
+  await expect(page.getByRole("link", { name: "Directory" })).toBeVisible();
+  return page;
+}
+
+/** The demo parent's card in the directory, as `page` sees it. */
+async function ashaInDirectory(page: Page) {
+  await page.goto("/directory");
+  await page.getByLabel("Name", { exact: true }).fill("Asha Patel");
+  await page.getByRole("button", { name: "Search" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "1 person" })).toBeVisible();
+  return page.locator(".person-card").filter({ hasText: "Asha Patel" });
+}
+
+function previewAs(page: Page, who: string) {
+  return page.locator(".preview-as").filter({ has: page.getByRole("heading", { name: who, exact: true }) });
+}
+
+async function choosePhoneAudience(page: Page, value: string, meaning: string) {
+  await page.getByLabel("Who sees your phone").selectOption(value);
+  await expect(page.getByText(meaning, { exact: true })).toBeVisible();
+  await page.getByRole("button", { name: "Save profile" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Saved" })).toBeVisible();
+}
+
+test("a parent shows her phone to the class, then to staff only: the preview, the class, her child's teacher and the admin agree", async ({ browser }) => {
+  const parent = await signedIn(browser, demo.parent.email);
+  await parent.getByRole("link", { name: "Profile" }).click();
+  await expect(parent.getByRole("heading", { level: 1, name: "Your profile" })).toBeVisible();
+  // Private by default: the address is hers alone.
+  await expect(parent.getByLabel("Who sees your address")).toHaveValue("only_me");
+  await parent.getByLabel("Phone", { exact: true }).fill(PHONE);
+
+  await choosePhoneAudience(parent, "classes", "Staff and the parents of your children's classmates see your phone.");
+  await expect(previewAs(parent, "A parent in your child's class")).toContainText(PHONE);
+  await expect(previewAs(parent, "Another parent in the school")).not.toContainText(PHONE);
+  const classmate = await signedIn(browser, CLASSMATE_PARENT);
+  await expect(await ashaInDirectory(classmate)).toContainText(PHONE);
+
+  // Hidden from the class, shown to staff.
+  await choosePhoneAudience(parent, "staff", "Your children's teachers and the school's admins see your phone.");
+  await expect(previewAs(parent, "A parent in your child's class")).not.toContainText(PHONE);
+  await expect(previewAs(parent, "Your child's teacher")).toContainText(PHONE);
+  const card = await ashaInDirectory(classmate);
+  await expect(card).toContainText("Shares only their name with you.");
+  await expect(card).not.toContainText(PHONE);
+  await classmate.setViewportSize(viewports.phone);
+  await classmate.screenshot({ path: path.join(shots, "phone-directory-classmate.png"), fullPage: true });
+
+  // Her child's teacher (Mr Okafor teaches her children) sees the phone, not the address.
+  const teacher = await signedIn(browser, demo.teacher.email);
+  const seenByTeacher = await ashaInDirectory(teacher);
+  await expect(seenByTeacher).toContainText(PHONE);
+  await expect(seenByTeacher).not.toContainText("Address");
+
+  // The admin opens her full profile: the address is there, and the opening is said to be logged.
+  const admin = await signedIn(browser, demo.admin.email);
+  await (await ashaInDirectory(admin)).getByRole("link", { name: /Asha Patel/ }).click();
+  await expect(admin.getByRole("heading", { level: 2, name: "Mrs Asha Patel" })).toBeVisible();
+  await expect(admin.locator(".person-card")).toContainText("Address");
+  await expect(admin.getByText(/opening them is logged/)).toBeVisible();
+
+  // She sees that in "who looked at your data".
+  await parent.reload();
+  const log = parent.getByRole("list", { name: "Who looked at your data" });
+  await expect(log.getByRole("listitem").first()).toContainText("Mrs Hale opened your profile, including details you keep to yourself: address");
+
+  for (const [device, viewport] of Object.entries(viewports)) {
+    await parent.setViewportSize(viewport);
+    await parent.screenshot({ path: path.join(shots, `${device}-profile.png`), fullPage: true });
+  }
+  for (const page of [parent, classmate, teacher, admin]) {
+    await page.context().close();
+  }
+});
+
+test("a bad phone number is named beside the field and nothing is saved", async ({ browser }) => {
+  const parent = await signedIn(browser, demo.parent.email);
+  await parent.goto("/profile");
+  await parent.getByLabel("Phone", { exact: true }).fill("call me maybe");
+  await parent.getByRole("button", { name: "Save profile" }).click();
+  const phone = parent.getByLabel("Phone", { exact: true });
+  await expect(phone).toHaveAttribute("aria-invalid", "true");
+  await expect(parent.locator("#phone-error")).toContainText("must be a phone number");
+  await parent.reload();
+  await expect(parent.getByLabel("Phone", { exact: true })).toHaveValue(PHONE);
+  await parent.context().close();
+});
