@@ -2,8 +2,8 @@
 //! join requests, and the outbox.
 
 use confero_core::dto::{
-    ApproveJoin, BulkInvited, InvitationSent, JoinRequestView, Outbox, PeoplePage, RejectJoin,
-    RosterApplied, RosterPreview, RosterProblems, RosterReport,
+    ApproveJoin, BulkInvited, Erased, InvitationSent, JoinRequestView, Outbox, PeoplePage,
+    RejectJoin, RosterApplied, RosterPreview, RosterProblems, RosterReport,
 };
 use gloo_net::http::{Request, Response};
 use serde::Deserialize;
@@ -171,4 +171,9 @@ pub async fn outbox(session: Session) -> Result<Outbox, ApiError> {
 /// `POST /api/outbox/{id}/retry`.
 pub async fn retry_message(session: Session, id: i64) -> Result<(), ApiError> {
     expect_ok(post_empty(session, format!("/api/outbox/{id}/retry")).await?).await
+}
+
+/// `POST /api/people/{id}/erase`.
+pub async fn erase_person(session: Session, id: i64) -> Result<Erased, ApiError> {
+    decode(post_empty(session, format!("/api/people/{id}/erase")).await?).await
 }

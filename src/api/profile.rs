@@ -6,6 +6,7 @@ use confero_core::dto::{
 };
 use gloo_net::http::Request;
 
+use super::accounts::expect_ok;
 use super::{authorized, decode, with_auth, ApiError};
 use crate::session::Session;
 
@@ -70,6 +71,17 @@ pub async fn my_access_log(session: Session) -> Result<Vec<AccessEntry>, ApiErro
     decode(
         authorized(session, |auth| {
             with_auth(Request::get("/api/me/access"), &auth).build()
+        })
+        .await?,
+    )
+    .await
+}
+
+/// `POST /api/me/erasure`: ask the school to erase my data.
+pub async fn request_erasure(session: Session) -> Result<(), ApiError> {
+    expect_ok(
+        authorized(session, |auth| {
+            with_auth(Request::post("/api/me/erasure"), &auth).build()
         })
         .await?,
     )

@@ -12,6 +12,7 @@ enum Act {
     Withdraw,
     Disable,
     Enable,
+    Erase,
 }
 
 /// One person in the admin's list, with the actions their account allows.
@@ -35,6 +36,9 @@ pub fn PersonRow(person: PersonSummary, done: Callback<String>) -> impl IntoView
                 Act::Enable => api::set_disabled(session, id, false)
                     .await
                     .map(|_| "Account enabled."),
+                Act::Erase => api::erase_person(session, id).await.map(|_| {
+                    "Erased: their details are gone and their future appointments cancelled."
+                }),
             };
             if let Ok(message) = &result {
                 done.run(format!("{message} ({name_for_notice})"));
@@ -55,24 +59,41 @@ pub fn PersonRow(person: PersonSummary, done: Callback<String>) -> impl IntoView
         AccountState::Active => vec![(Act::Disable, format!("Disable {name}"))],
         AccountState::Disabled => vec![(Act::Enable, format!("Enable {name}"))],
     };
+    let mut actions = actions;
+    actions.push((Act::Erase, format!("Erase {name}’s data")));
+    let confirm_erase = format!(
+        "Erase {name}? Their details, sign-in and future appointments are removed for good; past appointments stay only as anonymous counts. This cannot be undone."
+    );
     let label = |act: Act| match act {
         Act::Invite if person.state == AccountState::Invited => "Resend",
         Act::Invite => "Invite",
         Act::Withdraw => "Withdraw",
         Act::Disable => "Disable",
         Act::Enable => "Enable",
+        Act::Erase => "Erase…",
     };
+    let asked = person.erasure_requested_at.is_some();
     view! {
         <tr>
-            <th scope="row">{name.clone()}</th>
+            <th scope="row">{name.clone()}
+                {asked.then(|| view! { " " <span class="badge">"Asked to be erased"</span> })}
+            </th>
             <td class="email">{person.email.clone()}</td>
             <td>{role_names(&person.roles)}</td>
             <td>{account_words(&person)}</td>
             <td class="actions">
                 {actions.into_iter().map(|(act_kind, accessible)| view! {
                     <button type="button" class="button button-small" aria-label=accessible
-                        class:button-danger=act_kind == Act::Disable
-                        on:click=move |_| { act.dispatch(act_kind); }
+                        class:button-danger=matches!(act_kind, Act::Disable | Act::Erase)
+                        on:click={
+                            let confirm_erase = confirm_erase.clone();
+                            move |_| {
+                                if act_kind == Act::Erase && !confirmed(&confirm_erase) {
+                                    return;
+                                }
+                                act.dispatch(act_kind);
+                            }
+                        }
                         prop:disabled=move || act.pending().get()>
                         {label(act_kind)}
                     </button>
@@ -83,4 +104,11 @@ pub fn PersonRow(person: PersonSummary, done: Callback<String>) -> impl IntoView
             </td>
         </tr>
     }
+}
+
+/// The browser's own confirmation dialog: focus-trapped, read out, keyboard-ready.
+fn confirmed(question: &str) -> bool {
+    web_sys::window()
+        .and_then(|w| w.confirm_with_message(question).ok())
+        .unwrap_or(false)
 }

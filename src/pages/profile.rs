@@ -19,6 +19,12 @@ pub fn Profile() -> impl IntoView {
     let retry = Callback::new(move |()| profile.refetch());
     let retry_preview = Callback::new(move |()| preview.refetch());
     let saved = Callback::new(move |()| preview.refetch());
+    let erasure_requested_at = Signal::derive(move || {
+        profile
+            .get()
+            .and_then(|loaded| loaded.ok())
+            .and_then(|p| p.erasure_requested_at)
+    });
 
     view! {
         <PageHeading>"Your profile"</PageHeading>
@@ -54,6 +60,6 @@ pub fn Profile() -> impl IntoView {
                 </Transition>
             </section>
         </div>
-        <YourData />
+        <YourData erasure_requested_at />
     }
 }

@@ -13,8 +13,11 @@ pub fn run(args: &[String]) -> Result<(), String> {
     match args.first().map(String::as_str) {
         Some("size") => size(),
         Some("rush") => rush(),
-        Some("import") => import(),
-        _ => Err("usage: cargo xtask bench size | rush | import".into()),
+        Some("import") => import(&[]),
+        // A school of about 10,000 people (5,500 students' families and the
+        // staff), imported once, then searched.
+        Some("directory") => import(&["--students", "5500", "--runs", "1", "--directory"]),
+        _ => Err("usage: cargo xtask bench size | rush | import | directory".into()),
     }
 }
 
@@ -138,7 +141,7 @@ fn rush() -> Result<(), String> {
 
 /// A 5,000-student school's roster through dry run and apply, on SQLite and
 /// PostgreSQL, three timed runs each on a fresh database.
-fn import() -> Result<(), String> {
+fn import(extra: &[&str]) -> Result<(), String> {
     step(
         "build the import benchmark (release)",
         cargo(&[
@@ -157,6 +160,7 @@ fn import() -> Result<(), String> {
     let sqlite = format!("sqlite://{}", work.join("import.db").display());
     let status = std::process::Command::new(&bench)
         .args(["--database-url", &sqlite])
+        .args(extra)
         .status()
         .map_err(|e| e.to_string())?;
     check("import on SQLite", status)?;
@@ -169,6 +173,7 @@ fn import() -> Result<(), String> {
             "--postgres-admin-url",
             &cluster.admin_url(),
         ])
+        .args(extra)
         .status()
         .map_err(|e| e.to_string())?;
     drop(cluster);

@@ -8,7 +8,9 @@
 //! - `cargo xtask fuzz` runs the fuzz stage of the tests at length (over
 //!   10,000 generated requests).
 //! - `cargo xtask bench size` prints the SPA's first-load bundle size;
-//!   `cargo xtask bench rush` runs the booking-opening rush on both engines.
+//!   `cargo xtask bench rush` runs the booking-opening rush on both engines;
+//!   `cargo xtask bench import` a 5,000-student roster import, and
+//!   `cargo xtask bench directory` directory searches on a 10,000-person school.
 //!
 //! Every install step is skipped when the right version is already present,
 //! and nothing is fetched from outside the package registries.
@@ -34,7 +36,7 @@ fn main() -> ExitCode {
         Some("build-web") => setup::web_tools().and_then(|()| setup::build_web()),
         _ => {
             eprintln!(
-                "usage: cargo xtask run [--port N] | test | fuzz | bench size|rush | build-web"
+                "usage: cargo xtask run [--port N] | test | fuzz | bench size|rush|import|directory | build-web"
             );
             return ExitCode::from(2);
         }

@@ -41,6 +41,13 @@ pub enum Command {
     Roster(RosterCommand),
     /// Create or upgrade the database schema, then exit.
     Migrate,
+    /// Apply the schools' retention rules: shows what is due; erases and
+    /// deletes it with --apply (the server does this once a day).
+    Purge {
+        /// Erase and delete (otherwise a dry run).
+        #[arg(long)]
+        apply: bool,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -63,6 +70,13 @@ pub enum SchoolCommand {
         /// The first admin's password; when absent one is generated and printed once.
         #[arg(long, env = "CONFERO_ADMIN_PASSWORD", hide_env_values = true)]
         admin_password: Option<String>,
+    },
+    /// Close a school: its data is deleted after its closed-retention
+    /// period (30 days unless the school set another).
+    Close {
+        /// The school's id.
+        #[arg(long)]
+        school: i64,
     },
 }
 
@@ -107,6 +121,31 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             db.close().await;
             print_demo(seeded.created);
             Ok(())
+        }
+        Command::Purge { apply } => {
+            let db = Db::connect(&cli.config.database_url, 2).await?;
+            let now = SystemClock.now().timestamp();
+            let outcome = if apply {
+                crate::retention::apply(&db, now).await
+            } else {
+                crate::retention::due(&db, now).await
+            };
+            db.close().await;
+            print_purge(&outcome?, apply);
+            Ok(())
+        }
+        Command::School(SchoolCommand::Close { school }) => {
+            let db = Db::connect(&cli.config.database_url, 1).await?;
+            let closed =
+                crate::storage::retention::close_school(&db, school, SystemClock.now().timestamp())
+                    .await;
+            db.close().await;
+            if closed? {
+                println!("School {school} is closed; its data is deleted after its closed-retention period.");
+                Ok(())
+            } else {
+                anyhow::bail!("there is no open school {school}")
+            }
         }
         Command::Roster(RosterCommand::Import { school, dir, apply }) => {
             let db = Db::connect(&cli.config.database_url, 2).await?;
@@ -310,6 +349,30 @@ async fn import_roster(
         applied.cancelled_bookings
     );
     Ok(())
+}
+
+/// What a purge found or did.
+fn print_purge(due: &crate::retention::Due, applied: bool) {
+    let verb = if applied {
+        "Erased"
+    } else {
+        "Due (dry run; --apply to erase)"
+    };
+    if due.is_empty() {
+        println!("Nothing is due under the schools' retention rules.");
+        return;
+    }
+    for (school, count) in due.leavers_by_school() {
+        println!("{verb}: school {school}: {count} parent or carer account(s) whose children have all left");
+    }
+    for (school, name) in &due.schools {
+        let verb = if applied {
+            "Deleted"
+        } else {
+            "Due for deletion"
+        };
+        println!("{verb}: school {school} ({name}), closed past its retention period");
+    }
 }
 
 #[cfg(test)]

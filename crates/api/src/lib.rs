@@ -16,6 +16,7 @@ pub mod import;
 pub mod live;
 pub mod mail;
 pub mod privacy;
+pub mod retention;
 pub mod roster;
 pub mod storage;
 pub mod telemetry;
@@ -144,13 +145,23 @@ pub const IDEMPOTENCY_KEY_SECS: i64 = 24 * 3600;
 /// they end (useless, and still personal data), sign-in attempt records once
 /// they no longer slow anyone down, old idempotency keys, and one-time codes
 /// a day after they stopped working.
+///
+/// Once a day it also applies the schools' retention rules ([`retention`]).
 async fn purge_expired(state: AppState) {
     let mut every = tokio::time::interval(Duration::from_secs(3600));
+    let mut hours = 0u32;
     loop {
         every.tick().await;
-        if let Err(error) = purge_once(&state.db, state.clock.now().timestamp()).await {
+        let now = state.clock.now().timestamp();
+        if let Err(error) = purge_once(&state.db, now).await {
             tracing::warn!(%error, "purging expired records failed");
         }
+        if hours % 24 == 0 {
+            if let Err(error) = retention::apply(&state.db, now).await {
+                tracing::warn!(%error, "applying the retention rules failed");
+            }
+        }
+        hours = hours.wrapping_add(1);
     }
 }
 

@@ -104,11 +104,29 @@ impl ProfileViewer {
     /// The viewer behind a session, with their relations read now (so a
     /// change of toggles or of the roster counts on the next request).
     pub async fn of(session: &AuthSession, db: &Db) -> ApiResult<ProfileViewer> {
+        Ok(ProfileViewer::read(
+            db,
+            session.school_id,
+            session.person_id,
+            session.has(Role::Admin),
+            session.has(Role::Teacher),
+        )
+        .await?)
+    }
+
+    /// A viewer by id and roles (for the benchmark and the CLI).
+    pub async fn read(
+        db: &Db,
+        school_id: i64,
+        person_id: i64,
+        admin: bool,
+        teacher: bool,
+    ) -> Result<ProfileViewer, sqlx::Error> {
         Ok(ProfileViewer {
-            person_id: session.person_id,
-            admin: session.has(Role::Admin),
-            teacher: session.has(Role::Teacher),
-            relations: profiles::relations(db, session.school_id, session.person_id).await?,
+            person_id,
+            admin,
+            teacher,
+            relations: profiles::relations(db, school_id, person_id).await?,
         })
     }
 
@@ -314,6 +332,7 @@ mod tests {
                 .into_iter()
                 .map(|f| (f, f.default_visibility()))
                 .collect(),
+            erasure_requested_at: None,
         }
     }
 

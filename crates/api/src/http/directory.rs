@@ -13,7 +13,7 @@ use super::error::{ApiError, ApiResult};
 use super::extract::{search_term, ApiPath, ApiQuery, AuthSession, IdParam};
 use super::AppState;
 use crate::privacy::{self, ProfileViewer};
-use crate::storage::{audit, profiles};
+use crate::storage::{audit, profiles, Db};
 
 /// A search and a page.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -50,7 +50,30 @@ pub async fn search(
     }
     let search = search_term(query.q.as_deref())?;
     let viewer = ProfileViewer::of(&session, &state.db).await?;
-    let candidates = profiles::directory_candidates(&state.db, session.school_id, search).await?;
+    listing(
+        &state.db,
+        session.school_id,
+        &viewer,
+        search,
+        page,
+        per_page,
+    )
+    .await
+    .map(Json)
+    .map_err(ApiError::from)
+}
+
+/// One page of the directory as `viewer` may see it (the handler's work,
+/// without HTTP: the benchmark times it).
+pub async fn listing(
+    db: &Db,
+    school_id: i64,
+    viewer: &ProfileViewer,
+    search: Option<&str>,
+    page: u32,
+    per_page: u32,
+) -> Result<DirectoryPage, sqlx::Error> {
+    let candidates = profiles::directory_candidates(db, school_id, search).await?;
     let listed: Vec<i64> = candidates
         .iter()
         .filter(|c| {
@@ -61,14 +84,15 @@ pub async fn search(
         })
         .map(|c| c.id)
         .collect();
-    let from = usize::try_from(u64::from(page - 1) * u64::from(per_page)).unwrap_or(usize::MAX);
+    let from =
+        usize::try_from(u64::from(page.max(1) - 1) * u64::from(per_page)).unwrap_or(usize::MAX);
     let ids: Vec<i64> = listed
         .iter()
         .skip(from)
         .take(per_page as usize)
         .copied()
         .collect();
-    let records = profiles::load_many(&state.db, session.school_id, &ids).await?;
+    let records = profiles::load_many(db, school_id, &ids).await?;
     let people = records
         .iter()
         .filter_map(|record| {
@@ -76,12 +100,12 @@ pub async fn search(
             privacy::person_view(record, audience)
         })
         .collect();
-    Ok(Json(DirectoryPage {
+    Ok(DirectoryPage {
         people,
         total: listed.len() as u64,
         page,
         per_page,
-    }))
+    })
 }
 
 /// One person of my school as I may see them; 404 if I may not see them at

@@ -6,6 +6,7 @@ pub mod calendar;
 pub mod classes;
 pub mod device;
 pub mod directory;
+pub mod erasure;
 pub mod error;
 pub mod evenings;
 pub mod exports;
@@ -100,6 +101,8 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(me::sessions_list))
         .routes(routes!(me::sessions_revoke))
         .routes(routes!(my_data::access))
+        .routes(routes!(erasure::request))
+        .routes(routes!(erasure::erase))
         .routes(routes!(my_data::download))
         .routes(routes!(profile::get, profile::put))
         .routes(routes!(profile::preview))
@@ -108,6 +111,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(classes::class_roster))
         .routes(routes!(school::summary))
         .routes(routes!(school::settings, school::set_settings))
+        .routes(routes!(school::retention, school::set_retention))
         .routes(routes!(evenings::list, evenings::create))
         .routes(routes!(evenings::get, evenings::update))
         .routes(routes!(evenings::set_status))

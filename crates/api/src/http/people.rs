@@ -83,6 +83,9 @@ pub async fn list(
             invited_until: p
                 .invited_until
                 .and_then(|at| Utc.timestamp_opt(at, 0).single()),
+            erasure_requested_at: p
+                .erasure_requested_at
+                .and_then(|at| Utc.timestamp_opt(at, 0).single()),
         })
         .collect();
     Ok(Json(PeoplePage {

@@ -38,6 +38,7 @@ pub fn my_profile(record: ProfileRecord) -> MyProfile {
         about: record.about,
         children: record.children,
         visibility,
+        erasure_requested_at: record.erasure_requested_at.map(super::me::instant),
     }
 }
 

@@ -1,14 +1,14 @@
-//! `GET /api/school/summary`: the admin's overview.
+//! The admin's school: head counts, email settings, retention periods.
 
 use axum::extract::State;
 use axum::Json;
-use confero_core::dto::{SchoolSettings, SchoolSummary};
+use confero_core::dto::{RetentionSettings, SchoolSettings, SchoolSummary};
 use confero_core::{ErrorBody, Line, Role};
 
 use super::error::{ApiError, ApiResult};
 use super::extract::{ApiJson, AuthSession};
 use super::AppState;
-use crate::storage::schools;
+use crate::storage::{audit, retention, schools};
 
 /// Head counts of the session's school.
 #[utoipa::path(
@@ -83,4 +83,70 @@ pub async fn set_settings(
         address: address.map(Line::into_string),
         reminder_hours: input.reminder_hours,
     }))
+}
+
+/// How long the school keeps a parent whose children have all left (after
+/// their last sign-in) and its data after closing.
+#[utoipa::path(
+    get, path = "/api/school/retention", tag = "school", security(("bearer" = [])),
+    responses((status = 200, body = RetentionSettings), (status = 403, body = ErrorBody))
+)]
+pub async fn retention(
+    State(state): State<AppState>,
+    session: AuthSession,
+) -> ApiResult<Json<RetentionSettings>> {
+    session.require_any(&[Role::Admin])?;
+    let (leavers, closed) = retention::periods(&state.db, session.school_id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    Ok(Json(RetentionSettings {
+        keep_leavers_days: u32::try_from(leavers).unwrap_or(365),
+        keep_closed_days: u32::try_from(closed).unwrap_or(30),
+    }))
+}
+
+/// Sets the school's retention periods; the daily purge follows them.
+#[utoipa::path(
+    put, path = "/api/school/retention", tag = "school", security(("bearer" = [])),
+    request_body = RetentionSettings,
+    responses((status = 200, body = RetentionSettings), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody))
+)]
+pub async fn set_retention(
+    State(state): State<AppState>,
+    session: AuthSession,
+    ApiJson(input): ApiJson<RetentionSettings>,
+) -> ApiResult<Json<RetentionSettings>> {
+    session.require_any(&[Role::Admin])?;
+    if !(30..=3650).contains(&input.keep_leavers_days) {
+        return Err(ApiError::invalid(
+            "keep_leavers_days",
+            "must be 30 to 3,650 days",
+        ));
+    }
+    if input.keep_closed_days > 365 {
+        return Err(ApiError::invalid(
+            "keep_closed_days",
+            "must be 0 to 365 days",
+        ));
+    }
+    retention::set_periods(
+        &state.db,
+        session.school_id,
+        i64::from(input.keep_leavers_days),
+        i64::from(input.keep_closed_days),
+    )
+    .await?;
+    audit::record(
+        &state.db,
+        session.school_id,
+        session.person_id,
+        "retention_changed",
+        &format!(
+            "leavers kept {} days, data after closing {} days",
+            input.keep_leavers_days, input.keep_closed_days
+        ),
+        state.clock.now().timestamp(),
+    )
+    .await?;
+    Ok(Json(input))
 }

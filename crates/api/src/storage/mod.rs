@@ -10,12 +10,14 @@
 pub mod audit;
 pub mod bookings;
 pub mod codes;
+pub mod erasure;
 pub mod evenings;
 pub mod join_requests;
 pub mod notices;
 pub mod outbox;
 pub mod people;
 pub mod profiles;
+pub mod retention;
 pub mod roster;
 pub mod roster_sync;
 pub mod schools;

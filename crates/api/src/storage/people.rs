@@ -534,6 +534,8 @@ pub struct Listed {
     pub disabled: bool,
     /// When their open invitation runs out.
     pub invited_until: Option<i64>,
+    /// When they asked the school to erase their data.
+    pub erasure_requested_at: Option<i64>,
 }
 
 const STATE_SQL: &str = "CASE WHEN p.disabled_at IS NOT NULL THEN 'disabled'
@@ -576,7 +578,7 @@ pub async fn list(
         .fetch_one(&db.pool)
         .await?;
     let rows = sqlx::query(&format!(
-        "SELECT p.id, p.title, p.given_name, p.family_name, p.email, p.password_hash, p.disabled_at,
+        "SELECT p.id, p.title, p.given_name, p.family_name, p.email, p.password_hash, p.disabled_at, p.erasure_requested_at,
                 inv.expires_at AS invited_until,
                 (SELECT MAX(CASE r.role WHEN 'admin' THEN 4 ELSE 0 END) + MAX(CASE r.role WHEN 'teacher' THEN 2 ELSE 0 END)
                       + MAX(CASE r.role WHEN 'guardian' THEN 1 ELSE 0 END)
@@ -612,6 +614,7 @@ pub async fn list(
                 has_password: row.try_get::<Option<String>, _>("password_hash")?.is_some(),
                 disabled: row.try_get::<Option<i64>, _>("disabled_at")?.is_some(),
                 invited_until: row.try_get("invited_until")?,
+                erasure_requested_at: row.try_get("erasure_requested_at")?,
             })
         })
         .collect::<Result<Vec<_>, sqlx::Error>>()?;

@@ -32,6 +32,7 @@ pub struct ProfileRecord {
     /// Filled for guardians by [`load`].
     pub children: Vec<ChildView>,
     pub visibility: BTreeMap<ProfileField, Visibility>,
+    pub erasure_requested_at: Option<i64>,
 }
 
 impl ProfileRecord {
@@ -53,7 +54,7 @@ impl ProfileRecord {
 }
 
 const COLUMNS: &str = "p.id, p.email, p.title, p.given_name, p.family_name, p.display_name,
-    p.phone, p.phone2, p.address, p.language, p.about,
+    p.phone, p.phone2, p.address, p.language, p.about, p.erasure_requested_at,
     p.show_title, p.show_name, p.show_email, p.show_phone, p.show_phone2,
     p.show_address, p.show_language, p.show_about, p.show_children,
     (SELECT COUNT(*) FROM person_roles r WHERE r.person_id = p.id AND r.role IN ('admin', 'teacher')) AS staff_roles,
@@ -85,6 +86,7 @@ fn record(row: &AnyRow) -> Result<ProfileRecord, sqlx::Error> {
         about: row.try_get("about")?,
         children: Vec::new(),
         visibility,
+        erasure_requested_at: row.try_get("erasure_requested_at")?,
     })
 }
 

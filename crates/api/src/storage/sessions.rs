@@ -34,8 +34,14 @@ pub async fn insert(db: &Db, session: &NewSession<'_>, now: i64) -> Result<(), s
     .bind(i64::from(session.persistent))
     .bind(session.device)
     .execute(&db.writer)
-    .await
-    .map(|_| ())
+    .await?;
+    // When they last signed in decides how long a leaver's account is kept.
+    sqlx::query("UPDATE people SET last_sign_in_at = $1 WHERE id = $2")
+        .bind(now)
+        .bind(session.person_id)
+        .execute(&db.writer)
+        .await
+        .map(|_| ())
 }
 
 /// A stored session with what deciding its validity needs.

@@ -560,3 +560,73 @@ impl Drop for ServerProcess {
         self.kill();
     }
 }
+
+impl TestApp {
+    /// Every row of every table (but those named in `except`) as text,
+    /// table by table, each table's rows sorted: to compare before and after,
+    /// or to search for a value anywhere in the database.
+    pub async fn dump_database(&self, except: &[&str]) -> Vec<(String, Vec<String>)> {
+        let sqlite = self.database_url.starts_with("sqlite");
+        let tables: Vec<String> = if sqlite {
+            sqlx::query_scalar(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
+            )
+        } else {
+            sqlx::query_scalar(
+                "SELECT CAST(table_name AS TEXT) FROM information_schema.tables
+                  WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY 1",
+            )
+        }
+        .fetch_all(&self.db.pool)
+        .await
+        .expect("tables");
+        let mut dump = Vec::new();
+        // The migrations' bookkeeping holds checksums, not data.
+        for table in tables
+            .into_iter()
+            .filter(|t| t != "_sqlx_migrations" && !except.contains(&t.as_str()))
+        {
+            let columns: Vec<String> = if sqlite {
+                sqlx::query_scalar("SELECT name FROM pragma_table_info($1) ORDER BY cid")
+            } else {
+                sqlx::query_scalar(
+                    "SELECT CAST(column_name AS TEXT) FROM information_schema.columns
+                      WHERE table_schema = current_schema() AND table_name = $1 ORDER BY ordinal_position",
+                )
+            }
+            .bind(&table)
+            .fetch_all(&self.db.pool)
+            .await
+            .expect("columns");
+            let row = columns
+                .iter()
+                .map(|c| format!("COALESCE(CAST(\"{c}\" AS TEXT), '∅')"))
+                .collect::<Vec<_>>()
+                .join(" || '|' || ");
+            let mut rows: Vec<String> =
+                sqlx::query_scalar(&format!("SELECT {row} FROM \"{table}\""))
+                    .fetch_all(&self.db.pool)
+                    .await
+                    .unwrap_or_else(|e| panic!("dump {table}: {e}"));
+            rows.sort();
+            dump.push((table, rows));
+        }
+        dump
+    }
+}
+
+/// Every way to fill a path's `{…}` parameters from `ids`: an OpenAPI path
+/// turned into the URLs a scan requests.
+pub fn fill_path(path: &str, ids: &std::collections::BTreeSet<String>) -> Vec<String> {
+    match path.find('{') {
+        None => vec![path.to_owned()],
+        Some(open) => {
+            let close = open + path[open..].find('}').expect("a closing brace");
+            ids.iter()
+                .flat_map(|id| {
+                    fill_path(&format!("{}{id}{}", &path[..open], &path[close + 1..]), ids)
+                })
+                .collect()
+        }
+    }
+}

@@ -2,7 +2,7 @@ use crate::helpers::spawn_app;
 use serde_json::Value;
 
 /// Every endpoint the API serves, as (method, path).
-const ENDPOINTS: [(&str, &str); 58] = [
+const ENDPOINTS: [(&str, &str); 62] = [
     ("get", "/api/health"),
     ("get", "/api/openapi.json"),
     ("post", "/api/session"),
@@ -41,6 +41,10 @@ const ENDPOINTS: [(&str, &str); 58] = [
     ("delete", "/api/me/sessions/{id}"),
     ("get", "/api/me/access"),
     ("get", "/api/me/data"),
+    ("post", "/api/me/erasure"),
+    ("get", "/api/school/retention"),
+    ("put", "/api/school/retention"),
+    ("post", "/api/people/{id}/erase"),
     ("get", "/api/profile"),
     ("put", "/api/profile"),
     ("get", "/api/profile/preview"),

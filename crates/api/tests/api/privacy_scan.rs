@@ -7,7 +7,7 @@
 
 use std::collections::BTreeSet;
 
-use crate::helpers::{slot_start, spawn_app, TestApp};
+use crate::helpers::{fill_path, slot_start, spawn_app, TestApp};
 use crate::profiles::{cast, Cast};
 use confero_api::demo;
 use serde_json::{json, Value};
@@ -97,19 +97,6 @@ async fn ids_about_her(app: &TestApp, cast: &Cast) -> BTreeSet<String> {
     ids
 }
 
-/// Every way to fill a path's `{…}` parameters from `ids`.
-fn fill(path: &str, ids: &BTreeSet<String>) -> Vec<String> {
-    match path.find('{') {
-        None => vec![path.to_owned()],
-        Some(open) => {
-            let close = open + path[open..].find('}').unwrap();
-            ids.iter()
-                .flat_map(|id| fill(&format!("{}{id}{}", &path[..open], &path[close + 1..]), ids))
-                .collect()
-        }
-    }
-}
-
 #[tokio::test]
 async fn no_endpoint_shows_anyone_a_field_they_may_not_see() {
     let app = spawn_app().await;
@@ -144,7 +131,7 @@ async fn no_endpoint_shows_anyone_a_field_they_may_not_see() {
     let urls: Vec<String> = paths
         .iter()
         .flat_map(|path| {
-            let mut urls = fill(path, &ids);
+            let mut urls = fill_path(path, &ids);
             if !path.contains('{') {
                 urls.push(format!("{path}?q=zqname&per_page=100"));
             }

@@ -18,7 +18,7 @@ fn sample(name: &str) -> String {
 }
 
 /// A new school whose first admin is the samples' admin; returns its id and the admin's token.
-async fn riverside(app: &TestApp) -> (i64, String) {
+pub async fn riverside(app: &TestApp) -> (i64, String) {
     let (school, _) = confero_api::cli::create_school(
         &app.db,
         "Riverside Primary",
@@ -47,7 +47,7 @@ fn form(files: &[(&str, String)], token: Option<&str>) -> Form {
     form
 }
 
-fn all_samples() -> Vec<(&'static str, String)> {
+pub fn all_samples() -> Vec<(&'static str, String)> {
     ["students", "guardians", "staff", "classes"]
         .into_iter()
         .map(|name| (name, sample(name)))
@@ -65,7 +65,7 @@ async fn upload(app: &TestApp, path: &str, token: &str, form: Form) -> reqwest::
 }
 
 /// Previews and applies; returns the applied preview.
-async fn import(app: &TestApp, admin: &str, files: &[(&str, String)]) -> Value {
+pub async fn import(app: &TestApp, admin: &str, files: &[(&str, String)]) -> Value {
     let preview = upload(app, "/api/roster/preview", admin, form(files, None)).await;
     assert_eq!(preview.status(), 200);
     let preview: Value = preview.json().await.unwrap();

@@ -33,6 +33,9 @@ struct Args {
     /// Timed runs of each step.
     #[arg(long, default_value_t = 3)]
     runs: usize,
+    /// After the last run, time directory searches on the imported school.
+    #[arg(long)]
+    directory: bool,
 }
 
 /// The four files of a generated school.
@@ -147,6 +150,68 @@ async fn fresh_database(args: &Args) -> anyhow::Result<String> {
     Ok(args.database_url.clone())
 }
 
+/// Directory searches on the imported school, through the code the
+/// endpoint runs (relations, candidates, the privacy filter, one page of
+/// profiles), as a parent, a teacher and an admin: median and slowest of 21.
+async fn time_directory(db: &Db, school: i64) -> anyhow::Result<()> {
+    use confero_api::http::directory::listing;
+    use confero_api::privacy::ProfileViewer;
+    let people: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM people WHERE school_id = $1")
+        .bind(school)
+        .fetch_one(&db.pool)
+        .await?;
+    let first = |role: &'static str| async move {
+        sqlx::query_scalar::<_, i64>(
+            "SELECT MIN(p.id) FROM people p JOIN person_roles r ON r.person_id = p.id AND r.role = $1 WHERE p.school_id = $2",
+        )
+        .bind(role)
+        .bind(school)
+        .fetch_one(&db.pool)
+        .await
+    };
+    let viewers = [
+        (
+            "parent",
+            ProfileViewer::read(db, school, first("guardian").await?, false, false).await?,
+        ),
+        (
+            "teacher",
+            ProfileViewer::read(db, school, first("teacher").await?, false, true).await?,
+        ),
+        (
+            "admin",
+            ProfileViewer::read(db, school, first("admin").await?, true, false).await?,
+        ),
+    ];
+    for (role, viewer) in &viewers {
+        for (label, search) in [
+            ("everyone, page 1", None),
+            ("\"smi\"", Some("smi")),
+            ("\"ava patel\"", Some("ava patel")),
+        ] {
+            let mut times = Vec::new();
+            let mut total = 0;
+            for _ in 0..21 {
+                // Each search reads the viewer's relations afresh, as a request does.
+                let viewer =
+                    ProfileViewer::read(db, school, viewer.person_id, viewer.admin, viewer.teacher)
+                        .await?;
+                let started = Instant::now();
+                let page = listing(db, school, &viewer, search, 1, 25).await?;
+                times.push(ms(started));
+                total = page.total;
+            }
+            times.sort_by(f64::total_cmp);
+            println!(
+                "directory ({people} people) as {role}, {label}: {total} listed; median {:.1} ms, slowest {:.1} ms",
+                times[times.len() / 2],
+                times[times.len() - 1]
+            );
+        }
+    }
+    Ok(())
+}
+
 fn ms(started: Instant) -> f64 {
     started.elapsed().as_secs_f64() * 1000.0
 }
@@ -230,6 +295,9 @@ async fn main() -> anyhow::Result<()> {
             (dry + apply) / 1000.0
         );
         rows.push((dry, apply, second_dry));
+        if args.directory && run + 1 == args.runs {
+            time_directory(&db, school).await?;
+        }
         db.close().await;
     }
     let range = |f: fn(&(f64, f64, f64)) -> f64| {

@@ -227,6 +227,9 @@ pub struct PersonSummary {
     pub state: AccountState,
     /// When the open invitation runs out.
     pub invited_until: Option<DateTime<Utc>>,
+    /// When they asked the school to erase their data (an admin erases them).
+    #[serde(default)]
+    pub erasure_requested_at: Option<DateTime<Utc>>,
 }
 
 /// `GET /api/people`: one page of the school's people.

@@ -76,6 +76,9 @@ pub struct MyProfile {
     pub children: Vec<ChildView>,
     /// Every field, in the order the page shows them.
     pub visibility: Vec<FieldVisibility>,
+    /// When I asked the school to erase my data, while that waits for an admin.
+    #[serde(default)]
+    pub erasure_requested_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 /// `PUT /api/profile`: the whole editable profile. Empty text clears a field.
@@ -176,4 +179,24 @@ pub struct MyData {
     pub emails: Vec<EmailRecord>,
     /// What staff did with my data.
     pub access: Vec<AccessEntry>,
+}
+
+/// `POST /api/people/{id}/erase`: what the erasure did.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Erased {
+    /// Future appointments the person had booked, cancelled and freed.
+    pub cancelled_bookings: u64,
+}
+
+/// `GET`/`PUT /api/school/retention`: how long the school keeps data nobody needs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct RetentionSettings {
+    /// Days a parent or carer whose children have all left is kept after
+    /// they last signed in (30 to 3,650; default 365).
+    pub keep_leavers_days: u32,
+    /// Days the school's data is kept after it closes (0 to 365; default 30).
+    pub keep_closed_days: u32,
 }
