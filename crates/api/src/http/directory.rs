@@ -73,8 +73,10 @@ pub async fn listing(
     page: u32,
     per_page: u32,
 ) -> Result<DirectoryPage, sqlx::Error> {
-    let candidates = profiles::directory_candidates(db, school_id, search).await?;
-    let listed: Vec<i64> = candidates
+    // The rule decides for those who show their name to fewer than the
+    // whole school; everyone else is listed to every member.
+    let also: Vec<i64> = profiles::narrow_names(db, school_id)
+        .await?
         .iter()
         .filter(|c| {
             privacy::is_listed(
@@ -84,14 +86,9 @@ pub async fn listing(
         })
         .map(|c| c.id)
         .collect();
-    let from =
-        usize::try_from(u64::from(page.max(1) - 1) * u64::from(per_page)).unwrap_or(usize::MAX);
-    let ids: Vec<i64> = listed
-        .iter()
-        .skip(from)
-        .take(per_page as usize)
-        .copied()
-        .collect();
+    let offset = i64::from(page.max(1) - 1) * i64::from(per_page);
+    let (ids, total) =
+        profiles::directory_page(db, school_id, search, &also, i64::from(per_page), offset).await?;
     let records = profiles::load_many(db, school_id, &ids).await?;
     let people = records
         .iter()
@@ -102,7 +99,7 @@ pub async fn listing(
         .collect();
     Ok(DirectoryPage {
         people,
-        total: listed.len() as u64,
+        total,
         page,
         per_page,
     })

@@ -299,7 +299,8 @@ pub async fn relations(db: &Db, school_id: i64, viewer_id: i64) -> Result<Relati
     })
 }
 
-/// A directory candidate: enough to decide whether the viewer may see the name.
+/// Someone whose name is shown more narrowly than to the whole school:
+/// enough to decide whether a viewer may see them.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Listing {
     pub id: i64,
@@ -308,29 +309,19 @@ pub struct Listing {
     pub show_name: Visibility,
 }
 
-/// Everyone in the school with a role and an enabled account whose shown
-/// name contains `search` (any case), by family name. The caller decides who
-/// of them the viewer may see.
-pub async fn directory_candidates(
-    db: &Db,
-    school_id: i64,
-    search: Option<&str>,
-) -> Result<Vec<Listing>, sqlx::Error> {
-    let pattern = search
-        .map(|s| format!("%{}%", s.to_lowercase().replace(['%', '_'], "")))
-        .unwrap_or_else(|| "%".to_owned());
+/// The school's people (with a role and an enabled account) who show their
+/// name to fewer than the whole school. Few, usually: the caller decides
+/// which of them a viewer may list.
+pub async fn narrow_names(db: &Db, school_id: i64) -> Result<Vec<Listing>, sqlx::Error> {
     let rows = sqlx::query(
         "SELECT p.id, p.show_name,
                 (SELECT COUNT(*) FROM person_roles r WHERE r.person_id = p.id AND r.role IN ('admin', 'teacher')) AS staff_roles,
                 (SELECT COUNT(*) FROM person_roles r WHERE r.person_id = p.id AND r.role = 'teacher') AS teacher_roles
            FROM people p
-          WHERE p.school_id = $1 AND p.disabled_at IS NULL
-            AND EXISTS (SELECT 1 FROM person_roles r WHERE r.person_id = p.id)
-            AND LOWER(COALESCE(NULLIF(p.display_name, ''), p.given_name || ' ' || p.family_name)) LIKE $2
-          ORDER BY LOWER(p.family_name), LOWER(p.given_name), p.id",
+          WHERE p.school_id = $1 AND p.disabled_at IS NULL AND p.show_name <> 'school'
+            AND EXISTS (SELECT 1 FROM person_roles r WHERE r.person_id = p.id)",
     )
     .bind(school_id)
-    .bind(pattern)
     .fetch_all(&db.pool)
     .await?;
     rows.into_iter()
@@ -344,4 +335,61 @@ pub async fn directory_candidates(
             })
         })
         .collect()
+}
+
+/// One page of the directory, by family name: everyone in the school with a
+/// role and an enabled account whose shown name contains `search` (any
+/// case) and who either shows their name to the whole school or is among
+/// `also` (those the caller decided the viewer may list). Returns the page's
+/// ids and how many match in all.
+pub async fn directory_page(
+    db: &Db,
+    school_id: i64,
+    search: Option<&str>,
+    also: &[i64],
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<i64>, u64), sqlx::Error> {
+    // No search, no per-row name test ('' matches every row).
+    let pattern = search
+        .map(|s| format!("%{}%", s.to_lowercase().replace(['%', '_'], "")))
+        .unwrap_or_default();
+    let allowed = if also.is_empty() {
+        "p.show_name = 'school'".to_owned()
+    } else {
+        format!("(p.show_name = 'school' OR p.id IN ({}))", id_list(also))
+    };
+    let from = format!(
+        "FROM people p
+          WHERE p.school_id = $1 AND p.disabled_at IS NULL AND {allowed}
+            AND EXISTS (SELECT 1 FROM person_roles r WHERE r.person_id = p.id)
+            AND ($2 = '' OR LOWER(COALESCE(NULLIF(p.display_name, ''), p.given_name || ' ' || p.family_name)) LIKE $2)"
+    );
+    // The page and the count in one pass; a page past the end has no row
+    // to carry the count, so only then is it counted on its own.
+    let rows = sqlx::query(&format!(
+        "SELECT p.id, COUNT(*) OVER () AS total {from}
+          ORDER BY LOWER(p.family_name), LOWER(p.given_name), p.id LIMIT $3 OFFSET $4"
+    ))
+    .bind(school_id)
+    .bind(&pattern)
+    .bind(limit)
+    .bind(offset)
+    .fetch_all(&db.pool)
+    .await?;
+    let total: i64 = match rows.first() {
+        Some(row) => row.try_get("total")?,
+        None => {
+            sqlx::query_scalar(&format!("SELECT COUNT(*) {from}"))
+                .bind(school_id)
+                .bind(&pattern)
+                .fetch_one(&db.pool)
+                .await?
+        }
+    };
+    let ids = rows
+        .iter()
+        .map(|row| row.try_get("id"))
+        .collect::<Result<Vec<i64>, _>>()?;
+    Ok((ids, u64::try_from(total).unwrap_or(0)))
 }
