@@ -6,13 +6,14 @@ use leptos_router::path;
 
 use crate::components::app_shell::AppShell;
 use crate::pages::{
-    accept_invitation::AcceptInvitation, account::Account, admin_home::AdminHome,
-    admin_join_requests::AdminJoinRequests, admin_outbox::AdminOutbox, admin_people::AdminPeople,
-    admin_roster::AdminRoster, class_page::ClassPage, directory::Directory,
-    evening_booking::EveningBooking, forgot_password::ForgotPassword, join_confirm::JoinConfirm,
-    join_school::JoinSchool, landing::Landing, new_evening::NewEvening, not_found::NotFound,
-    parent_home::ParentHome, person::Person, profile::Profile, reset_password::ResetPassword,
-    sign_in::SignIn, teacher_home::TeacherHome, teacher_schedule::TeacherSchedule,
+    accept_invitation::AcceptInvitation, account::Account, admin_audit::AdminAudit,
+    admin_home::AdminHome, admin_join_requests::AdminJoinRequests, admin_outbox::AdminOutbox,
+    admin_people::AdminPeople, admin_roster::AdminRoster, class_page::ClassPage,
+    directory::Directory, evening_booking::EveningBooking, forgot_password::ForgotPassword,
+    join_confirm::JoinConfirm, join_school::JoinSchool, landing::Landing, new_evening::NewEvening,
+    not_found::NotFound, parent_home::ParentHome, person::Person, profile::Profile,
+    reset_password::ResetPassword, sign_in::SignIn, teacher_home::TeacherHome,
+    teacher_schedule::TeacherSchedule,
 };
 use crate::session::Session;
 
@@ -44,6 +45,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("admin/roster") view=AdminRoster />
                     <Route path=path!("admin/join-requests") view=AdminJoinRequests />
                     <Route path=path!("admin/outbox") view=AdminOutbox />
+                    <Route path=path!("admin/audit") view=AdminAudit />
                     <Route path=path!("account") view=Account />
                     <Route path=path!("profile") view=Profile />
                     <Route path=path!("directory") view=Directory />

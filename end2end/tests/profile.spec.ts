@@ -68,6 +68,18 @@ test("a parent shows her phone to the class, then to staff only: the preview, th
   const seenByTeacher = await ashaInDirectory(teacher);
   await expect(seenByTeacher).toContainText(PHONE);
   await expect(seenByTeacher).not.toContainText("Address");
+  // And on his evening schedule, beside her booking.
+  await parent.goto("/parent");
+  await parent.getByRole("link", { name: "Book appointments" }).first().click();
+  await parent.getByRole("button", { name: /^Book \d\d:\d\d with Mr Okafor/ }).first().click();
+  await expect(parent.getByRole("status").filter({ hasText: "Booked:" })).toBeVisible();
+  await teacher.goto("/teacher");
+  await teacher.getByRole("link", { name: "Your schedule" }).first().click();
+  const coming = teacher.locator(".schedule .family").filter({ hasText: "Asha Patel" });
+  await expect(coming).toContainText(PHONE);
+  await teacher.setViewportSize(viewports.tablet);
+  await teacher.screenshot({ path: path.join(shots, "tablet-schedule-family-phone.png"), fullPage: true });
+  await parent.goto("/profile");
 
   // The admin opens her full profile: the address is there, and the opening is said to be logged.
   const admin = await signedIn(browser, demo.admin.email);
@@ -75,6 +87,15 @@ test("a parent shows her phone to the class, then to staff only: the preview, th
   await expect(admin.getByRole("heading", { level: 2, name: "Mrs Asha Patel" })).toBeVisible();
   await expect(admin.locator(".person-card")).toContainText("Address");
   await expect(admin.getByText(/opening them is logged/)).toBeVisible();
+  // The opening is in the school's audit log, filtered to her.
+  await admin.getByRole("link", { name: "Audit log for this person" }).click();
+  await admin.getByLabel("Action").selectOption("viewed_hidden_fields");
+  const entry = admin.getByRole("row").filter({ hasText: "Opened details kept from staff" });
+  await expect(entry, "one opening, one entry").toHaveCount(1);
+  await expect(entry).toContainText("Mrs Hale");
+  await expect(entry).toContainText("Asha Patel");
+  await admin.setViewportSize(viewports.desktop);
+  await admin.screenshot({ path: path.join(shots, "desktop-audit-log.png"), fullPage: true });
 
   // She sees that in "who looked at your data".
   await parent.reload();

@@ -2,8 +2,8 @@
 //! join requests, and the outbox.
 
 use confero_core::dto::{
-    ApproveJoin, BulkInvited, Erased, InvitationSent, JoinRequestView, Outbox, PeoplePage,
-    RejectJoin, RosterApplied, RosterPreview, RosterProblems, RosterReport,
+    ApproveJoin, AuditEntry, BulkInvited, Erased, InvitationSent, JoinRequestView, Outbox,
+    PeoplePage, RejectJoin, RosterApplied, RosterPreview, RosterProblems, RosterReport,
 };
 use gloo_net::http::{Request, Response};
 use serde::Deserialize;
@@ -176,4 +176,10 @@ pub async fn retry_message(session: Session, id: i64) -> Result<(), ApiError> {
 /// `POST /api/people/{id}/erase`.
 pub async fn erase_person(session: Session, id: i64) -> Result<Erased, ApiError> {
     decode(post_empty(session, format!("/api/people/{id}/erase")).await?).await
+}
+
+/// `GET /api/audit?…`: `query` is the encoded filter.
+pub async fn audit_log(session: Session, query: String) -> Result<Vec<AuditEntry>, ApiError> {
+    let url = format!("/api/audit?{query}");
+    decode(authorized(session, |auth| with_auth(Request::get(&url), &auth).build()).await?).await
 }

@@ -44,6 +44,7 @@ pub fn AdminHome() -> impl IntoView {
                                     <li><A href="/admin/roster" attr:class="card card-link"><strong>"Import the roster"</strong><span class="meta">"From the school information system’s CSV files"</span></A></li>
                                     <li><A href="/admin/join-requests" attr:class="card card-link"><strong>"Join requests"</strong><span class="meta">"Parents not on the roster who asked to join"</span></A></li>
                                     <li><A href="/admin/outbox" attr:class="card card-link"><strong>"Outbox"</strong><span class="meta">"Every email, sent or waiting"</span></A></li>
+                                    <li><A href="/admin/audit" attr:class="card card-link"><strong>"Audit log"</strong><span class="meta">"Exports, imports, erasures and who opened hidden details"</span></A></li>
                                 </ul>
                             </nav>
                             <p class="meta">{format!("Parents not on the roster can ask to join at {}/join/{}", web_sys::window().and_then(|w| w.location().origin().ok()).unwrap_or_default(), summary.school.id)}</p>

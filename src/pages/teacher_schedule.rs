@@ -1,4 +1,7 @@
-use confero_core::dto::{BookingStatus, SlotState};
+use std::collections::HashMap;
+
+use confero_core::dto::{BookingStatus, PersonView, SlotState};
+use confero_core::Role;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params;
@@ -7,6 +10,7 @@ use leptos_router::params::Params;
 use crate::api::{self, ApiError};
 use crate::components::availability_form::AvailabilityForm;
 use crate::components::error_notice::ErrorNotice;
+use crate::components::family_line::FamilyLine;
 use crate::components::loading::Loading;
 use crate::components::page_heading::PageHeading;
 use crate::session::use_session;
@@ -33,7 +37,13 @@ pub fn TeacherSchedule() -> impl IntoView {
             let me = session.me().ok_or(ApiError::Unexpected(401))?;
             let evening = api::evening(session, id).await?;
             let mut grid = api::slots(session, id, Some(me.id)).await?;
-            Ok::<_, ApiError>((evening, grid.pop()))
+            // Who of each family is coming, as they show themselves to staff.
+            let families: HashMap<i64, PersonView> = api::bookings(session, id, Role::Teacher)
+                .await?
+                .into_iter()
+                .filter_map(|b| b.family.map(|f| (b.id, f)))
+                .collect();
+            Ok::<_, ApiError>((evening, grid.pop(), families))
         }
     });
     Effect::new(move |_| {
@@ -84,7 +94,7 @@ pub fn TeacherSchedule() -> impl IntoView {
         <Transition fallback=|| view! { <Loading what="your schedule" /> }>
             <ErrorBoundary fallback=move |errors| view! { <ErrorNotice errors retry /> }>
                 {move || Suspend::new(async move {
-                    data.await.map(|(evening, column)| {
+                    data.await.map(|(evening, column, families)| {
                         let when = evening.sessions.first().map(|s| span(&s.start, &s.end)).unwrap_or_default();
                         let Some(column) = column else {
                             return view! {
@@ -111,8 +121,11 @@ pub fn TeacherSchedule() -> impl IntoView {
                                             let id = holder.booking_id;
                                             let status = holder.status;
                                             let name = holder.student_name.clone();
+                                            let family = families.get(&id).cloned();
                                             view! {
-                                                <span class="who">{holder.student_name}</span>
+                                                <span class="who">{holder.student_name}
+                                                    {family.map(|f| view! { <FamilyLine family=f /> })}
+                                                </span>
                                                 <span class=format!("status status-{status:?}").to_lowercase()>{format!("{status:?}").replace("NoShow", "No-show")}</span>
                                                 <span class="actions">
                                                     <button type="button" class="button button-small" aria-pressed=(status == BookingStatus::Attended).to_string()

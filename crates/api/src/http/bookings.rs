@@ -15,8 +15,9 @@ use super::evenings::{visible_evening, zone_of};
 use super::extract::{ApiJson, ApiPath, ApiQuery, AuthSession, IdParam};
 use super::AppState;
 use crate::booking::{Actor, Idempotency, BOOKED};
-use crate::privacy::Viewer;
+use crate::privacy::{self, ProfileViewer, Viewer};
 use crate::storage::bookings::{self, BookingDetail, Scope};
+use crate::storage::profiles;
 use crate::zone::SchoolZone;
 use sha2::{Digest as _, Sha256};
 
@@ -45,6 +46,7 @@ pub fn booking_view(zone: &SchoolZone, detail: &BookingDetail) -> Booking {
         mode: MeetingMode::parse(&detail.mode).unwrap_or(MeetingMode::InPerson),
         video_link: detail.video_link.clone(),
         status: BookingStatus::parse(&row.status).unwrap_or(BookingStatus::Booked),
+        family: None,
     }
 }
 
@@ -222,9 +224,24 @@ pub async fn list(
     let zone = zone_of(&state, session.school_id).await?;
     let details =
         bookings::list_details(&state.db, session.school_id, query.evening_id, scope).await?;
-    Ok(Json(
-        details.iter().map(|d| booking_view(&zone, d)).collect(),
-    ))
+    let mut views: Vec<Booking> = details.iter().map(|d| booking_view(&zone, d)).collect();
+    if role != Role::Guardian {
+        // Staff see who is coming, through the privacy filter.
+        let mut ids: Vec<i64> = details.iter().map(|d| d.booked_by).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        let viewer = ProfileViewer::of(&session, &state.db).await?;
+        let families = profiles::load_many(&state.db, session.school_id, &ids).await?;
+        for (view, detail) in views.iter_mut().zip(&details) {
+            view.family = families
+                .iter()
+                .find(|f| f.id == detail.booked_by && f.guardian)
+                .and_then(|f| {
+                    privacy::person_view(f, viewer.listing_audience(f.id, f.staff, f.teacher))
+                });
+        }
+    }
+    Ok(Json(views))
 }
 
 /// One booking (its family, its teacher, admins).

@@ -5,12 +5,13 @@ use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chrono::{TimeZone as _, Utc};
+use confero_core::dto::AuditEntry;
 use confero_core::{ErrorBody, Role};
-use serde::Serialize;
+use serde::Deserialize;
 
 use super::error::{ApiError, ApiResult};
 use super::evenings::{visible_evening, zone_of};
-use super::extract::{ApiPath, AuthSession, IdParam};
+use super::extract::{ApiPath, ApiQuery, AuthSession, IdParam};
 use super::AppState;
 use crate::storage::bookings::{self, Scope};
 use crate::storage::{audit, people};
@@ -160,33 +161,65 @@ pub async fn guardians(State(state): State<AppState>, session: AuthSession) -> A
     csv_response(rows, "guardians-and-students.csv")
 }
 
-/// One audit-log entry.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct AuditEntry {
-    pub person_id: i64,
-    pub action: String,
-    pub subject: String,
-    pub at: chrono::DateTime<Utc>,
+/// Filters for the audit log.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct AuditQuery {
+    /// Exactly this action (`viewed_hidden_fields`, `export_guardians`, …).
+    pub action: Option<String>,
+    /// Done by, or about, this person.
+    pub person: Option<i64>,
+    /// Only the last this many days.
+    pub days: Option<u32>,
 }
 
-/// The school's audit log, newest first (the last 500 entries).
+/// The school's audit log, newest first (at most 500 entries): who did what
+/// with whose data, and from which request; filtered by action, person, age.
 #[utoipa::path(
     get, path = "/api/audit", tag = "exports", security(("bearer" = [])),
-    responses((status = 200, body = Vec<AuditEntry>), (status = 403, body = ErrorBody))
+    params(AuditQuery),
+    responses((status = 200, body = Vec<AuditEntry>), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody))
 )]
 pub async fn log(
     State(state): State<AppState>,
     session: AuthSession,
+    ApiQuery(query): ApiQuery<AuditQuery>,
 ) -> ApiResult<Json<Vec<AuditEntry>>> {
     session.require_any(&[Role::Admin])?;
-    let entries = audit::entries(&state.db, session.school_id, 500).await?;
+    let action = query
+        .action
+        .as_deref()
+        .map(str::trim)
+        .filter(|a| !a.is_empty());
+    if action
+        .is_some_and(|a| a.len() > 40 || !a.chars().all(|c| c.is_ascii_lowercase() || c == '_'))
+    {
+        return Err(ApiError::invalid(
+            "action",
+            "is an action name such as export_guardians",
+        ));
+    }
+    let now = state.clock.now().timestamp();
+    let filter = audit::Filter {
+        action: action.map(str::to_owned),
+        person_id: query.person,
+        since: query
+            .days
+            .map(|d| now - i64::from(d.min(36_500)) * 24 * 3600),
+    };
+    let entries = audit::entries(&state.db, session.school_id, &filter, 500).await?;
     Ok(Json(
         entries
             .into_iter()
             .map(|e| AuditEntry {
                 person_id: e.person_id,
+                by: e.actor.map(|(title, given, family)| {
+                    people::staff_name(title.as_deref(), &given, &family)
+                }),
                 action: e.action,
                 subject: e.subject,
+                about_id: e.target_id,
+                about: e.target.map(|(given, family)| format!("{given} {family}")),
+                request_id: e.request_id,
                 at: Utc
                     .timestamp_opt(e.created_at, 0)
                     .single()

@@ -50,32 +50,76 @@ pub async fn record_about(
         .map(|_| ())
 }
 
-/// One entry of the log.
+/// One entry of the log, with the names of who did it and whose data it was.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Entry {
     pub person_id: i64,
+    pub actor: Option<(Option<String>, String, String)>,
     pub action: String,
     pub subject: String,
+    pub target_id: Option<i64>,
+    pub target: Option<(String, String)>,
+    pub request_id: Option<String>,
     pub created_at: i64,
 }
 
-/// The school's log, newest first.
-pub async fn entries(db: &Db, school_id: i64, limit: i64) -> Result<Vec<Entry>, sqlx::Error> {
-    sqlx::query("SELECT person_id, action, subject, created_at FROM audit_log WHERE school_id = $1 ORDER BY id DESC LIMIT $2")
-        .bind(school_id)
-        .bind(limit)
-        .fetch_all(&db.pool)
-        .await?
-        .into_iter()
-        .map(|row| {
-            Ok(Entry {
-                person_id: row.try_get("person_id")?,
-                action: row.try_get("action")?,
-                subject: row.try_get("subject")?,
-                created_at: row.try_get("created_at")?,
-            })
+/// Which entries to read.
+#[derive(Clone, Debug, Default)]
+pub struct Filter {
+    /// Exactly this action.
+    pub action: Option<String>,
+    /// Done by, or about, this person.
+    pub person_id: Option<i64>,
+    /// Not before this instant.
+    pub since: Option<i64>,
+}
+
+/// The school's log, newest first, filtered.
+pub async fn entries(
+    db: &Db,
+    school_id: i64,
+    filter: &Filter,
+    limit: i64,
+) -> Result<Vec<Entry>, sqlx::Error> {
+    sqlx::query(
+        "SELECT a.person_id, a.action, a.subject, a.target_id, a.request_id, a.created_at,
+                p.title, p.given_name, p.family_name, t.given_name AS t_given, t.family_name AS t_family
+           FROM audit_log a
+           LEFT JOIN people p ON p.id = a.person_id
+           LEFT JOIN people t ON t.id = a.target_id
+          WHERE a.school_id = $1
+            AND ($2 = '' OR a.action = $2)
+            AND ($3 = 0 OR a.person_id = $3 OR a.target_id = $3)
+            AND a.created_at >= $4
+          ORDER BY a.id DESC LIMIT $5",
+    )
+    .bind(school_id)
+    .bind(filter.action.as_deref().unwrap_or(""))
+    .bind(filter.person_id.unwrap_or(0))
+    .bind(filter.since.unwrap_or(0))
+    .bind(limit)
+    .fetch_all(&db.pool)
+    .await?
+    .into_iter()
+    .map(|row| {
+        let given: Option<String> = row.try_get("given_name")?;
+        let family: Option<String> = row.try_get("family_name")?;
+        let t_given: Option<String> = row.try_get("t_given")?;
+        let t_family: Option<String> = row.try_get("t_family")?;
+        Ok(Entry {
+            person_id: row.try_get("person_id")?,
+            actor: given
+                .zip(family)
+                .map(|(g, f)| (row.try_get("title").ok().flatten(), g, f)),
+            action: row.try_get("action")?,
+            subject: row.try_get("subject")?,
+            target_id: row.try_get("target_id")?,
+            target: t_given.zip(t_family),
+            request_id: row.try_get("request_id")?,
+            created_at: row.try_get("created_at")?,
         })
-        .collect()
+    })
+    .collect()
 }
 
 /// An entry about one person's data, with who did it.

@@ -305,9 +305,11 @@ pub struct BookingDetail {
     pub student_name: String,
     pub mode: String,
     pub video_link: Option<String>,
+    /// The guardian (or member of staff) who made the booking.
+    pub booked_by: i64,
 }
 
-const DETAIL_QUERY: &str = "SELECT b.id, b.evening_id, b.teacher_id, b.student_id, b.starts_at, b.ends_at, b.room, b.status,
+const DETAIL_QUERY: &str = "SELECT b.id, b.evening_id, b.teacher_id, b.student_id, b.starts_at, b.ends_at, b.room, b.status, b.booked_by,
             e.name AS evening_name, e.mode, e.video_link,
             t.title, t.given_name AS t_given, t.family_name AS t_family,
             s.given_name AS s_given, s.family_name AS s_family
@@ -329,6 +331,7 @@ fn detail(row: &sqlx::any::AnyRow) -> Result<BookingDetail, sqlx::Error> {
         student_name: format!("{s_given} {s_family}"),
         mode: row.try_get("mode")?,
         video_link: row.try_get("video_link")?,
+        booked_by: row.try_get("booked_by")?,
     })
 }
 

@@ -423,6 +423,32 @@ async fn an_admin_opening_hidden_fields_is_logged_for_the_person() {
     assert_eq!(logged[0].1, "address");
     assert_eq!(logged[0].2.as_deref(), Some(request_id.as_str()));
 
+    // Admins find it in the audit log, filtered by action and person.
+    let log = app
+        .json(
+            &format!(
+                "/api/audit?action=viewed_hidden_fields&person={}&days=1",
+                cast.parent_id
+            ),
+            &cast.admin,
+        )
+        .await;
+    let log = log.as_array().unwrap();
+    assert_eq!(log.len(), 1, "{log:?}");
+    assert_eq!(log[0]["by"], "Mrs Hale");
+    assert_eq!(log[0]["about"], "Asha Patel");
+    assert_eq!(log[0]["request_id"], request_id.as_str());
+    let none = app
+        .json("/api/audit?action=export_guardians", &cast.admin)
+        .await;
+    assert_eq!(none, json!([]));
+    let (status, _, named) = error_of(
+        app.get("/api/audit?action=DROP%20TABLE", Some(&cast.admin))
+            .await,
+    )
+    .await;
+    assert_eq!((status.as_u16(), named.as_deref()), (422, Some("action")));
+
     // She sees it in "who looked at my data" and in her download; a teacher's
     // views of what she shows staff are not there.
     let access = app.json("/api/me/access", &cast.parent).await;
@@ -479,4 +505,70 @@ async fn another_schools_people_do_not_exist_for_you() {
     )
     .await;
     assert_eq!(status, 404);
+}
+
+#[tokio::test]
+async fn a_teacher_sees_who_is_coming_through_the_filter() {
+    let app = spawn_app().await;
+    let cast = cast(&app).await;
+    let evening = app.demo_evening(&cast.parent).await;
+    let family = app.family(demo::PARENT_EMAIL, evening).await;
+    let (child, teachers) = &family.children[0];
+    let grid = app.slots(evening, &cast.parent).await;
+    let start = crate::helpers::slot_start(&grid, teachers[0], 5);
+    assert_eq!(
+        app.book(evening, &cast.parent, teachers[0], *child, &start)
+            .await
+            .status(),
+        201
+    );
+    let teacher_id = teachers[0];
+    let teacher_email: String = sqlx::query_scalar("SELECT email FROM people WHERE id = $1")
+        .bind(teacher_id)
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    let teacher = app.token(&teacher_email, PASSWORD).await;
+    let coming = |list: Value| {
+        list.as_array()
+            .unwrap()
+            .iter()
+            .find(|b| b["student_id"] == *child)
+            .map(|b| b["family"].clone())
+            .unwrap()
+    };
+    save(
+        &app,
+        &cast.parent,
+        json!([{"field": "phone", "visibility": "staff"}]),
+    )
+    .await;
+    let list = app
+        .json(
+            &format!("/api/bookings?evening_id={evening}&as=teacher"),
+            &teacher,
+        )
+        .await;
+    let seen = coming(list);
+    assert_eq!(seen["name"], "Asha Quillfeather");
+    assert_eq!(seen["phone"], "+44 7700 918273");
+    save(
+        &app,
+        &cast.parent,
+        json!([{"field": "phone", "visibility": "only_me"}]),
+    )
+    .await;
+    let list = app
+        .json(
+            &format!("/api/bookings?evening_id={evening}&as=teacher"),
+            &teacher,
+        )
+        .await;
+    let seen = coming(list);
+    assert!(seen.get("phone").is_none(), "{seen}");
+    // The family's own list carries no such block.
+    let own = app
+        .json(&format!("/api/bookings?evening_id={evening}"), &cast.parent)
+        .await;
+    assert!(own[0].get("family").is_none());
 }

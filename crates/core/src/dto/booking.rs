@@ -97,4 +97,9 @@ pub struct Booking {
     pub mode: MeetingMode,
     pub video_link: Option<String>,
     pub status: BookingStatus,
+    /// Who of the family booked (and is coming), as the viewer may see them:
+    /// in the lists of a teacher's or admin's schedule, through the privacy
+    /// filter (a phone only if the family shows it to staff). Absent elsewhere.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub family: Option<super::PersonView>,
 }

@@ -200,3 +200,26 @@ pub struct RetentionSettings {
     /// Days the school's data is kept after it closes (0 to 365; default 30).
     pub keep_closed_days: u32,
 }
+
+/// `GET /api/audit`: one entry of the school's audit log.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct AuditEntry {
+    /// Who did it.
+    pub person_id: i64,
+    /// Their name ("Mrs Hale"); absent if their record is gone.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub by: Option<String>,
+    /// `viewed_hidden_fields`, `export_guardians`, `roster_import`, `erase_person`, …
+    pub action: String,
+    pub subject: String,
+    /// Whose data it was about, when it was about one person.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub about_id: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub about: Option<String>,
+    /// The request that did it (its `X-Request-Id`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
+    pub at: chrono::DateTime<chrono::Utc>,
+}
