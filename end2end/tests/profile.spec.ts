@@ -1,3 +1,4 @@
+import * as fs from "node:fs";
 import * as path from "node:path";
 import type { Browser, Page } from "@playwright/test";
 import { DEMO_PASSWORD, demo, viewports } from "./fixtures/demo";
@@ -40,6 +41,8 @@ async function choosePhoneAudience(page: Page, value: string, meaning: string) {
 }
 
 test("a parent shows her phone to the class, then to staff only: the preview, the class, her child's teacher and the admin agree", async ({ browser }) => {
+  // A long journey through four people's browsers.
+  test.slow();
   const parent = await signedIn(browser, demo.parent.email);
   await parent.getByRole("link", { name: "Profile" }).click();
   await expect(parent.getByRole("heading", { level: 1, name: "Your profile" })).toBeVisible();
@@ -101,6 +104,16 @@ test("a parent shows her phone to the class, then to staff only: the preview, th
   await parent.reload();
   const log = parent.getByRole("list", { name: "Who looked at your data" });
   await expect(log.getByRole("listitem").first()).toContainText("Mrs Hale opened your profile, including details you keep to yourself: address");
+  // And in the data she downloads.
+  const [download] = await Promise.all([
+    parent.waitForEvent("download"),
+    parent.getByRole("button", { name: "Download my data" }).click(),
+  ]);
+  expect(download.suggestedFilename()).toBe("my-confero-data.json");
+  const data = JSON.parse(fs.readFileSync((await download.path())!, "utf8"));
+  expect(data.profile.phone).toBe(PHONE);
+  expect(data.access[0].by).toBe("Mrs Hale");
+  expect(JSON.stringify(data)).not.toContain("token");
 
   for (const [device, viewport] of Object.entries(viewports)) {
     await parent.setViewportSize(viewport);

@@ -19,3 +19,23 @@ pub fn init() {
     // Already installed (tests): keep the first.
     let _ = result;
 }
+
+tokio::task_local! {
+    /// The `X-Request-Id` of the request this task is serving.
+    static REQUEST_ID: String;
+}
+
+/// Runs `work` as part of the request `id`, so what it records (the audit
+/// log) can say which request did it.
+pub async fn in_request<F: std::future::Future>(id: Option<String>, work: F) -> F::Output {
+    match id {
+        Some(id) => REQUEST_ID.scope(id, work).await,
+        None => work.await,
+    }
+}
+
+/// The request this task is serving, if it serves one (not the CLI or a
+/// background job).
+pub fn current_request_id() -> Option<String> {
+    REQUEST_ID.try_with(Clone::clone).ok()
+}

@@ -3,7 +3,6 @@
 //! one person (`GET /api/directory/{id}`).
 
 use axum::extract::State;
-use axum::http::HeaderMap;
 use axum::Json;
 use confero_core::dto::{DirectoryPage, PersonView};
 use confero_core::{Audience, ErrorBody};
@@ -116,7 +115,6 @@ pub async fn listing(
 pub async fn person(
     State(state): State<AppState>,
     session: AuthSession,
-    headers: HeaderMap,
     ApiPath(IdParam { id }): ApiPath<IdParam>,
 ) -> ApiResult<Json<PersonView>> {
     let record = profiles::load(&state.db, session.school_id, id)
@@ -133,7 +131,6 @@ pub async fn person(
                 .map(|f| f.as_str())
                 .collect::<Vec<_>>()
                 .join(", ");
-            let request_id = headers.get("x-request-id").and_then(|v| v.to_str().ok());
             audit::record_about(
                 &state.db,
                 session.school_id,
@@ -141,7 +138,6 @@ pub async fn person(
                 "viewed_hidden_fields",
                 &fields,
                 record.id,
-                request_id,
                 state.clock.now().timestamp(),
             )
             .await?;

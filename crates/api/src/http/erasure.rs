@@ -3,7 +3,7 @@
 //! or erases directly.
 
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::Json;
 use confero_core::dto::Erased;
 use confero_core::{ErrorBody, Role};
@@ -15,21 +15,13 @@ use crate::live::{LiveEvent, SlotEvent};
 use crate::storage::audit;
 use crate::storage::erasure::{self, Refusal};
 
-fn request_id(headers: &HeaderMap) -> Option<&str> {
-    headers.get("x-request-id").and_then(|v| v.to_str().ok())
-}
-
 /// Asks the school to erase my data. The school's admins see the request
 /// in their list of people and erase; until then nothing changes.
 #[utoipa::path(
     post, path = "/api/me/erasure", tag = "me", security(("bearer" = [])),
     responses((status = 202, description = "Asked; an admin of the school will erase"), (status = 401, body = ErrorBody))
 )]
-pub async fn request(
-    State(state): State<AppState>,
-    session: AuthSession,
-    headers: HeaderMap,
-) -> ApiResult<StatusCode> {
+pub async fn request(State(state): State<AppState>, session: AuthSession) -> ApiResult<StatusCode> {
     let now = state.clock.now().timestamp();
     erasure::request(&state.db, session.school_id, session.person_id, now).await?;
     audit::record_about(
@@ -39,7 +31,6 @@ pub async fn request(
         "erasure_requested",
         "by the person",
         session.person_id,
-        request_id(&headers),
         now,
     )
     .await?;
@@ -62,7 +53,6 @@ pub async fn request(
 pub async fn erase(
     State(state): State<AppState>,
     session: AuthSession,
-    headers: HeaderMap,
     ApiPath(IdParam { id }): ApiPath<IdParam>,
 ) -> ApiResult<Json<Erased>> {
     session.require_any(&[Role::Admin])?;
@@ -117,7 +107,6 @@ pub async fn erase(
         "erase_person",
         &format!("person {id}, {} future booking(s) cancelled", freed.len()),
         id,
-        request_id(&headers),
         now,
     )
     .await?;

@@ -183,7 +183,8 @@ pub fn router(state: AppState) -> Router {
             .fallback(api_not_found),
     };
 
-    app.layer(middleware::from_fn_with_state(state.clone(), request_deadline))
+    app.layer(middleware::from_fn(request_context))
+        .layer(middleware::from_fn_with_state(state.clone(), request_deadline))
         .layer(middleware::from_fn_with_state(state.clone(), headers::security_headers))
         .layer(CatchPanicLayer::custom(|_| ApiError::internal(anyhow::anyhow!("a handler panicked")).into_response()))
         .layer(PropagateRequestIdLayer::x_request_id())
@@ -248,4 +249,14 @@ async fn service_worker(
             .into_response(),
         None => StatusCode::NOT_FOUND.into_response(),
     }
+}
+
+/// Makes the request's id known to what the handler records (the audit log).
+async fn request_context(request: Request<Body>, next: middleware::Next) -> Response<Body> {
+    let id = request
+        .headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    crate::telemetry::in_request(id, next.run(request)).await
 }

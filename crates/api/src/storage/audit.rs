@@ -1,4 +1,5 @@
-//! The audit log: who exported or bulk-read personal data, and when.
+//! The audit log: who exported, imported, erased or looked at personal
+//! data, when, and from which request.
 
 use sqlx::Row as _;
 
@@ -13,20 +14,20 @@ pub async fn record(
     subject: &str,
     now: i64,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query("INSERT INTO audit_log (school_id, person_id, action, subject, created_at) VALUES ($1, $2, $3, $4, $5)")
+    sqlx::query("INSERT INTO audit_log (school_id, person_id, action, subject, request_id, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
         .bind(school_id)
         .bind(person_id)
         .bind(action)
         .bind(subject)
+        .bind(crate::telemetry::current_request_id())
         .bind(now)
         .execute(&db.writer)
         .await
         .map(|_| ())
 }
 
-/// Records an action on one person's data, with the request that did it,
-/// so that person can see it.
-#[allow(clippy::too_many_arguments)]
+/// Records an action on one person's data, so that person can see it.
+/// Like [`record`], it notes the request that did it.
 pub async fn record_about(
     db: &Db,
     school_id: i64,
@@ -34,7 +35,6 @@ pub async fn record_about(
     action: &str,
     subject: &str,
     target_id: i64,
-    request_id: Option<&str>,
     now: i64,
 ) -> Result<(), sqlx::Error> {
     sqlx::query("INSERT INTO audit_log (school_id, person_id, action, subject, target_id, request_id, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)")
@@ -43,7 +43,7 @@ pub async fn record_about(
         .bind(action)
         .bind(subject)
         .bind(target_id)
-        .bind(request_id)
+        .bind(crate::telemetry::current_request_id())
         .bind(now)
         .execute(&db.writer)
         .await

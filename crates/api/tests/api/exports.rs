@@ -152,4 +152,13 @@ async fn admins_export_csv_and_every_export_is_audited() {
         .map(|e| e["action"].as_str().unwrap())
         .collect();
     assert_eq!(actions, ["export_guardians", "export_bookings"]);
+    // Each entry names the request that did it.
+    for entry in log.as_array().unwrap() {
+        assert!(
+            entry["request_id"]
+                .as_str()
+                .is_some_and(|id| id.len() >= 32),
+            "{entry}"
+        );
+    }
 }
