@@ -98,7 +98,7 @@ pub fn AdminAudit() -> impl IntoView {
                     } else {
                         view! {
                             <p class="meta" role="status">{format!("{} entr{}", entries.len(), if entries.len() == 1 { "y" } else { "ies" })}</p>
-                            <table class="table audit-table">
+                            <table class="table audit-table stack-on-phone">
                                 <caption class="visually-hidden">"Audit log"</caption>
                                 <thead><tr><th scope="col">"When"</th><th scope="col">"Who"</th><th scope="col">"What"</th><th scope="col">"About"</th><th scope="col">"Request"</th></tr></thead>
                                 <tbody>

@@ -126,7 +126,7 @@ pub fn AdminPeople() -> impl IntoView {
                                 view! { <p class="empty">"No one matches."</p> }.into_any()
                             } else {
                                 view! {
-                                    <table class="table people-table">
+                                    <table class="table people-table stack-on-phone">
                                         <caption class="visually-hidden">"People"</caption>
                                         <thead><tr><th scope="col">"Name"</th><th scope="col">"Email"</th><th scope="col">"Roles"</th><th scope="col">"Account"</th><th scope="col"><span class="visually-hidden">"Actions"</span></th></tr></thead>
                                         <tbody>

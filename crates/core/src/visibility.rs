@@ -148,21 +148,6 @@ impl ProfileField {
         }
     }
 
-    /// How the profile page labels the field.
-    pub fn label(self) -> &'static str {
-        match self {
-            ProfileField::Title => "Title",
-            ProfileField::Name => "Name",
-            ProfileField::Email => "Email",
-            ProfileField::Phone => "Phone",
-            ProfileField::Phone2 => "Second phone",
-            ProfileField::Address => "Address",
-            ProfileField::Language => "Preferred language",
-            ProfileField::About => "About me",
-            ProfileField::Children => "My children",
-        }
-    }
-
     /// The field in a sentence after "your": "Who sees your second phone".
     pub fn noun(self) -> &'static str {
         match self {
