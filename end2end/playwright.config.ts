@@ -1,20 +1,13 @@
 import { defineConfig } from "@playwright/test";
+import chromium from "./chromium.json";
 
 // The API serving the built SPA; `cargo xtask test` starts it and sets this.
 const baseURL = process.env.CONFERO_BASE_URL ?? "http://127.0.0.1:8080";
 
-/** Debian's Chromium, quiet on a machine with no outside network. */
+/** Debian's Chromium, quiet on a machine with no outside network (shared with bench/). */
 export const chromiumLaunch = {
-  executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-  args: [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-  ],
+  executablePath: process.env.CHROMIUM_PATH ?? chromium.executablePath,
+  args: chromium.args,
 };
 
 export default defineConfig({

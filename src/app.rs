@@ -1,10 +1,15 @@
-//! The root component: session context and routes.
+//! The two roots, one per build: the parent build's routes and the staff
+//! build's (every route). They share the public pages and the pages every
+//! signed-in person has; `confero_core::bundle` says which build serves a path.
 
 use leptos::prelude::*;
-use leptos_router::components::{ParentRoute, Route, Router, Routes};
+use leptos_router::components::{Outlet, ParentRoute, Route, Router, Routes};
+use leptos_router::hooks::use_location;
 use leptos_router::path;
 
+use crate::builds::Build;
 use crate::components::app_shell::AppShell;
+use crate::components::loading::Loading;
 use crate::pages::{
     accept_invitation::AcceptInvitation, account::Account, admin_audit::AdminAudit,
     admin_home::AdminHome, admin_join_requests::AdminJoinRequests, admin_outbox::AdminOutbox,
@@ -17,23 +22,43 @@ use crate::pages::{
 };
 use crate::session::Session;
 
-/// The whole app.
+/// The parent build: no teacher or office page is compiled into it.
 #[component]
-pub fn App() -> impl IntoView {
+pub fn ParentApp() -> impl IntoView {
+    provide_context(Build::Parent);
+    provide_context(Session::restore());
+    crate::pwa::register_service_worker();
+
+    view! {
+        <Router>
+            <Routes fallback=ElsewhereOrNotFound>
+                <PublicRoutes />
+                <ParentRoute path=path!("") view=AppShell>
+                    <EveryoneRoutes />
+                    <Route path=path!("parent") view=ParentHome />
+                    <Route path=path!("parent/evenings/:id") view=EveningBooking />
+                </ParentRoute>
+            </Routes>
+        </Router>
+    }
+}
+
+/// The staff build: every page, so staff never change builds while working.
+#[component]
+pub fn StaffApp() -> impl IntoView {
+    if let Ok(Some(storage)) = window().session_storage() {
+        let _ = storage.remove_item(RELOADED);
+    }
+    provide_context(Build::Staff);
     provide_context(Session::restore());
     crate::pwa::register_service_worker();
 
     view! {
         <Router>
             <Routes fallback=NotFound>
-                <Route path=path!("/signin") view=SignIn />
-                <Route path=path!("/forgot") view=ForgotPassword />
-                <Route path=path!("/reset") view=ResetPassword />
-                <Route path=path!("/welcome") view=AcceptInvitation />
-                <Route path=path!("/join/confirm") view=JoinConfirm />
-                <Route path=path!("/join/:school") view=JoinSchool />
+                <PublicRoutes />
                 <ParentRoute path=path!("") view=AppShell>
-                    <Route path=path!("") view=Landing />
+                    <EveryoneRoutes />
                     <Route path=path!("parent") view=ParentHome />
                     <Route path=path!("parent/evenings/:id") view=EveningBooking />
                     <Route path=path!("teacher") view=TeacherHome />
@@ -46,12 +71,83 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("admin/join-requests") view=AdminJoinRequests />
                     <Route path=path!("admin/outbox") view=AdminOutbox />
                     <Route path=path!("admin/audit") view=AdminAudit />
-                    <Route path=path!("account") view=Account />
-                    <Route path=path!("profile") view=Profile />
-                    <Route path=path!("directory") view=Directory />
-                    <Route path=path!("directory/:id") view=Person />
                 </ParentRoute>
             </Routes>
         </Router>
     }
+}
+
+/// Pages for people who are not signed in (a pass-through parent groups them).
+#[component(transparent)]
+fn PublicRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
+    view! {
+        <ParentRoute path=path!("") view=Outlet>
+        <Route path=path!("/signin") view=SignIn />
+        <Route path=path!("/forgot") view=ForgotPassword />
+        <Route path=path!("/reset") view=ResetPassword />
+        <Route path=path!("/welcome") view=AcceptInvitation />
+        <Route path=path!("/join/confirm") view=JoinConfirm />
+        <Route path=path!("/join/:school") view=JoinSchool />
+        </ParentRoute>
+    }
+    .into_inner()
+}
+
+/// Signed-in pages every role has, inside the app's frame.
+#[component(transparent)]
+fn EveryoneRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
+    view! {
+        <ParentRoute path=path!("") view=Outlet>
+        <Route path=path!("") view=Landing />
+        <Route path=path!("account") view=Account />
+        <Route path=path!("profile") view=Profile />
+        <Route path=path!("directory") view=Directory />
+        <Route path=path!("directory/:id") view=Person />
+        </ParentRoute>
+    }
+    .into_inner()
+}
+
+/// The page the parent build last reloaded to reach the staff build (in
+/// `sessionStorage`); the staff build clears it when it starts.
+const RELOADED: &str = "confero.reloaded-for";
+
+/// In the parent build, a staff page is loaded afresh, which brings the staff
+/// build (the API serves it for that path); any other unknown path is a 404
+/// page. A page that comes back to the parent build after that reload (a
+/// server without the staff build, `trunk serve`) is not reloaded again.
+#[component]
+fn ElsewhereOrNotFound() -> impl IntoView {
+    let location = use_location();
+    let path = location.pathname.get_untracked();
+    // The router's `search` (and sometimes `hash`) come without their `?` and `#`.
+    let search = location.search.get_untracked();
+    let search = search.trim_start_matches('?');
+    let hash = location.hash.get_untracked();
+    let hash = hash.trim_start_matches('#');
+    let mut target = path.clone();
+    if !search.is_empty() {
+        target = format!("{target}?{search}");
+    }
+    if !hash.is_empty() {
+        target = format!("{target}#{hash}");
+    }
+    let storage = window().session_storage().ok().flatten();
+    let already_tried = storage
+        .as_ref()
+        .and_then(|s| s.get_item(RELOADED).ok().flatten())
+        .is_some_and(|tried| tried == target);
+    if let Some(storage) = &storage {
+        let _ = storage.remove_item(RELOADED);
+    }
+    if !confero_core::bundle::is_staff_path(&path) || already_tried {
+        return NotFound().into_any();
+    }
+    if let Some(storage) = &storage {
+        let _ = storage.set_item(RELOADED, &target);
+    }
+    if !crate::builds::load_page(&target) {
+        return NotFound().into_any();
+    }
+    view! { <main id="main" class="page"><Loading what="the page" /></main> }.into_any()
 }

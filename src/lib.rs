@@ -5,6 +5,8 @@
 
 pub mod api;
 pub mod app;
+pub mod boot;
+pub mod builds;
 pub mod components;
 pub mod files;
 pub mod form_errors;

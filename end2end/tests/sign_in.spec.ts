@@ -68,6 +68,7 @@ test("signing in works with the keyboard alone", async ({ page, signInPage }) =>
   await page.keyboard.type("confero-demo");
   await page.keyboard.press("Enter");
   await expect(page).toHaveURL(demo.teacher.home);
+  await expect(page.getByRole("heading", { level: 1, name: demo.teacher.heading })).toBeVisible();
 });
 
 test("an empty form names every missing field and moves focus to the first", async ({ page, signInPage }) => {

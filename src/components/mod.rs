@@ -8,6 +8,7 @@ pub mod error_notice;
 pub mod evening_list;
 pub mod family_appointments;
 pub mod family_line;
+pub mod go_to;
 pub mod join_request_card;
 pub mod loading;
 pub mod new_password_fields;

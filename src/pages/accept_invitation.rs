@@ -1,7 +1,6 @@
 use confero_core::dto::AcceptInvitation as Accept;
 use leptos::prelude::*;
 use leptos_router::components::A;
-use leptos_router::hooks::use_navigate;
 
 use crate::api::{self, ApiError};
 use crate::components::new_password_fields::NewPasswordFields;
@@ -13,7 +12,7 @@ use crate::session::{home_path, use_session};
 #[component]
 pub fn AcceptInvitation() -> impl IntoView {
     let session = use_session();
-    let navigate = use_navigate();
+    let go = crate::builds::use_go();
     let code = take_code();
     let password = RwSignal::new(String::new());
     let confirm = RwSignal::new(String::new());
@@ -21,12 +20,12 @@ pub fn AcceptInvitation() -> impl IntoView {
     let mismatch = RwSignal::new(false);
     let accept = Action::new_local(move |input: &Accept| {
         let input = input.clone();
-        let navigate = navigate.clone();
+        let go = go.clone();
         async move {
             let created = api::accept_invitation(input).await?;
             let home = home_path(&created.user);
             session.begin(created);
-            navigate(home, Default::default());
+            go(home);
             Ok::<(), ApiError>(())
         }
     });

@@ -1,6 +1,6 @@
 use leptos::prelude::*;
-use leptos_router::components::Redirect;
 
+use crate::components::go_to::GoTo;
 use crate::session::{home_path, use_session};
 
 /// `/`: sends the signed-in person to their own home page.
@@ -10,6 +10,6 @@ pub fn Landing() -> impl IntoView {
     move || {
         session
             .me()
-            .map(|me| view! { <Redirect path=home_path(&me) /> })
+            .map(|me| view! { <GoTo path=home_path(&me) /> })
     }
 }

@@ -1,7 +1,6 @@
 use confero_core::dto::PasswordResetComplete;
 use leptos::prelude::*;
 use leptos_router::components::A;
-use leptos_router::hooks::use_navigate;
 
 use crate::api::{self, ApiError};
 use crate::components::new_password_fields::NewPasswordFields;
@@ -13,19 +12,19 @@ use crate::session::{home_path, use_session};
 #[component]
 pub fn ResetPassword() -> impl IntoView {
     let session = use_session();
-    let navigate = use_navigate();
+    let go = crate::builds::use_go();
     let code = take_code();
     let password = RwSignal::new(String::new());
     let confirm = RwSignal::new(String::new());
     let mismatch = RwSignal::new(false);
     let reset = Action::new_local(move |input: &PasswordResetComplete| {
         let input = input.clone();
-        let navigate = navigate.clone();
+        let go = go.clone();
         async move {
             let created = api::complete_password_reset(input).await?;
             let home = home_path(&created.user);
             session.begin(created);
-            navigate(home, Default::default());
+            go(home);
             Ok::<(), ApiError>(())
         }
     });

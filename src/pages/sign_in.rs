@@ -1,9 +1,10 @@
 use confero_core::ErrorCode;
 use leptos::prelude::*;
-use leptos_router::components::{Redirect, A};
+use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::{self, ApiError};
+use crate::components::go_to::GoTo;
 use crate::components::text_field::TextField;
 use crate::form_errors::{focus, LocalError};
 use crate::session::{after_sign_in, use_session};
@@ -89,7 +90,7 @@ pub fn SignIn() -> impl IntoView {
     };
 
     view! {
-        <Show when=move || !session.is_signed_in() || submit.pending().get() fallback=move || view! { <Redirect path=destination() /> }>
+        <Show when=move || !session.is_signed_in() || submit.pending().get() fallback=move || view! { <GoTo path=destination() /> }>
             <main id="main" class="sign-in">
                 <div class="sign-in-card">
                     <div class="brand brand-large">

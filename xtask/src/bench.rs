@@ -1,9 +1,6 @@
 //! `cargo xtask bench …`: measurements that print figures, never pass/fail timings.
 //! (`rush` does fail if an invariant breaks or an acknowledged booking is lost.)
 
-use std::io::Write as _;
-use std::path::Path;
-
 use crate::postgres::Cluster;
 use crate::process::{cargo, check, step};
 use crate::setup::{self, target_dir};
@@ -21,58 +18,72 @@ pub fn run(args: &[String]) -> Result<(), String> {
     }
 }
 
-/// Builds the SPA in release and prints the first-load bundle: raw and brotli bytes.
+/// Builds the SPA in release, serves it with the demo school, and prints
+/// what a parent's browser downloads to reach the booking picker (measured
+/// in Chromium over CDP), then each build's files as the server stores them.
 fn size() -> Result<(), String> {
     setup::web_tools()?;
-    setup::build_web()?;
+    setup::test_tools()?;
+    crate::web_build::build_web()?;
+    step(
+        "build the API (debug, as the browser tests use it)",
+        cargo(&["build", "-p", "confero-api"]),
+    )?;
+    let data = std::env::temp_dir().join(format!("confero-size-{}", std::process::id()));
+    let port = crate::test::free_port()?;
+    let server = crate::test::start_api(&data, port)?;
+    let measured = parent_path_bytes(&format!("http://127.0.0.1:{port}"), true);
+    drop(server);
+    let _ = std::fs::remove_dir_all(&data);
+    measured?;
+
     let dist = crate::root().join("dist");
-    let mut rows = Vec::new();
-    for entry in std::fs::read_dir(&dist).map_err(|e| format!("reading dist/: {e}"))? {
-        let path = entry.map_err(|e| e.to_string())?.path();
-        let kind = match path.extension().and_then(|e| e.to_str()) {
-            Some("wasm") => "wasm",
-            Some("js") if !path.ends_with("sw.js") => "js",
-            Some("css") => "css",
-            Some("html") => "html",
-            _ => continue,
+    println!("\nThe builds' files as stored (raw, and the .br the server sends):");
+    for path in crate::web_build::files_under(&dist)? {
+        let Some(kind) = path.extension().and_then(|e| e.to_str()) else {
+            continue;
         };
-        let bytes = std::fs::read(&path).map_err(|e| e.to_string())?;
-        rows.push((kind, file_name(&path), bytes.len(), brotli_len(&bytes)?));
-    }
-    rows.sort();
-    println!("\nFirst load of the SPA (release build, brotli quality 11):");
-    println!(
-        "{:<6} {:<44} {:>10} {:>10}",
-        "kind", "file", "raw B", "brotli B"
-    );
-    let (mut raw, mut compressed) = (0, 0);
-    for (kind, name, size, br) in &rows {
-        println!("{kind:<6} {name:<44} {size:>10} {br:>10}");
-        if *kind != "html" {
-            raw += size;
-            compressed += br;
+        if !["wasm", "js", "css"].contains(&kind) || path.ends_with("sw.js") {
+            continue;
         }
+        let raw = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+        let mut br = path.clone().into_os_string();
+        br.push(".br");
+        let compressed = std::fs::metadata(&br).map(|m| m.len()).unwrap_or(0);
+        let name = path
+            .strip_prefix(&dist)
+            .unwrap_or(&path)
+            .display()
+            .to_string();
+        println!("{kind:<5} {name:<52} {raw:>9} {compressed:>9}");
     }
-    println!(
-        "wasm + js + css: {raw} B raw, {compressed} B brotli ({:.1} KiB; budget 150 KiB)",
-        compressed as f64 / 1024.0
-    );
     Ok(())
 }
 
-fn file_name(path: &Path) -> String {
-    path.file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default()
-}
-
-fn brotli_len(bytes: &[u8]) -> Result<usize, String> {
-    let mut out = Vec::new();
-    {
-        let mut writer = brotli::CompressorWriter::new(&mut out, 4096, 11, 22);
-        writer.write_all(bytes).map_err(|e| e.to_string())?;
+/// Runs `end2end/bench/size.mjs` against a running server: the bytes of wasm,
+/// JS and CSS a fresh browser receives between /signin and the booking picker.
+pub fn parent_path_bytes(base_url: &str, show: bool) -> Result<u64, String> {
+    let out = std::process::Command::new("node")
+        .args(["bench/size.mjs", base_url])
+        .current_dir(crate::root().join("end2end"))
+        .stdin(std::process::Stdio::null())
+        .output()
+        .map_err(|e| format!("running bench/size.mjs: {e}"))?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    if show {
+        print!("{text}");
     }
-    Ok(out.len())
+    if !out.status.success() {
+        return Err(format!(
+            "bench/size.mjs failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        ));
+    }
+    text.lines()
+        .filter_map(|line| line.split("\"parent_path_bytes\":").nth(1))
+        .filter_map(|rest| rest.split([',', '}']).next())
+        .find_map(|number| number.trim().parse().ok())
+        .ok_or_else(|| "bench/size.mjs printed no parent_path_bytes".into())
 }
 
 /// The booking-opening rush on SQLite and PostgreSQL: hot and spread

@@ -22,6 +22,7 @@ mod process;
 mod setup;
 mod tally;
 mod test;
+mod web_build;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -33,7 +34,7 @@ fn main() -> ExitCode {
         Some("test") => test::all(),
         Some("fuzz") => fuzz(),
         Some("bench") => bench::run(&args[1..]),
-        Some("build-web") => setup::web_tools().and_then(|()| setup::build_web()),
+        Some("build-web") => setup::web_tools().and_then(|()| crate::web_build::build_web()),
         _ => {
             eprintln!(
                 "usage: cargo xtask run [--port N] | test | fuzz | bench size|rush|import|directory | build-web"
@@ -86,7 +87,7 @@ fn run(args: &[String]) -> Result<(), String> {
         _ => return Err("usage: cargo xtask run [--port N]".into()),
     };
     setup::web_tools()?;
-    setup::build_web()?;
+    crate::web_build::build_web()?;
     process::step(
         "build the API (release)",
         process::cargo(&["build", "-p", "confero-api", "--profile", "server"]),

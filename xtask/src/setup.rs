@@ -157,12 +157,3 @@ fn wasm_bindgen_version() -> Result<String, String> {
     }
     Err("Cargo.lock names no wasm-bindgen version".into())
 }
-
-/// `trunk build --release`, offline, with the npm tools on PATH.
-pub fn build_web() -> Result<(), String> {
-    let mut command = command_in("trunk", &["build", "--release", "--offline"], &root());
-    command
-        .env("PATH", tool_path())
-        .env("CARGO_TARGET_DIR", target_dir());
-    step("build the SPA (trunk build --release)", command)
-}

@@ -64,10 +64,19 @@ pub fn all() -> Result<(), String> {
     // binary, so no second build with other features is needed.
     total.add(crate::fuzz::run(crate::fuzz::TEST_EXAMPLES)?);
 
-    setup::build_web()?;
-    total.add(end_to_end()?);
+    crate::web_build::build_web()?;
+    let (browser, parent_path) = end_to_end()?;
+    total.add(browser);
 
     println!("\nxtask: every check passed in {:.0?}", started.elapsed());
+    // Informational, never a pass/fail timing: `cargo xtask bench size` has the detail.
+    match parent_path {
+        Ok(bytes) => println!(
+            "xtask: a parent reaches the booking picker with {:.1} KiB of wasm + JS + CSS on the wire (budget 150 KiB)",
+            bytes as f64 / 1024.0
+        ),
+        Err(error) => println!("xtask: the parent-path size was not measured: {error}"),
+    }
     println!("xtask: {} passed, {} failed", total.passed, total.failed);
     if total.failed > 0 {
         return Err("some tests failed".into());
@@ -172,13 +181,16 @@ fn create_new_school(data: &Path) -> Result<String, String> {
         })
 }
 
-fn end_to_end() -> Result<Tally, String> {
+/// The browser tests; beforehand, on the same fresh server, the parent-path
+/// size (its failure is reported, not fatal).
+fn end_to_end() -> Result<(Tally, Result<u64, String>), String> {
     let root = crate::root();
     let data = std::env::temp_dir().join(format!("confero-e2e-{}", std::process::id()));
     let port = free_port()?;
     let base_url = format!("http://127.0.0.1:{port}");
     let server = start_api(&data, port)?;
     let new_school = create_new_school(&data)?;
+    let parent_path = crate::bench::parent_path_bytes(&base_url, false);
 
     let end2end = root.join("end2end");
     let mut playwright = command_in("npx", &["playwright", "test"], &end2end);
@@ -200,7 +212,7 @@ fn end_to_end() -> Result<Tally, String> {
     } else {
         let _ = std::fs::remove_dir_all(&data);
     }
-    result
+    result.map(|tally| (tally, parent_path))
 }
 
 fn wait_for_health(port: u16, log: &Path) -> Result<(), String> {

@@ -5,6 +5,7 @@
 //! crate, so the same rules run in the browser's predictions and in the API's
 //! decisions.
 
+pub mod bundle;
 pub mod dto;
 pub mod email;
 pub mod error;

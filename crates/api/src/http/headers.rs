@@ -56,5 +56,15 @@ pub async fn security_headers(
         "no-cache"
     };
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
+    // The build's files come brotli-compressed or not by the request's
+    // Accept-Encoding: a shared cache must keep the two apart.
+    let is_api = path.starts_with("/api/") || path == "/api";
+    let varies = headers.get_all(header::VARY).iter().any(|v| {
+        v.to_str()
+            .is_ok_and(|v| v.to_ascii_lowercase().contains("accept-encoding"))
+    });
+    if !is_api && !varies {
+        headers.append(header::VARY, HeaderValue::from_static("accept-encoding"));
+    }
     response
 }

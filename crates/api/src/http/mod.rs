@@ -43,7 +43,7 @@ use tower_http::compression::CompressionLayer;
 use tower_http::request_id::{
     MakeRequestUuid, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
 };
-use tower_http::services::{ServeDir, ServeFile};
+use tower_http::services::ServeDir;
 use tower_http::trace::TraceLayer;
 use utoipa::OpenApi as _;
 use utoipa_axum::router::OpenApiRouter;
@@ -169,12 +169,16 @@ pub fn router(state: AppState) -> Router {
 
     let app = match &state.web.dir {
         Some(dir) => {
-            let files = ServeDir::new(dir).fallback(ServeFile::new(dir.join("index.html")));
+            let files = ServeDir::new(dir)
+                .precompressed_br()
+                .fallback(spa::index_for_path(dir));
             api.route("/sw.js", get(service_worker))
                 .route("/robots.txt", get(robots))
+                // Brotli comes precompressed from the build; the on-the-fly layer
+                // only serves clients without brotli (it leaves encoded responses alone).
                 .fallback_service(
                     tower::ServiceBuilder::new()
-                        .layer(CompressionLayer::new())
+                        .layer(CompressionLayer::new().no_br())
                         .service(files),
                 )
         }

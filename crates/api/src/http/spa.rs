@@ -7,6 +7,15 @@ use base64::Engine as _;
 use sha2::{Digest as _, Sha256};
 use std::path::{Path, PathBuf};
 
+use axum::body::Body;
+use axum::http::{Request, Response};
+use confero_core::bundle::{is_staff_path, STAFF_DIR, STAFF_PREFIXES};
+use std::convert::Infallible;
+use std::future::Future;
+use tower::ServiceExt as _;
+use tower_http::services::fs::ServeFileSystemResponseBody;
+use tower_http::services::ServeFile;
+
 /// The SPA's files and what was derived from them at start-up.
 #[derive(Clone, Debug)]
 pub struct WebAssets {
@@ -19,8 +28,9 @@ pub struct WebAssets {
 }
 
 impl WebAssets {
-    /// Reads a Trunk `dist/` folder. A missing folder is fine (API only);
-    /// an unreadable one is an error.
+    /// Reads a built `dist/` folder: the parent build's `index.html` and, when
+    /// present, the staff build's `staff/index.html`. A missing folder is fine
+    /// (API only); an unreadable one is an error.
     pub fn load(dir: &Path) -> anyhow::Result<WebAssets> {
         let index_path = dir.join("index.html");
         if !index_path.is_file() {
@@ -30,10 +40,22 @@ impl WebAssets {
                 service_worker: None,
             });
         }
-        let index = std::fs::read_to_string(&index_path)
-            .with_context(|| format!("reading {}", index_path.display()))?;
-        let hashes = inline_script_hashes(&index);
-        let build_id = hex::encode(&Sha256::digest(index.as_bytes())[..8]);
+        let mut pages = vec![std::fs::read_to_string(&index_path)
+            .with_context(|| format!("reading {}", index_path.display()))?];
+        let staff_index = dir.join(STAFF_DIR).join("index.html");
+        if staff_index.is_file() {
+            pages.push(
+                std::fs::read_to_string(&staff_index)
+                    .with_context(|| format!("reading {}", staff_index.display()))?,
+            );
+        }
+        let mut hashes: Vec<String> = pages
+            .iter()
+            .flat_map(|page| inline_script_hashes(page))
+            .collect();
+        hashes.sort();
+        hashes.dedup();
+        let build_id = hex::encode(&Sha256::digest(pages.concat().as_bytes())[..8]);
         let service_worker = match std::fs::read_to_string(dir.join("sw.js")) {
             Ok(template) => Some(render_service_worker(
                 &template,
@@ -48,6 +70,30 @@ impl WebAssets {
             service_worker,
         })
     }
+}
+
+/// The page for an app path: the staff build's `index.html` for staff pages
+/// (when built), the parent build's for the rest; brotli when the browser takes it.
+pub fn index_for_path(
+    dir: &Path,
+) -> impl tower::Service<
+    Request<Body>,
+    Response = Response<ServeFileSystemResponseBody>,
+    Error = Infallible,
+    Future = impl Future<Output = Result<Response<ServeFileSystemResponseBody>, Infallible>> + Send,
+> + Clone {
+    let parent = ServeFile::new(dir.join("index.html")).precompressed_br();
+    let staff_index = dir.join(STAFF_DIR).join("index.html");
+    let staff = staff_index
+        .is_file()
+        .then(|| ServeFile::new(staff_index).precompressed_br());
+    tower::service_fn(move |request: Request<Body>| {
+        let file = match &staff {
+            Some(staff) if is_staff_path(request.uri().path()) => staff.clone(),
+            _ => parent.clone(),
+        };
+        file.oneshot(request)
+    })
 }
 
 /// `'sha256-…'` sources for every inline `<script>` (one without `src`): Trunk's
@@ -92,7 +138,9 @@ pub fn content_security_policy(script_hashes: &[String]) -> String {
     )
 }
 
-/// Every file of the build, as URL paths, for the service worker to pre-cache.
+/// The parent build's files, as URL paths, for the service worker to pre-cache
+/// (the staff build is cached as staff use it, so a parent's phone never
+/// downloads it; precompressed `.br` twins are the same files).
 fn precache_list(dir: &Path) -> anyhow::Result<Vec<String>> {
     let mut files = vec!["/".to_owned()];
     let mut stack = vec![dir.to_owned()];
@@ -109,7 +157,8 @@ fn precache_list(dir: &Path) -> anyhow::Result<Vec<String>> {
                 continue;
             };
             let url = format!("/{}", relative.to_string_lossy().replace('\\', "/"));
-            if url != "/sw.js" && url != "/index.html" {
+            let staff = url.starts_with(&format!("/{STAFF_DIR}/"));
+            if url != "/sw.js" && url != "/index.html" && !url.ends_with(".br") && !staff {
                 files.push(url);
             }
         }
@@ -120,9 +169,12 @@ fn precache_list(dir: &Path) -> anyhow::Result<Vec<String>> {
 
 fn render_service_worker(template: &str, build_id: &str, files: &[String]) -> String {
     let list = serde_json::to_string(files).unwrap_or_else(|_| "[]".into());
+    let staff = serde_json::to_string(STAFF_PREFIXES).unwrap_or_else(|_| "[]".into());
     template
         .replace("\"__CONFERO_BUILD_ID__\"", &format!("\"{build_id}\""))
         .replace("[\"__CONFERO_PRECACHE__\"]", &list)
+        .replace("[\"__CONFERO_STAFF_PREFIXES__\"]", &staff)
+        .replace("\"__CONFERO_STAFF_DIR__\"", &format!("\"/{STAFF_DIR}/\""))
 }
 
 /// Whether a served file's name carries Trunk's content hash, so it can be cached for good.
@@ -176,12 +228,13 @@ mod tests {
 
     #[test]
     fn renders_the_service_worker_for_this_build() {
-        let template =
-            "const BUILD = \"__CONFERO_BUILD_ID__\";\nconst FILES = [\"__CONFERO_PRECACHE__\"];";
+        let template = "const BUILD = \"__CONFERO_BUILD_ID__\";\nconst FILES = [\"__CONFERO_PRECACHE__\"];\n\
+                        const STAFF = [\"__CONFERO_STAFF_PREFIXES__\"];\nconst DIR = \"__CONFERO_STAFF_DIR__\";";
         let out = render_service_worker(template, "abc123", &["/".into(), "/a.wasm".into()]);
         assert_eq!(
             out,
-            "const BUILD = \"abc123\";\nconst FILES = [\"/\",\"/a.wasm\"];"
+            "const BUILD = \"abc123\";\nconst FILES = [\"/\",\"/a.wasm\"];\n\
+             const STAFF = [\"/teacher\",\"/admin\"];\nconst DIR = \"/staff/\";"
         );
     }
 }

@@ -20,6 +20,10 @@ pub const PASSWORD: &str = demo::PASSWORD;
 pub const INLINE_LOADER: &str =
     "import init from '/confero-web-0123456789abcdef.js';\nawait init();";
 
+/// The staff build's loader in the fake build (`staff/index.html`).
+pub const STAFF_LOADER: &str =
+    "import init from '/staff/confero-staff-fedcba9876543210.js';\nawait init();";
+
 /// Every log line written by any test in this binary.
 pub fn captured_logs() -> String {
     let buffer = log_buffer().lock().unwrap_or_else(|e| e.into_inner());
@@ -114,8 +118,9 @@ pub async fn spawn_app_sharing(first: &TestApp) -> TestApp {
     spawn_app_with(move |config| config.database_url = url).await
 }
 
-/// A stand-in for Trunk's `dist/`: an index with an inline module loader, a
-/// hashed script, a manifest and the service worker template.
+/// A stand-in for the built `dist/`: the parent build's index with an inline
+/// module loader, a hashed script (and its precompressed `.br` twin), a
+/// manifest, the service worker template, and the staff build in `staff/`.
 fn fake_spa_build() -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("temp dir");
     let index = format!(
@@ -128,6 +133,24 @@ fn fake_spa_build() -> tempfile::TempDir {
         "export default function init() {}",
     )
     .expect("write js");
+    // Not real brotli: the server must send the stored bytes as they are.
+    std::fs::write(
+        dir.path().join("confero-web-0123456789abcdef.js.br"),
+        "stored brotli bytes",
+    )
+    .expect("write js.br");
+    let staff = dir.path().join("staff");
+    std::fs::create_dir(&staff).expect("staff dir");
+    std::fs::write(
+        staff.join("index.html"),
+        format!("<!DOCTYPE html><html><head><script type=\"module\">{STAFF_LOADER}</script></head></html>"),
+    )
+    .expect("write staff index");
+    std::fs::write(
+        staff.join("confero-staff-fedcba9876543210.js"),
+        "export default function init() {}",
+    )
+    .expect("write staff js");
     std::fs::write(
         dir.path().join("manifest.webmanifest"),
         "{\"name\":\"Confero\"}",

@@ -1,4 +1,4 @@
-use crate::helpers::{spawn_app, spawn_app_with, INLINE_LOADER, PASSWORD};
+use crate::helpers::{spawn_app, spawn_app_with, INLINE_LOADER, PASSWORD, STAFF_LOADER};
 use base64::Engine as _;
 use confero_api::demo;
 use reqwest::Response;
@@ -20,6 +20,12 @@ fn assert_security_headers(response: &Response, what: &str) {
     assert!(
         csp.contains(&format!("'sha256-{loader_hash}'")),
         "{what}: the loader's hash is allowed: {csp}"
+    );
+    let staff_hash = base64::engine::general_purpose::STANDARD
+        .encode(sha2::Sha256::digest(STAFF_LOADER.as_bytes()));
+    assert!(
+        csp.contains(&format!("'sha256-{staff_hash}'")),
+        "{what}: the staff build's loader is allowed too: {csp}"
     );
     assert_eq!(headers["x-content-type-options"], "nosniff", "{what}");
     assert_eq!(headers["referrer-policy"], "no-referrer", "{what}");
@@ -105,9 +111,19 @@ async fn robots_are_told_to_index_nothing() {
 }
 
 #[tokio::test]
-async fn client_side_routes_get_the_spa_shell() {
+async fn client_side_routes_get_the_spa_shell_of_their_build() {
     let app = spawn_app().await;
-    for path in ["/", "/signin", "/parent", "/teacher/classes/3"] {
+    let builds = [
+        ("/", INLINE_LOADER),
+        ("/signin", INLINE_LOADER),
+        ("/parent/evenings/2", INLINE_LOADER),
+        ("/profile", INLINE_LOADER),
+        ("/teachers", INLINE_LOADER),
+        ("/teacher", STAFF_LOADER),
+        ("/teacher/classes/3", STAFF_LOADER),
+        ("/admin/people?q=ann", STAFF_LOADER),
+    ];
+    for (path, loader) in builds {
         let response = app.get(path, None).await;
         assert_eq!(response.status(), 200, "{path}");
         assert!(
@@ -117,11 +133,56 @@ async fn client_side_routes_get_the_spa_shell() {
                 .starts_with("text/html"),
             "{path}"
         );
-        assert!(
-            response.text().await.unwrap().contains(INLINE_LOADER),
-            "{path}"
-        );
+        assert_eq!(response.headers()["cache-control"], "no-cache", "{path}");
+        assert!(response.text().await.unwrap().contains(loader), "{path}");
     }
+}
+
+#[tokio::test]
+async fn static_files_go_out_precompressed_and_cached_for_good() {
+    let app = spawn_app().await;
+    let path = "/confero-web-0123456789abcdef.js";
+    let brotli = app
+        .client
+        .get(app.url(path))
+        .header("accept-encoding", "br, gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(brotli.status(), 200);
+    assert_eq!(brotli.headers()["content-encoding"], "br");
+    assert_eq!(
+        brotli.headers()["cache-control"],
+        "public, max-age=31536000, immutable"
+    );
+    assert!(brotli.headers()["vary"]
+        .to_str()
+        .unwrap()
+        .to_ascii_lowercase()
+        .contains("accept-encoding"));
+    assert_eq!(brotli.text().await.unwrap(), "stored brotli bytes");
+
+    let plain = app
+        .client
+        .get(app.url(path))
+        .header("accept-encoding", "identity")
+        .send()
+        .await
+        .unwrap();
+    assert!(plain.headers().get("content-encoding").is_none());
+    assert_eq!(
+        plain.text().await.unwrap(),
+        "export default function init() {}"
+    );
+
+    let staff = app
+        .get("/staff/confero-staff-fedcba9876543210.js", None)
+        .await;
+    assert_eq!(staff.status(), 200);
+    assert_eq!(
+        staff.headers()["cache-control"],
+        "public, max-age=31536000, immutable"
+    );
 }
 
 #[tokio::test]
@@ -147,6 +208,14 @@ async fn the_service_worker_is_built_for_this_build_and_skips_the_api() {
     assert!(
         !precache.contains("/api"),
         "the API is never pre-cached: {precache}"
+    );
+    assert!(
+        !precache.contains("/staff/") && !precache.contains(".br"),
+        "a parent's phone pre-caches only the parent build: {precache}"
+    );
+    assert!(
+        script.contains("const STAFF_PREFIXES = [\"/teacher\",\"/admin\"];"),
+        "the staff pages are named from confero_core::bundle"
     );
     assert!(
         script.contains("startsWith(\"/api/\")"),

@@ -1,6 +1,0 @@
-//! Confero's SPA entry point: everything else lives in the library.
-
-fn main() {
-    console_error_panic_hook::set_once();
-    leptos::mount::mount_to_body(confero_web::app::App);
-}

@@ -1,0 +1,131 @@
+//! The SPA's release build: the parent build into `dist/`, the staff build
+//! into `dist/staff/` (see `confero_core::bundle`), then every text asset
+//! precompressed with brotli at the highest quality, so the server sends
+//! `.br` files as they are instead of compressing on the fly.
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+use crate::process::{cargo, command_in, step};
+use crate::root;
+use crate::setup::{target_dir, tool_path};
+
+/// The file kinds worth compressing (images are compressed already).
+const COMPRESSIBLE: &[&str] = &["wasm", "js", "css", "html", "webmanifest", "json", "svg"];
+
+/// Builds both bundles and precompresses them.
+pub fn build_web() -> Result<(), String> {
+    // One cargo run links both wasm binaries, in parallel where there are two
+    // cores; Trunk then finds them fresh and only runs wasm-bindgen and wasm-opt.
+    step(
+        "compile the SPA's two builds (wasm32, release)",
+        cargo(&[
+            "build",
+            "--release",
+            "--target",
+            "wasm32-unknown-unknown",
+            "-p",
+            "confero-web",
+            "--bins",
+        ]),
+    )?;
+    trunk(
+        "the parent build (trunk build --release → dist/)",
+        &["index.html"],
+    )?;
+    trunk(
+        "the staff build (trunk build --release → dist/staff/)",
+        &[
+            "staff/index.html",
+            "--dist",
+            "dist/staff",
+            "--public-url",
+            "/staff/",
+        ],
+    )?;
+    let dist = root().join("dist");
+    let (count, raw, compressed) = precompress(&dist)?;
+    println!("precompressed {count} files with brotli 11: {raw} B → {compressed} B");
+    Ok(())
+}
+
+/// `trunk build TARGET --release --offline=true …` (the target first: `--offline` takes an optional value).
+fn trunk(name: &str, target_and_options: &[&str]) -> Result<(), String> {
+    let mut args = vec!["build"];
+    args.extend_from_slice(target_and_options);
+    args.extend_from_slice(&["--release", "--offline=true"]);
+    let mut command = command_in("trunk", &args, &root());
+    command
+        .env("PATH", tool_path())
+        .env("CARGO_TARGET_DIR", target_dir());
+    step(name, command)
+}
+
+/// Writes `name.br` beside every compressible file under `dir`; returns the
+/// count and the bytes before and after.
+fn precompress(dir: &Path) -> Result<(usize, usize, usize), String> {
+    let (mut count, mut raw, mut compressed) = (0, 0, 0);
+    for path in files_under(dir)? {
+        let compressible = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|ext| COMPRESSIBLE.contains(&ext));
+        if !compressible {
+            continue;
+        }
+        let bytes = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let packed = brotli_max(&bytes)?;
+        let mut target = path.clone().into_os_string();
+        target.push(".br");
+        std::fs::write(&target, &packed).map_err(|e| format!("writing {target:?}: {e}"))?;
+        count += 1;
+        raw += bytes.len();
+        compressed += packed.len();
+    }
+    Ok((count, raw, compressed))
+}
+
+/// Every file under `dir`, `.br` files left out.
+pub fn files_under(dir: &Path) -> Result<Vec<PathBuf>, String> {
+    let mut files = Vec::new();
+    let mut stack = vec![dir.to_owned()];
+    while let Some(folder) = stack.pop() {
+        let entries =
+            std::fs::read_dir(&folder).map_err(|e| format!("listing {}: {e}", folder.display()))?;
+        for entry in entries {
+            let path = entry.map_err(|e| e.to_string())?.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_none_or(|ext| ext != "br") {
+                files.push(path);
+            }
+        }
+    }
+    files.sort();
+    Ok(files)
+}
+
+/// Brotli at quality 11 with the largest window: slow to make, smallest to send.
+pub fn brotli_max(bytes: &[u8]) -> Result<Vec<u8>, String> {
+    let mut out = Vec::new();
+    {
+        let mut writer = brotli::CompressorWriter::new(&mut out, 4096, 11, 24);
+        writer.write_all(bytes).map_err(|e| e.to_string())?;
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn brotli_round_trips() {
+        let text = "Confero ".repeat(1000);
+        let packed = brotli_max(text.as_bytes()).unwrap();
+        assert!(packed.len() < 100);
+        let mut unpacked = Vec::new();
+        brotli::BrotliDecompress(&mut packed.as_slice(), &mut unpacked).unwrap();
+        assert_eq!(unpacked, text.as_bytes());
+    }
+}
