@@ -19,11 +19,14 @@ pub fn AppShell() -> impl IntoView {
     // After signing in, the person lands where the link pointed.
     // Read once: the redirect itself changes the location.
     let sign_in = move || {
-        let here = format!(
-            "{}{}",
-            location.pathname.get_untracked(),
-            location.search.get_untracked()
-        );
+        // The router's `search` comes without its `?`.
+        let search = location.search.get_untracked();
+        let search = search.trim_start_matches('?');
+        let here = if search.is_empty() {
+            location.pathname.get_untracked()
+        } else {
+            format!("{}?{search}", location.pathname.get_untracked())
+        };
         match here.as_str() {
             "/" | "" => "/signin".to_owned(),
             _ => format!("/signin?next={}", js_sys::encode_uri_component(&here)),

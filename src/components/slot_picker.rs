@@ -61,6 +61,63 @@ impl Default for SlotCells {
     }
 }
 
+/// What one slot's button shows.
+#[derive(Clone, Debug, PartialEq)]
+struct SlotLook {
+    time: String,
+    class: &'static str,
+    label: String,
+    bookable: bool,
+}
+
+impl SlotLook {
+    fn of(
+        state: SlotState,
+        clash: Option<&str>,
+        time: &str,
+        teacher: &str,
+        child: &str,
+    ) -> SlotLook {
+        let note = match (state, clash) {
+            (SlotState::Free, None) => None,
+            (SlotState::Free, Some(reason)) => Some(reason),
+            (SlotState::Taken, _) => Some("taken"),
+            (SlotState::Mine, _) => Some("yours"),
+            (SlotState::Blocked, _) => Some("unavailable"),
+        };
+        let class = match state {
+            SlotState::Free if clash.is_some() => "slot slot-clash",
+            SlotState::Free => "slot slot-free",
+            SlotState::Taken => "slot slot-taken",
+            SlotState::Mine => "slot slot-mine",
+            SlotState::Blocked => "slot slot-blocked",
+        };
+        let label = match note {
+            None => format!("Book {time} with {teacher} for {child}"),
+            Some(note) => format!("{time}, {note}"),
+        };
+        SlotLook {
+            time: time.to_owned(),
+            class,
+            label,
+            bookable: note.is_none(),
+        }
+    }
+
+    /// Brings a drawn button up to date.
+    fn apply(&self, button: &web_sys::HtmlButtonElement, busy: bool) {
+        button.set_class_name(self.class);
+        let _ = button.set_attribute("aria-label", &self.label);
+        button.set_title(&self.label);
+        if self.bookable {
+            let _ = button.remove_attribute("aria-disabled");
+        } else {
+            let _ = button.set_attribute("aria-disabled", "true");
+        }
+        button.set_disabled(!self.bookable || busy);
+    }
+}
+
 /// A row of time buttons for one teacher and child. Free slots book on a tap;
 /// taken, blocked and clashing ones are shown but cannot be pressed. Each
 /// button follows its slot's live state on its own.
@@ -105,48 +162,34 @@ pub fn SlotPicker(
                         let time = clock(&picker.slot.start);
                         let start = picker.slot.start.to_rfc3339();
                         let clash = picker.blocked_because.clone();
-                        let note = move || match (state.get(), &clash) {
-                            (SlotState::Free, None) => None,
-                            (SlotState::Free, Some(reason)) => Some(reason.clone()),
-                            (SlotState::Taken, _) => Some("taken".to_owned()),
-                            (SlotState::Mine, _) => Some("yours".to_owned()),
-                            (SlotState::Blocked, _) => Some("unavailable".to_owned()),
-                        };
-                        let has_clash = picker.blocked_because.is_some();
-                        let class = move || match state.get() {
-                            SlotState::Free if has_clash => "slot slot-clash",
-                            SlotState::Free => "slot slot-free",
-                            SlotState::Taken => "slot slot-taken",
-                            SlotState::Mine => "slot slot-mine",
-                            SlotState::Blocked => "slot slot-blocked",
-                        };
-                        let label = {
-                            let (time, teacher_name, child_name, note) = (time.clone(), teacher_name.clone(), child_name.clone(), note.clone());
-                            move || match note() {
-                                None => format!("Book {time} with {teacher_name} for {child_name}"),
-                                Some(note) => format!("{time}, {note}"),
+                        let (teacher, child) = (teacher_name.clone(), child_name.clone());
+                        let look_of = move |state| SlotLook::of(state, clash.as_deref(), &time, &teacher, &child);
+                        let drawn_state = state.get_untracked();
+                        let first = look_of(drawn_state);
+                        // The hot path of the page: up to thousands of buttons. Drawn
+                        // with plain attributes; one effect per button then applies
+                        // its slot's live changes (and the page's busy state) itself.
+                        let button = NodeRef::<leptos::html::Button>::new();
+                        Effect::new(move |ran: Option<()>| {
+                            let (state, busy) = (state.get(), busy.get());
+                            let changed = ran.is_some() || state != drawn_state || busy;
+                            if let (true, Some(button)) = (changed, button.get_untracked()) {
+                                look_of(state).apply(&button, busy);
                             }
-                        };
-                        let bookable = {
-                            let note = note.clone();
-                            move || note().is_none()
-                        };
-                        let disabled = {
-                            let bookable = bookable.clone();
-                            move || !bookable() || busy.get()
-                        };
+                        });
                         view! {
                             <li>
                                 <button
                                     type="button"
-                                    class=class
-                                    aria-label=label.clone()
-                                    title=label
-                                    aria-disabled=move || (!bookable()).then_some("true")
-                                    prop:disabled=disabled
+                                    node_ref=button
+                                    class=first.class
+                                    aria-label=first.label.clone()
+                                    title=first.label.clone()
+                                    aria-disabled=(!first.bookable).then_some("true")
+                                    disabled=!first.bookable
                                     on:click=move |_| on_pick.run(start.clone())
                                 >
-                                    {time}
+                                    {first.time}
                                 </button>
                             </li>
                         }

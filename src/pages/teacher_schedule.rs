@@ -35,11 +35,16 @@ pub fn TeacherSchedule() -> impl IntoView {
         async move {
             let id = id.ok_or(ApiError::Unexpected(404))?;
             let me = session.me().ok_or(ApiError::Unexpected(401))?;
-            let evening = api::evening(session, id).await?;
-            let mut grid = api::slots(session, id, Some(me.id)).await?;
+            // Three requests at once: on a school's Wi-Fi each round trip counts.
+            let (evening, grid, bookings) = futures::future::join3(
+                api::evening(session, id),
+                api::slots(session, id, Some(me.id)),
+                api::bookings(session, id, Role::Teacher),
+            )
+            .await;
+            let (evening, mut grid) = (evening?, grid?);
             // Who of each family is coming, as they show themselves to staff.
-            let families: HashMap<i64, PersonView> = api::bookings(session, id, Role::Teacher)
-                .await?
+            let families: HashMap<i64, PersonView> = bookings?
                 .into_iter()
                 .filter_map(|b| b.family.map(|f| (b.id, f)))
                 .collect();

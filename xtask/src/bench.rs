@@ -9,12 +9,17 @@ use crate::setup::{self, target_dir};
 pub fn run(args: &[String]) -> Result<(), String> {
     match args.first().map(String::as_str) {
         Some("size") => size(),
+        Some("lighthouse") => lighthouse(),
+        Some("picker") => picker(),
         Some("rush") => rush(),
         Some("import") => import(&[]),
         // A school of about 10,000 people (5,500 students' families and the
         // staff), imported once, then searched.
         Some("directory") => import(&["--students", "5500", "--runs", "1", "--directory"]),
-        _ => Err("usage: cargo xtask bench size | rush | import | directory".into()),
+        _ => Err(
+            "usage: cargo xtask bench size | lighthouse | picker | rush | import | directory"
+                .into(),
+        ),
     }
 }
 
@@ -60,6 +65,76 @@ fn size() -> Result<(), String> {
     Ok(())
 }
 
+/// Lighthouse's mobile preset on the sign-in page and the parent's booking
+/// page, three runs each (`tools/lighthouse/run.mjs`), against the
+/// release SPA served by the debug API the browser tests use.
+fn lighthouse() -> Result<(), String> {
+    setup::web_tools()?;
+    setup::test_tools()?;
+    setup::lighthouse()?;
+    crate::web_build::build_web()?;
+    step(
+        "build the API (debug, as the browser tests use it)",
+        cargo(&["build", "-p", "confero-api"]),
+    )?;
+    let data = std::env::temp_dir().join(format!("confero-lighthouse-{}", std::process::id()));
+    let port = crate::test::free_port()?;
+    let server = crate::test::start_api(&data, port)?;
+    let base_url = format!("http://127.0.0.1:{port}");
+    let status = std::process::Command::new("node")
+        .args(["tools/lighthouse/run.mjs", &base_url, "3"])
+        .current_dir(crate::root())
+        .status();
+    drop(server);
+    let _ = std::fs::remove_dir_all(&data);
+    check(
+        "tools/lighthouse/run.mjs",
+        status.map_err(|e| format!("running tools/lighthouse/run.mjs: {e}"))?,
+    )
+}
+
+/// The slot picker's first render against plain DOM, and one live update
+/// (`end2end/bench/picker.mjs`), in the release build.
+fn picker() -> Result<(), String> {
+    setup::web_tools()?;
+    setup::test_tools()?;
+    let dir = crate::web_build::build_picker_bench()?;
+    picker_ratio(&dir, true).map(|_| ())
+}
+
+/// Runs `end2end/bench/picker.mjs` on the built benchmark page; returns the
+/// ratio of the Leptos picker's median first render to plain DOM's.
+pub fn picker_ratio(dir: &std::path::Path, show: bool) -> Result<f64, String> {
+    let dir = dir.to_string_lossy().into_owned();
+    let out = std::process::Command::new("node")
+        .args(["bench/picker.mjs", &dir, "15"])
+        .current_dir(crate::root().join("end2end"))
+        .stdin(std::process::Stdio::null())
+        .output()
+        .map_err(|e| format!("running bench/picker.mjs: {e}"))?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    if show {
+        print!("{text}");
+    }
+    if !out.status.success() {
+        return Err(format!(
+            "bench/picker.mjs failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        ));
+    }
+    json_number(&text, "picker_ratio")
+        .ok_or_else(|| "bench/picker.mjs printed no picker_ratio".into())
+}
+
+/// The number after `"key":` in a script's JSON line.
+fn json_number(text: &str, key: &str) -> Option<f64> {
+    let needle = format!("\"{key}\":");
+    text.lines()
+        .filter_map(|line| line.split(needle.as_str()).nth(1))
+        .filter_map(|rest| rest.split([',', '}']).next())
+        .find_map(|number| number.trim().parse().ok())
+}
+
 /// Runs `end2end/bench/size.mjs` against a running server: the bytes of wasm,
 /// JS and CSS a fresh browser receives between /signin and the booking picker.
 pub fn parent_path_bytes(base_url: &str, show: bool) -> Result<u64, String> {
@@ -79,10 +154,8 @@ pub fn parent_path_bytes(base_url: &str, show: bool) -> Result<u64, String> {
             String::from_utf8_lossy(&out.stderr)
         ));
     }
-    text.lines()
-        .filter_map(|line| line.split("\"parent_path_bytes\":").nth(1))
-        .filter_map(|rest| rest.split([',', '}']).next())
-        .find_map(|number| number.trim().parse().ok())
+    json_number(&text, "parent_path_bytes")
+        .map(|bytes| bytes as u64)
         .ok_or_else(|| "bench/size.mjs printed no parent_path_bytes".into())
 }
 

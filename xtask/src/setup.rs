@@ -101,6 +101,19 @@ pub fn test_tools() -> Result<(), String> {
     Ok(())
 }
 
+/// Lighthouse (npm, `tools/lighthouse/`), only for `cargo xtask bench lighthouse`.
+pub fn lighthouse() -> Result<(), String> {
+    let dir = root().join("tools").join("lighthouse");
+    let fresh = modified(&dir.join("node_modules/lighthouse/package.json"))
+        .zip(modified(&dir.join("package-lock.json")))
+        .is_some_and(|(installed, lock)| installed >= lock);
+    if !fresh {
+        ensure_npm()?;
+        step("install Lighthouse (npm ci)", npm_ci(dir))?;
+    }
+    Ok(())
+}
+
 fn modified(path: &std::path::Path) -> Option<std::time::SystemTime> {
     std::fs::metadata(path)
         .and_then(|meta| meta.modified())

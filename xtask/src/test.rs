@@ -67,6 +67,8 @@ pub fn all() -> Result<(), String> {
     crate::web_build::build_web()?;
     let (browser, parent_path) = end_to_end()?;
     total.add(browser);
+    let picker = crate::web_build::build_picker_bench()
+        .and_then(|dir| crate::bench::picker_ratio(&dir, false));
 
     println!("\nxtask: every check passed in {:.0?}", started.elapsed());
     // Informational, never a pass/fail timing: `cargo xtask bench size` has the detail.
@@ -76,6 +78,12 @@ pub fn all() -> Result<(), String> {
             bytes as f64 / 1024.0
         ),
         Err(error) => println!("xtask: the parent-path size was not measured: {error}"),
+    }
+    match picker {
+        Ok(ratio) => println!(
+            "xtask: the slot picker's first render (60 × 30) takes {ratio:.2}× plain DOM's (target ≤ 1.3)"
+        ),
+        Err(error) => println!("xtask: the picker benchmark did not run: {error}"),
     }
     println!("xtask: {} passed, {} failed", total.passed, total.failed);
     if total.failed > 0 {

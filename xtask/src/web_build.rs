@@ -26,7 +26,10 @@ pub fn build_web() -> Result<(), String> {
             "wasm32-unknown-unknown",
             "-p",
             "confero-web",
-            "--bins",
+            "--bin",
+            "confero-parent",
+            "--bin",
+            "confero-staff",
         ]),
     )?;
     trunk(
@@ -47,6 +50,18 @@ pub fn build_web() -> Result<(), String> {
     let (count, raw, compressed) = precompress(&dist)?;
     println!("precompressed {count} files with brotli 11: {raw} B → {compressed} B");
     Ok(())
+}
+
+/// The slot-picker benchmark page (`bench/picker/`), built in release like
+/// the app but outside `dist/`, so the API never serves it. Returns its folder.
+pub fn build_picker_bench() -> Result<PathBuf, String> {
+    let out = target_dir().join("picker-bench");
+    let out_arg = out.to_string_lossy().into_owned();
+    trunk(
+        "the picker benchmark page (trunk build --release)",
+        &["bench/picker/index.html", "--dist", &out_arg],
+    )?;
+    Ok(out)
 }
 
 /// `trunk build TARGET --release --offline=true …` (the target first: `--offline` takes an optional value).
