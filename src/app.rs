@@ -46,9 +46,7 @@ pub fn ParentApp() -> impl IntoView {
 /// The staff build: every page, so staff never change builds while working.
 #[component]
 pub fn StaffApp() -> impl IntoView {
-    if let Ok(Some(storage)) = window().session_storage() {
-        let _ = storage.remove_item(RELOADED);
-    }
+    crate::builds::staff_build_started();
     provide_context(Build::Staff);
     provide_context(Session::restore());
     crate::pwa::register_service_worker();
@@ -108,46 +106,14 @@ fn EveryoneRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
     .into_inner()
 }
 
-/// The page the parent build last reloaded to reach the staff build (in
-/// `sessionStorage`); the staff build clears it when it starts.
-const RELOADED: &str = "confero.reloaded-for";
-
 /// In the parent build, a staff page is loaded afresh, which brings the staff
-/// build (the API serves it for that path); any other unknown path is a 404
-/// page. A page that comes back to the parent build after that reload (a
-/// server without the staff build, `trunk serve`) is not reloaded again.
+/// build (the API serves it for that path); any other unknown path is a 404 page.
 #[component]
 fn ElsewhereOrNotFound() -> impl IntoView {
-    let location = use_location();
-    let path = location.pathname.get_untracked();
-    // The router's `search` (and sometimes `hash`) come without their `?` and `#`.
-    let search = location.search.get_untracked();
-    let search = search.trim_start_matches('?');
-    let hash = location.hash.get_untracked();
-    let hash = hash.trim_start_matches('#');
-    let mut target = path.clone();
-    if !search.is_empty() {
-        target = format!("{target}?{search}");
+    let path = use_location().pathname.get_untracked();
+    if confero_core::bundle::is_staff_path(&path) && crate::builds::reload_into_staff_build() {
+        return view! { <main id="main" class="page"><Loading what="the page" /></main> }
+            .into_any();
     }
-    if !hash.is_empty() {
-        target = format!("{target}#{hash}");
-    }
-    let storage = window().session_storage().ok().flatten();
-    let already_tried = storage
-        .as_ref()
-        .and_then(|s| s.get_item(RELOADED).ok().flatten())
-        .is_some_and(|tried| tried == target);
-    if let Some(storage) = &storage {
-        let _ = storage.remove_item(RELOADED);
-    }
-    if !confero_core::bundle::is_staff_path(&path) || already_tried {
-        return NotFound().into_any();
-    }
-    if let Some(storage) = &storage {
-        let _ = storage.set_item(RELOADED, &target);
-    }
-    if !crate::builds::load_page(&target) {
-        return NotFound().into_any();
-    }
-    view! { <main id="main" class="page"><Loading what="the page" /></main> }.into_any()
+    NotFound().into_any()
 }

@@ -3,7 +3,8 @@
 //! one by a full page load, straight away rather than through the router.
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_navigate;
+use leptos_router::hooks::{use_location, use_navigate};
+use leptos_router::location::Location;
 
 /// The running build, provided by its root component.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -34,5 +35,57 @@ pub fn use_go() -> impl Fn(&str) + Clone + 'static {
         } else {
             navigate(path, Default::default());
         }
+    }
+}
+
+/// The current address as the router holds it: path, `?query` and `#fragment`
+/// (the router keeps the query without its `?`, and sometimes the fragment
+/// without its `#`).
+pub fn address_of(location: &Location) -> String {
+    let mut address = location.pathname.get_untracked();
+    let search = location.search.get_untracked();
+    let search = search.trim_start_matches('?');
+    if !search.is_empty() {
+        address = format!("{address}?{search}");
+    }
+    let hash = location.hash.get_untracked();
+    let hash = hash.trim_start_matches('#');
+    if !hash.is_empty() {
+        address = format!("{address}#{hash}");
+    }
+    address
+}
+
+/// The address the parent build last reloaded to reach the staff build (in
+/// `sessionStorage`); the staff build clears it when it starts.
+const RELOADED: &str = "confero.reloaded-for";
+
+/// From the parent build's fallback: loads the current (staff) address afresh,
+/// unless this very address already came back to the parent build after such
+/// a reload (a server without the staff build, `trunk serve`): no reload loop.
+/// Call it inside a component.
+pub fn reload_into_staff_build() -> bool {
+    let target = address_of(&use_location());
+    let storage = window().session_storage().ok().flatten();
+    let already_tried = storage
+        .as_ref()
+        .and_then(|s| s.get_item(RELOADED).ok().flatten())
+        .is_some_and(|tried| tried == target);
+    if let Some(storage) = &storage {
+        let _ = storage.remove_item(RELOADED);
+    }
+    if already_tried {
+        return false;
+    }
+    if let Some(storage) = &storage {
+        let _ = storage.set_item(RELOADED, &target);
+    }
+    load_page(&target)
+}
+
+/// The staff build is running: a reload that brought it here succeeded.
+pub fn staff_build_started() {
+    if let Ok(Some(storage)) = window().session_storage() {
+        let _ = storage.remove_item(RELOADED);
     }
 }

@@ -121,3 +121,11 @@ test("kept signed in on a device: a new tab finds the session, and another devic
   await phone.close();
   await laptop.context().close();
 });
+
+test("a deep link to a staff page keeps its query through sign-in and the change of build", async ({ page, signInPage }) => {
+  await page.goto("/admin/audit?days=7");
+  await expect(page).toHaveURL(/\/signin\?next=%2Fadmin%2Faudit%3Fdays%3D7$/);
+  await signInPage.signIn(demo.admin.email, "confero-demo");
+  await expect(page).toHaveURL("/admin/audit?days=7");
+  await expect(page.getByRole("heading", { level: 1, name: "Audit log" })).toBeVisible();
+});

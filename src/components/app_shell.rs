@@ -18,19 +18,9 @@ pub fn AppShell() -> impl IntoView {
     let location = use_location();
     // After signing in, the person lands where the link pointed.
     // Read once: the redirect itself changes the location.
-    let sign_in = move || {
-        // The router's `search` comes without its `?`.
-        let search = location.search.get_untracked();
-        let search = search.trim_start_matches('?');
-        let here = if search.is_empty() {
-            location.pathname.get_untracked()
-        } else {
-            format!("{}?{search}", location.pathname.get_untracked())
-        };
-        match here.as_str() {
-            "/" | "" => "/signin".to_owned(),
-            _ => format!("/signin?next={}", js_sys::encode_uri_component(&here)),
-        }
+    let sign_in = move || match crate::builds::address_of(&location).as_str() {
+        "/" | "" => "/signin".to_owned(),
+        here => format!("/signin?next={}", js_sys::encode_uri_component(here)),
     };
     view! {
         <Show when=move || session.is_signed_in() fallback=move || view! { <Redirect path=sign_in() /> }>
