@@ -27,7 +27,7 @@ use crate::privacy::Viewer;
 use crate::storage::bookings::{self, BookingRow, NewBooking};
 use crate::storage::evenings::{self, EveningRecord};
 use crate::storage::notices::{self, kind};
-use crate::storage::Db;
+use crate::storage::{self, Db};
 
 /// Why a booking action did not happen.
 #[derive(Debug, thiserror::Error)]
@@ -104,6 +104,33 @@ fn refusal_from(error: sqlx::Error) -> BookingError {
         }
     }
     BookingError::Database(error)
+}
+
+/// How many times a booking transaction is tried when the database only
+/// says "try again" (see [`storage::is_transient`]).
+const TRIES: usize = 3;
+
+/// Runs a whole booking transaction again when the database gave up on it
+/// for a reason that says nothing about the booking (a deadlock detected
+/// between two transactions, a busy database). Nothing of a failed attempt
+/// was committed, so trying again is safe; the rules are checked afresh.
+async fn retrying<T, F, Fut>(mut run: F) -> BookingResult<T>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = BookingResult<T>>,
+{
+    let mut tried = 1;
+    loop {
+        match run().await {
+            Err(BookingError::Database(error))
+                if tried < TRIES && storage::is_transient(&error) =>
+            {
+                tracing::info!(%error, tried, "booking transaction tried again");
+                tried += 1;
+            }
+            other => return other,
+        }
+    }
 }
 
 /// One attempt to put a child with a teacher at a time.
@@ -199,7 +226,7 @@ impl Booker<'_> {
         student_id: i64,
         snapshot: &Arc<EveningSnapshot>,
     ) -> BookingResult<Arc<EveningSnapshot>> {
-        bookings::lock_family(conn, student_id).await?;
+        bookings::lock_family(conn, self.db.engine, student_id).await?;
         let version =
             evenings::version_for_booking(conn, self.db.engine, snapshot.school_id, snapshot.id)
                 .await?
@@ -314,6 +341,19 @@ impl Booker<'_> {
         start: i64,
         idempotency: Option<Idempotency<'_>>,
     ) -> BookingResult<i64> {
+        retrying(|| self.book_once(actor, snapshot, teacher_id, student_id, start, idempotency))
+            .await
+    }
+
+    async fn book_once(
+        &self,
+        actor: &Actor,
+        snapshot: &Arc<EveningSnapshot>,
+        teacher_id: i64,
+        student_id: i64,
+        start: i64,
+        idempotency: Option<Idempotency<'_>>,
+    ) -> BookingResult<i64> {
         if snapshot.teacher(teacher_id).is_none() {
             return Err(BookingError::Invalid {
                 field: "teacher_id",
@@ -397,6 +437,10 @@ impl Booker<'_> {
 
     /// Cancels a booking: parents until the cut-off, staff at any time.
     pub async fn cancel(&self, actor: &Actor, id: i64) -> BookingResult<()> {
+        retrying(|| self.cancel_once(actor, id)).await
+    }
+
+    async fn cancel_once(&self, actor: &Actor, id: i64) -> BookingResult<()> {
         let (row, snapshot) = self.visible(actor, id).await?;
         if row.status == "cancelled" {
             return Ok(());
@@ -440,6 +484,10 @@ impl Booker<'_> {
     /// Moves a booking to another slot of the same teacher, as one atomic change:
     /// either it is at the new time or it stays where it was.
     pub async fn move_to(&self, actor: &Actor, id: i64, start: i64) -> BookingResult<()> {
+        retrying(|| self.move_once(actor, id, start)).await
+    }
+
+    async fn move_once(&self, actor: &Actor, id: i64, start: i64) -> BookingResult<()> {
         let (row, snapshot) = self.visible(actor, id).await?;
         let teaches =
             bookings::teaches(self.db, actor.school_id, row.teacher_id, row.student_id).await?;

@@ -124,6 +124,10 @@ impl From<sqlx::Error> for ApiError {
                 tracing::warn!("database pool timed out");
                 ApiError::Unavailable
             }
+            _ if crate::storage::is_transient(&error) => {
+                tracing::warn!(%error, "the database asked for the transaction to be tried again");
+                ApiError::Unavailable
+            }
             _ => ApiError::Internal(error.into()),
         }
     }

@@ -6,16 +6,28 @@ use sqlx::any::AnyArguments;
 use sqlx::query::QueryScalar;
 use sqlx::{Any, AnyConnection, Row as _};
 
-use super::Db;
+use super::{Db, Engine};
 
 /// Serialises a family's bookings: bumps the version of every guardian of the
 /// student. It is the transaction's first statement, a write, so SQLite takes
-/// its write lock at once and PostgreSQL row-locks the family.
-pub async fn lock_family(conn: &mut AnyConnection, student_id: i64) -> Result<(), sqlx::Error> {
-    sqlx::query(
+/// its write lock at once and PostgreSQL row-locks the family. PostgreSQL
+/// locks the guardians in id order: a plain `UPDATE … WHERE id IN (…)` visits
+/// them in the heap's order, which moves as rows are updated, so two of a
+/// family's transactions could each hold one guardian and wait for the other.
+pub async fn lock_family(
+    conn: &mut AnyConnection,
+    engine: Engine,
+    student_id: i64,
+) -> Result<(), sqlx::Error> {
+    let in_order = match engine {
+        Engine::Postgres => " ORDER BY id FOR NO KEY UPDATE",
+        Engine::Sqlite => "",
+    };
+    sqlx::query(&format!(
         "UPDATE people SET booking_version = booking_version + 1
-          WHERE id IN (SELECT guardian_id FROM guardianships WHERE student_id = $1)",
-    )
+          WHERE id IN (SELECT id FROM people
+                        WHERE id IN (SELECT guardian_id FROM guardianships WHERE student_id = $1){in_order})"
+    ))
     .bind(student_id)
     .execute(conn)
     .await

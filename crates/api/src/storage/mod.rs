@@ -62,6 +62,21 @@ impl Engine {
     }
 }
 
+/// Whether an error only says "try the transaction again": a deadlock or a
+/// serialisation failure on PostgreSQL, a busy database on SQLite. Nothing
+/// of the failed transaction was kept.
+pub fn is_transient(error: &sqlx::Error) -> bool {
+    let sqlx::Error::Database(db) = error else {
+        return false;
+    };
+    // PostgreSQL: deadlock_detected, serialization_failure, lock_not_available.
+    // SQLite: SQLITE_BUSY and its extended codes for a stale snapshot and recovery.
+    matches!(
+        db.code().as_deref(),
+        Some("40P01" | "40001" | "55P03" | "5" | "261" | "517")
+    )
+}
+
 /// A handle on the database: cheap to clone, shared by every request.
 ///
 /// Reads use `pool`; every write uses `writer`. On SQLite the writer is a
