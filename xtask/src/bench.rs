@@ -11,13 +11,13 @@ pub fn run(args: &[String]) -> Result<(), String> {
         Some("size") => size(),
         Some("lighthouse") => lighthouse(),
         Some("picker") => picker(),
-        Some("rush") => rush(),
+        Some("rush") => rush(args.get(1).map(String::as_str)),
         Some("import") => import(&[]),
         // A school of about 10,000 people (5,500 students' families and the
         // staff), imported once, then searched.
         Some("directory") => import(&["--students", "5500", "--runs", "1", "--directory"]),
         _ => Err(
-            "usage: cargo xtask bench size | lighthouse | picker | rush | import | directory"
+            "usage: cargo xtask bench size | lighthouse | picker | rush [throughput | latency] | import | directory"
                 .into(),
         ),
     }
@@ -159,9 +159,59 @@ pub fn parent_path_bytes(base_url: &str, show: bool) -> Result<u64, String> {
         .ok_or_else(|| "bench/size.mjs printed no parent_path_bytes".into())
 }
 
-/// The booking-opening rush on SQLite and PostgreSQL: hot and spread
-/// workloads, then a SIGKILL mid-rush on each engine.
-fn rush() -> Result<(), String> {
+/// The runs of `bench rush`: a name and the benchmark's arguments.
+type Runs = Vec<(&'static str, Vec<&'static str>)>;
+
+/// Every family at once, hot and spread, then a SIGKILL mid-rush.
+fn throughput_runs() -> Runs {
+    vec![
+        ("hot", vec!["--workload", "hot"]),
+        ("spread", vec!["--workload", "spread"]),
+        ("crash", vec!["--workload", "spread", "--crash"]),
+    ]
+}
+
+/// Latency where it can be met: 64 requests in flight, and 1,000 requests/s
+/// arriving at random; then parents reading the slot grid.
+fn latency_runs() -> Runs {
+    vec![
+        (
+            "hot, 64 in flight",
+            vec!["--workload", "hot", "--concurrency", "64"],
+        ),
+        (
+            "spread, 64 in flight",
+            vec!["--workload", "spread", "--concurrency", "64"],
+        ),
+        ("hot, 1,000/s", vec!["--workload", "hot", "--rate", "1000"]),
+        (
+            "spread, 1,000/s",
+            vec!["--workload", "spread", "--rate", "1000"],
+        ),
+        (
+            "grid reads, 64 in flight",
+            vec!["--workload", "grid", "--concurrency", "64"],
+        ),
+    ]
+}
+
+/// The booking-opening rush on SQLite and PostgreSQL: `throughput` (every
+/// family at once, and a crash), `latency` (paced runs and grid reads), or
+/// both when no part is named.
+fn rush(part: Option<&str>) -> Result<(), String> {
+    let runs: Runs = match part {
+        None => throughput_runs()
+            .into_iter()
+            .chain(latency_runs())
+            .collect(),
+        Some("throughput") => throughput_runs(),
+        Some("latency") => latency_runs(),
+        Some(other) => {
+            return Err(format!(
+                "bench rush: unknown part {other:?} (throughput or latency)"
+            ))
+        }
+    };
     step(
         "build the API and the rush benchmark (release)",
         cargo(&[
@@ -195,28 +245,20 @@ fn rush() -> Result<(), String> {
         let status = command.status().map_err(|e| format!("{name}: {e}"))?;
         check(name, status)
     };
-    for (name, extra) in [
-        ("hot", vec!["--workload", "hot"]),
-        ("spread", vec!["--workload", "spread"]),
-        ("crash", vec!["--workload", "spread", "--crash"]),
-    ] {
-        let file = work.join(format!("{name}.db"));
+    for (k, (name, extra)) in runs.iter().enumerate() {
+        let file = work.join(format!("rush-{k}.db"));
         run(
             &format!("SQLite {name}"),
             &format!("sqlite://{}", file.display()),
             None,
-            &extra,
+            extra,
         )?;
     }
     let cluster = Cluster::start()?;
     let admin = cluster.admin_url();
-    for (name, extra) in [
-        ("hot", vec!["--workload", "hot"]),
-        ("spread", vec!["--workload", "spread"]),
-        ("crash", vec!["--workload", "spread", "--crash"]),
-    ] {
-        let url = format!("postgres://confero@127.0.0.1:{}/rush_{name}", cluster.port);
-        run(&format!("PostgreSQL {name}"), &url, Some(&admin), &extra)?;
+    for (k, (name, extra)) in runs.iter().enumerate() {
+        let url = format!("postgres://confero@127.0.0.1:{}/rush_{k}", cluster.port);
+        run(&format!("PostgreSQL {name}"), &url, Some(&admin), extra)?;
     }
     drop(cluster);
     let _ = std::fs::remove_dir_all(&work);

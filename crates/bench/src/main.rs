@@ -6,8 +6,12 @@
 //! loopback HTTP. Prints throughput and latency, then checks every booking
 //! rule in the database. `--crash` kills the API with SIGKILL mid-rush,
 //! restarts it, and checks that no acknowledged booking was lost.
+//! `--concurrency N` and `--rate R` pace the same requests instead, for
+//! latency; `--workload grid` reads the slot grid as parents.
 
+mod cpu;
 mod load;
+mod paced;
 mod report;
 mod school;
 
@@ -27,6 +31,8 @@ pub enum Workload {
     Hot,
     /// Picks spread evenly over each child's teachers and the whole evening.
     Spread,
+    /// No bookings: parents read the evening's slot grid, each with their own session.
+    Grid,
 }
 
 #[derive(Parser, Debug)]
@@ -57,6 +63,27 @@ struct Args {
     /// The API's database pool size.
     #[arg(long, default_value_t = 8)]
     db_connections: u32,
+    /// Closed loop: this many requests in flight, each answered before its worker sends the next.
+    #[arg(long, conflicts_with_all = ["rate", "crash"])]
+    concurrency: Option<usize>,
+    /// Open loop: this many requests per second, Poisson arrivals.
+    #[arg(long, conflicts_with = "crash")]
+    rate: Option<f64>,
+    /// With `--workload grid`: grid reads per family.
+    #[arg(long, default_value_t = 10)]
+    reads_per_family: usize,
+}
+
+impl Args {
+    /// How the requests arrive, when paced; `None` is every family at once.
+    fn arrivals(&self) -> Option<paced::Arrivals> {
+        match (self.concurrency, self.rate, self.workload) {
+            (Some(n), _, _) => Some(paced::Arrivals::Closed(n)),
+            (None, Some(rate), _) => Some(paced::Arrivals::Open(rate)),
+            (None, None, Workload::Grid) => Some(paced::Arrivals::Closed(64)),
+            (None, None, _) => None,
+        }
+    }
 }
 
 #[tokio::main]
@@ -66,10 +93,20 @@ async fn main() -> anyhow::Result<()> {
         Some(admin) => create_postgres_database(admin, &args.database_url).await?,
         None => args.database_url.clone(),
     };
+    anyhow::ensure!(
+        !(args.crash && args.workload == Workload::Grid),
+        "--crash needs bookings, not grid reads"
+    );
     let db = Db::connect(&database_url, 4).await?;
     let engine = db.engine.name();
+    let arrivals = args.arrivals();
+    let pacing = match arrivals {
+        None => "every family at once".to_owned(),
+        Some(paced::Arrivals::Closed(n)) => format!("closed loop, {n} in flight"),
+        Some(paced::Arrivals::Open(rate)) => format!("open loop, {rate} requests/s"),
+    };
     println!(
-        "\n== rush: {engine}, {:?} workload, {} families × {} picks, {} teachers × {} slots{}",
+        "\n== rush: {engine}, {:?} workload, {pacing}, {} families × {} picks, {} teachers × {} slots{}",
         args.workload,
         args.families,
         args.picks,
@@ -85,7 +122,18 @@ async fn main() -> anyhow::Result<()> {
     let picks = load::picks(&seeded, args.workload, args.picks);
     // Crash once about a sixth of the bookings that can succeed are acknowledged.
     let kill_after = args.crash.then_some(seeded.families.len() / 4);
-    let outcome = load::rush(port, seeded.evening_id, &picks, kill_after, &mut api).await?;
+    let before = cpu::Sample::now(api.id());
+    let outcome = match arrivals {
+        None => load::rush(port, seeded.evening_id, &picks, kill_after, &mut api).await?,
+        Some(arrivals) => {
+            let requests = match args.workload {
+                Workload::Grid => paced::grid_reads(&picks, args.reads_per_family),
+                Workload::Hot | Workload::Spread => paced::bookings(&picks),
+            };
+            paced::run(port, seeded.evening_id, requests, arrivals).await?
+        }
+    };
+    let spent = cpu::Sample::now(api.id()).since(before);
     if args.crash {
         let _ = api.wait().await;
         println!(
@@ -94,7 +142,8 @@ async fn main() -> anyhow::Result<()> {
         );
         api = start_api(&args, &database_url, port).await?;
     }
-    report::print(&outcome);
+    report::print(&outcome, args.workload == Workload::Grid);
+    report::print_cpu(&outcome, spent, cpu::cores(), db_is_postgres(&database_url));
 
     let db = Db::connect(&database_url, 2).await?;
     let violations = bookings::violations(&db).await?;
@@ -137,6 +186,10 @@ async fn create_postgres_database(admin_url: &str, url: &str) -> anyhow::Result<
         .await?;
     admin.close().await?;
     Ok(url.to_owned())
+}
+
+fn db_is_postgres(url: &str) -> bool {
+    url.starts_with("postgres")
 }
 
 fn free_port() -> anyhow::Result<u16> {
