@@ -204,7 +204,9 @@ pub enum SlotState {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct SlotView {
+    #[serde(serialize_with = "crate::time::serialize_rfc3339")]
     pub start: DateTime<FixedOffset>,
+    #[serde(serialize_with = "crate::time::serialize_rfc3339")]
     pub end: DateTime<FixedOffset>,
     pub state: SlotState,
     /// Who holds it: only for the slot's teacher and admins (and the family's own bookings).
