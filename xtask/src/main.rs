@@ -79,20 +79,40 @@ fn fuzz() -> Result<(), String> {
 }
 
 fn run(args: &[String]) -> Result<(), String> {
-    let port = match args {
-        [] => 8080,
-        [flag, port] if flag == "--port" => port
-            .parse()
-            .map_err(|_| format!("--port {port:?} is not a port number"))?,
-        _ => return Err("usage: cargo xtask run [--port N]".into()),
-    };
+    let usage = || "usage: cargo xtask run [--port N] [--release]".to_owned();
+    let mut port = 8080;
+    let mut release = false;
+    let mut rest = args.iter();
+    while let Some(arg) = rest.next() {
+        match arg.as_str() {
+            "--release" => release = true,
+            "--port" => {
+                let value = rest.next().ok_or_else(usage)?;
+                port = value
+                    .parse()
+                    .map_err(|_| format!("--port {value:?} is not a port number"))?;
+            }
+            _ => return Err(usage()),
+        }
+    }
     setup::web_tools()?;
     crate::web_build::build_web()?;
-    process::step(
-        "build the API (release)",
-        process::cargo(&["build", "-p", "confero-api", "--profile", "server"]),
-    )?;
-    let api = setup::target_dir().join("server").join("confero-api");
+    // The debug build is the one `cargo xtask test` makes, so either command
+    // after the other has nothing left to compile; `--release` is the
+    // optimised server build (`server` profile) that the benchmarks measure.
+    let api = if release {
+        process::step(
+            "build the API (release)",
+            process::cargo(&["build", "-p", "confero-api", "--profile", "server"]),
+        )?;
+        setup::target_dir().join("server").join("confero-api")
+    } else {
+        process::step(
+            "build the API (debug, as the tests use it)",
+            process::cargo(&["build", "-p", "confero-api"]),
+        )?;
+        setup::target_dir().join("debug").join("confero-api")
+    };
     let root = root();
     let mut command = std::process::Command::new(api);
     command

@@ -32,6 +32,17 @@ pub fn build_web() -> Result<(), String> {
             "confero-staff",
         ]),
     )?;
+    let inputs = inputs_fingerprint()?;
+    let stamp = stamp_file();
+    let dist = root().join("dist");
+    let built = dist.join("index.html").is_file() && dist.join("staff/index.html").is_file();
+    if built && std::fs::read_to_string(&stamp).is_ok_and(|last| last == inputs) {
+        println!(
+            "\n==> the SPA's two builds are up to date (no input changed since the last build)"
+        );
+        return Ok(());
+    }
+    let _ = std::fs::remove_file(&stamp);
     trunk(
         "the parent build (trunk build --release → dist/)",
         &["index.html"],
@@ -46,11 +57,56 @@ pub fn build_web() -> Result<(), String> {
             "/staff/",
         ],
     )?;
-    let dist = root().join("dist");
     let (count, raw, compressed) = precompress(&dist)?;
     println!("precompressed {count} files with brotli 11: {raw} B → {compressed} B");
-    Ok(())
+    std::fs::write(&stamp, inputs).map_err(|e| format!("writing {}: {e}", stamp.display()))
 }
+
+/// Where the inputs of this checkout's last build are kept: in the (shared)
+/// target folder, one file per checkout, since each has its own `dist/`.
+fn stamp_file() -> PathBuf {
+    use std::hash::{Hash as _, Hasher as _};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    root().hash(&mut hasher);
+    target_dir().join(format!("confero-web-inputs-{:016x}", hasher.finish()))
+}
+
+/// What the SPA's builds are made from, as one text to compare with the last
+/// build's: how they are made, and the path, size and modification time of
+/// both compiled wasm binaries and of every file Trunk reads.
+fn inputs_fingerprint() -> Result<String, String> {
+    let root = root();
+    let wasm = target_dir().join("wasm32-unknown-unknown").join("release");
+    let mut files = vec![
+        wasm.join("confero-parent.wasm"),
+        wasm.join("confero-staff.wasm"),
+        root.join("index.html"),
+        root.join("staff").join("index.html"),
+        root.join("Trunk.toml"),
+    ];
+    files.extend(files_under(&root.join("style"))?);
+    files.extend(files_under(&root.join("public"))?);
+    let mut text = format!("xtask {} {RECIPE}\n", env!("CARGO_PKG_VERSION"));
+    for file in files {
+        let meta = std::fs::metadata(&file).map_err(|e| format!("{}: {e}", file.display()))?;
+        let modified = meta
+            .modified()
+            .ok()
+            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+            .unwrap_or_default();
+        text.push_str(&format!(
+            "{} {} {}\n",
+            file.display(),
+            meta.len(),
+            modified.as_nanos()
+        ));
+    }
+    Ok(text)
+}
+
+/// How the builds are made; change it when that changes, so the next build
+/// does not skip as up to date.
+const RECIPE: &str = "trunk --release into dist/ and dist/staff/; brotli 11, window 24";
 
 /// The slot-picker benchmark page (`bench/picker/`), built in release like
 /// the app but outside `dist/`, so the API never serves it. Returns its folder.
