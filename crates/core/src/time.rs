@@ -55,6 +55,18 @@ impl Interval {
     }
 }
 
+/// Serialises a `DateTime<FixedOffset>` exactly as chrono's own `Serialize`
+/// does (RFC 3339, fractional seconds only when present), but as one string:
+/// chrono's writes the text a few characters at a time through the
+/// serializer's escaping writer, which made the slot grid's 3,600 timestamps
+/// the larger part of its cost. Use with `#[serde(serialize_with = …)]`.
+pub fn serialize_rfc3339<S: serde::Serializer>(
+    at: &chrono::DateTime<chrono::FixedOffset>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(&at.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -107,16 +119,4 @@ mod tests {
         assert_eq!(iv(15, 20).gap_to(&iv(0, 10)), 5);
         assert_eq!(iv(0, 10).gap_to(&iv(5, 20)), 0);
     }
-}
-
-/// Serialises a `DateTime<FixedOffset>` exactly as chrono's own `Serialize`
-/// does (RFC 3339, fractional seconds only when present), but as one string:
-/// chrono's writes the text a few characters at a time through the
-/// serializer's escaping writer, which made the slot grid's 3,600 timestamps
-/// the larger part of its cost. Use with `#[serde(serialize_with = …)]`.
-pub fn serialize_rfc3339<S: serde::Serializer>(
-    at: &chrono::DateTime<chrono::FixedOffset>,
-    serializer: S,
-) -> Result<S::Ok, S::Error> {
-    serializer.serialize_str(&at.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true))
 }
