@@ -1,6 +1,8 @@
 use confero_core::dto::{SlotState, SlotView};
 use leptos::prelude::*;
 
+use wasm_bindgen::JsCast as _;
+
 use crate::time_text::clock;
 
 /// One slot as the picker draws it: its state, and why it cannot be booked.
@@ -118,9 +120,20 @@ impl SlotLook {
     }
 }
 
+/// What a drawn button needs to be redrawn: its time and why the rules
+/// predict a refusal, if they do.
+struct Drawn {
+    time: String,
+    clash: Option<String>,
+}
+
 /// A row of time buttons for one teacher and child. Free slots book on a tap;
-/// taken, blocked and clashing ones are shown but cannot be pressed. Each
-/// button follows its slot's live state on its own.
+/// taken, blocked and clashing ones are shown but cannot be pressed.
+///
+/// The hot path of the booking page: up to thousands of buttons. They are
+/// drawn as plain markup; one effect per row follows the row's live slot
+/// states (and the page's busy state) and redraws only the buttons whose
+/// state changed, and one click handler on the row books the tapped time.
 #[component]
 pub fn SlotPicker(
     slots: Vec<PickerSlot>,
@@ -136,65 +149,103 @@ pub fn SlotPicker(
         return view! { <p class="meta">"No appointment times with this teacher."</p> }.into_any();
     }
     let total = slots.len();
-    let states: Vec<(RwSignal<SlotState>, bool)> = slots
+    let states: Vec<RwSignal<SlotState>> = slots
         .iter()
-        .map(|p| {
-            (
-                cells.cell(teacher_id, p.slot.start.timestamp(), p.state),
-                p.blocked_because.is_none(),
-            )
+        .map(|p| cells.cell(teacher_id, p.slot.start.timestamp(), p.state))
+        .collect();
+    let drawn: Vec<Drawn> = slots
+        .iter()
+        .map(|p| Drawn {
+            time: clock(&p.slot.start),
+            clash: p.blocked_because.clone(),
         })
         .collect();
-    let free = move || {
-        states
-            .iter()
-            .filter(|(state, ok)| *ok && state.get() == SlotState::Free)
-            .count()
+    let first: Vec<SlotState> = states.iter().map(|s| s.get_untracked()).collect();
+    let free = {
+        let states = states.clone();
+        let open: Vec<bool> = drawn.iter().map(|d| d.clash.is_none()).collect();
+        move || {
+            states
+                .iter()
+                .zip(&open)
+                .filter(|(state, open)| **open && state.get() == SlotState::Free)
+                .count()
+        }
+    };
+    let buttons: Vec<_> = slots
+        .iter()
+        .zip(&drawn)
+        .zip(&first)
+        .map(|((picker, d), state)| {
+            let look = SlotLook::of(
+                *state,
+                d.clash.as_deref(),
+                &d.time,
+                &teacher_name,
+                &child_name,
+            );
+            view! {
+                <li>
+                    <button
+                        type="button"
+                        class=look.class
+                        data-start=picker.slot.start.to_rfc3339()
+                        aria-label=look.label.clone()
+                        title=look.label
+                        aria-disabled=(!look.bookable).then_some("true")
+                        disabled=!look.bookable
+                    >
+                        {look.time}
+                    </button>
+                </li>
+            }
+        })
+        .collect();
+    let row = NodeRef::<leptos::html::Ul>::new();
+    Effect::new(move |last: Option<(Vec<SlotState>, bool)>| {
+        let now: Vec<SlotState> = states.iter().map(|s| s.get()).collect();
+        let busy_now = busy.get();
+        let (before, busy_before) = last.unwrap_or_else(|| (first.clone(), false));
+        if let Some(row) = row.get_untracked() {
+            let items = row.children();
+            for (i, (state, d)) in now.iter().zip(&drawn).enumerate() {
+                if *state == before[i] && busy_now == busy_before {
+                    continue;
+                }
+                let button = items
+                    .item(i as u32)
+                    .and_then(|item| item.first_element_child())
+                    .and_then(|b| b.dyn_into::<web_sys::HtmlButtonElement>().ok());
+                if let Some(button) = button {
+                    SlotLook::of(
+                        *state,
+                        d.clash.as_deref(),
+                        &d.time,
+                        &teacher_name,
+                        &child_name,
+                    )
+                    .apply(&button, busy_now);
+                }
+            }
+        }
+        (now, busy_now)
+    });
+    let pick = move |event: web_sys::MouseEvent| {
+        let start = event
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .and_then(|t| t.closest("button[data-start]").ok().flatten())
+            .filter(|b| !b.has_attribute("disabled"))
+            .and_then(|b| b.get_attribute("data-start"));
+        if let Some(start) = start {
+            on_pick.run(start);
+        }
     };
     view! {
         <div class="slot-picker">
             <p class="meta slot-summary">{move || format!("{} of {total} times free", free())}</p>
-            <ul class="slots" role="list">
-                {slots
-                    .into_iter()
-                    .map(|picker| {
-                        let state = cells.cell(teacher_id, picker.slot.start.timestamp(), picker.state);
-                        let time = clock(&picker.slot.start);
-                        let start = picker.slot.start.to_rfc3339();
-                        let clash = picker.blocked_because.clone();
-                        let (teacher, child) = (teacher_name.clone(), child_name.clone());
-                        let look_of = move |state| SlotLook::of(state, clash.as_deref(), &time, &teacher, &child);
-                        let drawn_state = state.get_untracked();
-                        let first = look_of(drawn_state);
-                        // The hot path of the page: up to thousands of buttons. Drawn
-                        // with plain attributes; one effect per button then applies
-                        // its slot's live changes (and the page's busy state) itself.
-                        let button = NodeRef::<leptos::html::Button>::new();
-                        Effect::new(move |ran: Option<()>| {
-                            let (state, busy) = (state.get(), busy.get());
-                            let changed = ran.is_some() || state != drawn_state || busy;
-                            if let (true, Some(button)) = (changed, button.get_untracked()) {
-                                look_of(state).apply(&button, busy);
-                            }
-                        });
-                        view! {
-                            <li>
-                                <button
-                                    type="button"
-                                    node_ref=button
-                                    class=first.class
-                                    aria-label=first.label.clone()
-                                    title=first.label.clone()
-                                    aria-disabled=(!first.bookable).then_some("true")
-                                    disabled=!first.bookable
-                                    on:click=move |_| on_pick.run(start.clone())
-                                >
-                                    {first.time}
-                                </button>
-                            </li>
-                        }
-                    })
-                    .collect::<Vec<_>>()}
+            <ul class="slots" role="list" node_ref=row on:click=pick>
+                {buttons}
             </ul>
         </div>
     }
