@@ -106,6 +106,24 @@ impl SlotLook {
         }
     }
 
+    /// The button as markup, in its list item; `start` is the slot's start
+    /// (RFC 3339), which the row's click handler books.
+    fn markup(&self, start: &str) -> String {
+        use html_escape::{encode_double_quoted_attribute as attr, encode_text as text};
+        let label = attr(&self.label);
+        let unbookable = if self.bookable {
+            ""
+        } else {
+            r#" aria-disabled="true" disabled"#
+        };
+        format!(
+            r#"<li><button type="button" class="{}" data-start="{}" aria-label="{label}" title="{label}"{unbookable}>{}</button></li>"#,
+            self.class,
+            attr(start),
+            text(&self.time),
+        )
+    }
+
     /// Brings a drawn button up to date.
     fn apply(&self, button: &web_sys::HtmlButtonElement, busy: bool) {
         button.set_class_name(self.class);
@@ -172,7 +190,9 @@ pub fn SlotPicker(
                 .count()
         }
     };
-    let buttons: Vec<_> = slots
+    // One string of markup for the whole row, set at once: a button built
+    // element by element costs a call across the wasm boundary per attribute.
+    let markup: String = slots
         .iter()
         .zip(&drawn)
         .zip(&first)
@@ -184,21 +204,7 @@ pub fn SlotPicker(
                 &teacher_name,
                 &child_name,
             );
-            view! {
-                <li>
-                    <button
-                        type="button"
-                        class=look.class
-                        data-start=picker.slot.start.to_rfc3339()
-                        aria-label=look.label.clone()
-                        title=look.label
-                        aria-disabled=(!look.bookable).then_some("true")
-                        disabled=!look.bookable
-                    >
-                        {look.time}
-                    </button>
-                </li>
-            }
+            look.markup(&picker.slot.start.to_rfc3339())
         })
         .collect();
     let row = NodeRef::<leptos::html::Ul>::new();
@@ -244,10 +250,39 @@ pub fn SlotPicker(
     view! {
         <div class="slot-picker">
             <p class="meta slot-summary">{move || format!("{} of {total} times free", free())}</p>
-            <ul class="slots" role="list" node_ref=row on:click=pick>
-                {buttons}
-            </ul>
+            <ul class="slots" role="list" node_ref=row on:click=pick inner_html=markup></ul>
         </div>
     }
     .into_any()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_buttons_markup_escapes_names_and_says_why_it_cannot_be_pressed() {
+        let free = SlotLook::of(
+            SlotState::Free,
+            None,
+            "16:40",
+            "Mr O'Hara <Maths>",
+            "Zoë \"Z\" & co",
+        );
+        let markup = free.markup("2026-12-02T16:40:00+00:00");
+        assert!(markup.starts_with(r#"<li><button type="button" class="slot slot-free" data-start="2026-12-02T16:40:00+00:00""#), "{markup}");
+        assert!(markup.contains(r#"aria-label="Book 16:40 with Mr O'Hara &lt;Maths&gt; for Zoë &quot;Z&quot; &amp; co""#), "{markup}");
+        assert!(!markup.contains("disabled"), "{markup}");
+        assert!(markup.ends_with(">16:40</button></li>"), "{markup}");
+
+        let taken = SlotLook::of(SlotState::Taken, None, "16:50", "Mr O'Hara", "Zoë");
+        let markup = taken.markup("2026-12-02T16:50:00+00:00");
+        assert!(markup.contains(r#"class="slot slot-taken""#), "{markup}");
+        assert!(
+            markup.contains(
+                r#"aria-label="16:50, taken" title="16:50, taken" aria-disabled="true" disabled>"#
+            ),
+            "{markup}"
+        );
+    }
 }
