@@ -19,6 +19,39 @@ pub enum EveningLinks {
     Manage,
 }
 
+/// What a parent is offered for an evening: booking only while it is
+/// published and its booking window is open.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum ParentOffer {
+    Book,
+    /// Published, booking not open yet: the times can be looked at.
+    NotYetOpen,
+    /// Booking closed, or the evening archived: the family's appointments only.
+    Over,
+}
+
+impl ParentOffer {
+    fn of(evening: &Evening, now: i64) -> ParentOffer {
+        if evening.status != EveningStatus::Published
+            || now >= evening.booking_closes_at.timestamp()
+        {
+            ParentOffer::Over
+        } else if now < evening.booking_opens_at.timestamp() {
+            ParentOffer::NotYetOpen
+        } else {
+            ParentOffer::Book
+        }
+    }
+
+    fn link(self) -> (&'static str, &'static str) {
+        match self {
+            ParentOffer::Book => ("Book appointments", "button button-primary"),
+            ParentOffer::NotYetOpen => ("See the times", "button"),
+            ParentOffer::Over => ("Your appointments", "button"),
+        }
+    }
+}
+
 /// The school's parents' evenings, newest first.
 #[component]
 pub fn EveningList(links: EveningLinks) -> impl IntoView {
@@ -63,9 +96,13 @@ pub fn EveningList(links: EveningLinks) -> impl IntoView {
                                             EveningStatus::Archived => "Archived",
                                         };
                                         let action = match links {
-                                            EveningLinks::Book => view! {
-                                                <A href=format!("/parent/evenings/{}", evening.id) attr:class="button button-primary">"Book appointments"</A>
-                                            }.into_any(),
+                                            EveningLinks::Book => {
+                                                let now = (js_sys::Date::now() / 1000.0) as i64;
+                                                let (label, class) = ParentOffer::of(&evening, now).link();
+                                                view! {
+                                                    <A href=format!("/parent/evenings/{}", evening.id) attr:class=class>{label}</A>
+                                                }.into_any()
+                                            }
                                             EveningLinks::Schedule => view! {
                                                 <A href=format!("/teacher/evenings/{}", evening.id) attr:class="button button-primary">"Your schedule"</A>
                                             }.into_any(),
@@ -108,5 +145,66 @@ pub fn EveningList(links: EveningLinks) -> impl IntoView {
                 </ErrorBoundary>
             </Transition>
         </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use confero_core::dto::Span;
+
+    fn evening(status: EveningStatus, opens: &str, closes: &str) -> Evening {
+        let at = |s: &str| chrono::DateTime::parse_from_rfc3339(s).unwrap();
+        Evening {
+            id: 1,
+            name: "Autumn".into(),
+            status,
+            sessions: vec![Span {
+                start: at("2026-12-15T16:00:00Z"),
+                end: at("2026-12-15T19:00:00Z"),
+            }],
+            breaks: vec![],
+            slot_minutes: 10,
+            changeover_minutes: 0,
+            travel_buffer_minutes: 5,
+            booking_opens_at: at(opens),
+            booking_closes_at: at(closes),
+            cancel_until: at(closes),
+            mode: confero_core::dto::MeetingMode::InPerson,
+            video_link: None,
+            teachers: vec![],
+        }
+    }
+
+    #[test]
+    fn only_a_published_evening_open_for_booking_is_offered_for_booking() {
+        let now = chrono::DateTime::parse_from_rfc3339("2026-12-01T12:00:00Z")
+            .unwrap()
+            .timestamp();
+        let open = evening(
+            EveningStatus::Published,
+            "2026-11-20T09:00:00Z",
+            "2026-12-14T18:00:00Z",
+        );
+        assert_eq!(ParentOffer::of(&open, now), ParentOffer::Book);
+        let soon = evening(
+            EveningStatus::Published,
+            "2026-12-05T09:00:00Z",
+            "2026-12-14T18:00:00Z",
+        );
+        assert_eq!(ParentOffer::of(&soon, now), ParentOffer::NotYetOpen);
+        let closed = evening(
+            EveningStatus::Published,
+            "2026-11-01T09:00:00Z",
+            "2026-12-01T12:00:00Z",
+        );
+        assert_eq!(ParentOffer::of(&closed, now), ParentOffer::Over);
+        let archived = evening(
+            EveningStatus::Archived,
+            "2026-11-20T09:00:00Z",
+            "2026-12-14T18:00:00Z",
+        );
+        assert_eq!(ParentOffer::of(&archived, now), ParentOffer::Over);
+        assert_eq!(ParentOffer::Over.link().0, "Your appointments");
     }
 }
