@@ -212,26 +212,28 @@ pub fn SlotPicker(
         let now: Vec<SlotState> = states.iter().map(|s| s.get()).collect();
         let busy_now = busy.get();
         let (before, busy_before) = last.unwrap_or_else(|| (first.clone(), false));
-        if let Some(row) = row.get_untracked() {
-            let items = row.children();
-            for (i, (state, d)) in now.iter().zip(&drawn).enumerate() {
-                if *state == before[i] && busy_now == busy_before {
-                    continue;
-                }
-                let button = items
-                    .item(i as u32)
-                    .and_then(|item| item.first_element_child())
-                    .and_then(|b| b.dyn_into::<web_sys::HtmlButtonElement>().ok());
-                if let Some(button) = button {
-                    SlotLook::of(
-                        *state,
-                        d.clash.as_deref(),
-                        &d.time,
-                        &teacher_name,
-                        &child_name,
-                    )
-                    .apply(&button, busy_now);
-                }
+        let Some(row) = row.get_untracked() else {
+            // Not drawn yet: what is on screen is still what was drawn before.
+            return (before, busy_before);
+        };
+        let items = row.children();
+        for (i, (state, d)) in now.iter().zip(&drawn).enumerate() {
+            if *state == before[i] && busy_now == busy_before {
+                continue;
+            }
+            let button = items
+                .item(i as u32)
+                .and_then(|item| item.first_element_child())
+                .and_then(|b| b.dyn_into::<web_sys::HtmlButtonElement>().ok());
+            if let Some(button) = button {
+                SlotLook::of(
+                    *state,
+                    d.clash.as_deref(),
+                    &d.time,
+                    &teacher_name,
+                    &child_name,
+                )
+                .apply(&button, busy_now);
             }
         }
         (now, busy_now)
