@@ -72,14 +72,7 @@ async fn a_rush_of_simultaneous_bookings_breaks_no_rule() {
             "a child booked twice with one teacher"
         );
     }
-    let broken = confero_api::storage::bookings::violations(&app.db)
-        .await
-        .unwrap();
-    assert_eq!(
-        broken,
-        Default::default(),
-        "every rule holds in the database"
-    );
+    assert_every_rule_holds(&app).await;
     // Siblings never overlap: group by family through each guardian's own list.
     for (family, email) in emails.iter().take(45).enumerate() {
         let token = app.token(email, PASSWORD).await;
@@ -151,14 +144,7 @@ async fn a_familys_guardians_booking_at_once_each_get_a_decision() {
         }
     }
     assert!(decided >= 600, "{decided} requests decided");
-    let broken = confero_api::storage::bookings::violations(&app.db)
-        .await
-        .unwrap();
-    assert_eq!(
-        broken,
-        Default::default(),
-        "every rule holds in the database"
-    );
+    assert_every_rule_holds(&app).await;
 }
 
 /// Every guardian's email address, from the school's guardians export.
@@ -281,4 +267,16 @@ fn starts_by_teacher(grid: &[Value], n: usize) -> HashMap<i64, Vec<String>> {
             (column["teacher_id"].as_i64().unwrap(), starts)
         })
         .collect()
+}
+
+/// Every booking rule, checked in the database.
+async fn assert_every_rule_holds(app: &crate::helpers::TestApp) {
+    let broken = confero_api::storage::bookings::violations(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(
+        broken,
+        Default::default(),
+        "every rule holds in the database"
+    );
 }
