@@ -3,11 +3,14 @@
 //! shown as such before anyone taps it. The API still decides.
 
 use confero_core::dto::{Booking, BookingStatus, Evening, EveningStatus, SlotState, TeacherSlots};
-use confero_core::rules::{self, BookingContext, BookingRequest, BookingWindow, FamilyAppointment};
+use confero_core::rules::{
+    self, BookingContext, BookingRequest, BookingWindow, Conflict, FamilyAppointment,
+};
 use confero_core::slots::Slot;
 use confero_core::Interval;
 
 use crate::components::slot_picker::PickerSlot;
+use crate::time_text::clock;
 
 /// The family's active appointments, as the rules see them.
 pub fn family(bookings: &[Booking]) -> Vec<FamilyAppointment> {
@@ -27,12 +30,50 @@ pub fn family(bookings: &[Booking]) -> Vec<FamilyAppointment> {
         .collect()
 }
 
-/// The picker's view of a teacher's column for one child.
+/// Why a time clashes with the family's evening, in words that name the
+/// appointment in the way: "you are with Ms Fraser then (Aisha, 16:20–16:28)"
+/// or "too close to 16:20 with Ms Fraser in Room A10: 5 minutes to walk
+/// between rooms". `bookings` are the family's, where the names come from.
+pub fn clash_reason(conflict: &Conflict<'_>, bookings: &[Booking]) -> String {
+    let (other, needed) = match conflict {
+        Conflict::Overlaps(other) => (*other, None),
+        Conflict::TooClose { other, needed_secs } => (*other, Some(*needed_secs)),
+    };
+    let Some(booking) = bookings.iter().find(|b| b.id == other.booking_id) else {
+        return "clashes with another of your appointments".to_owned();
+    };
+    match needed {
+        None => format!(
+            "you are with {} then ({}, {}–{})",
+            booking.teacher_name,
+            booking.student_name,
+            clock(&booking.start),
+            clock(&booking.end)
+        ),
+        Some(secs) => {
+            let minutes = (secs + 59) / 60;
+            let room = booking
+                .room
+                .as_deref()
+                .map(|room| format!(" in {room}"))
+                .unwrap_or_default();
+            format!(
+                "too close to {} with {}{room}: {minutes} {} to walk between rooms",
+                clock(&booking.start),
+                booking.teacher_name,
+                if minutes == 1 { "minute" } else { "minutes" }
+            )
+        }
+    }
+}
+
+/// The picker's view of a teacher's column for one child. `bookings` are the
+/// family's bookings this evening, and `family` the same as the rules see them.
 pub fn picker_slots(
     evening: &Evening,
     column: &TeacherSlots,
     student_id: i64,
-    family: &[FamilyAppointment],
+    (bookings, family): (&[Booking], &[FamilyAppointment]),
     now: i64,
     moving: Option<i64>,
 ) -> Vec<PickerSlot> {
@@ -82,9 +123,18 @@ pub fn picker_slots(
                     rules::check_booking(&request, &ctx)
                         .err()
                         .map(|refusal| match refusal {
-                            rules::Refusal::FamilyOverlap => {
-                                "clashes with another of your appointments".to_owned()
-                            }
+                            rules::Refusal::FamilyOverlap => rules::family_conflict(
+                                &Interval {
+                                    start: view.start.timestamp(),
+                                    end: view.end.timestamp(),
+                                },
+                                column.room.as_deref(),
+                                family,
+                                ctx.travel_buffer_secs,
+                                moving,
+                            )
+                            .map(|conflict| clash_reason(&conflict, bookings))
+                            .unwrap_or_else(|| refusal.to_string()),
                             other => other.to_string(),
                         })
                 })
@@ -198,21 +248,42 @@ mod tests {
             ],
         };
         // The sibling sees another teacher in room A1 at 16:00–16:10.
-        let family = vec![FamilyAppointment {
-            booking_id: 9,
+        let bookings = vec![Booking {
+            id: 9,
+            evening_id: 1,
+            evening_name: "E".into(),
             teacher_id: 1,
+            teacher_name: "Ms Fraser".into(),
             student_id: 20,
-            span: Interval {
-                start: at("2026-12-03T16:00:00Z").timestamp(),
-                end: at("2026-12-03T16:10:00Z").timestamp(),
-            },
-            room: Some("A1".into()),
+            student_name: "Aisha Patel".into(),
+            start: at("2026-12-03T16:00:00Z"),
+            end: at("2026-12-03T16:10:00Z"),
+            room: Some("Room A1".into()),
+            mode: MeetingMode::InPerson,
+            video_link: None,
+            status: BookingStatus::Booked,
+            family: None,
         }];
+        let family = family(&bookings);
         let now = at("2026-06-01T00:00:00Z").timestamp();
-        let picker = picker_slots(&evening(), &column, 21, &family, now, None);
-        let clashes: Vec<bool> = picker.iter().map(|p| p.blocked_because.is_some()).collect();
-        // Same time, and straight after in another room (5-minute buffer), clash; later ones do not.
-        assert_eq!(clashes, vec![true, true, false, false]);
+        let picker = picker_slots(&evening(), &column, 21, (&bookings, &family), now, None);
+        let reasons: Vec<Option<&str>> = picker
+            .iter()
+            .map(|p| p.blocked_because.as_deref())
+            .collect();
+        // Same time, and straight after in another room (5-minute buffer), clash,
+        // each saying which appointment is in the way; later ones do not.
+        assert_eq!(
+            reasons,
+            vec![
+                Some("you are with Ms Fraser then (Aisha Patel, 16:00–16:10)"),
+                Some(
+                    "too close to 16:00 with Ms Fraser in Room A1: 5 minutes to walk between rooms"
+                ),
+                None,
+                None
+            ]
+        );
         assert_eq!(picker[2].state, SlotState::Taken);
     }
 }

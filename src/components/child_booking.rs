@@ -49,7 +49,7 @@ pub fn ChildBooking(
                     let booking_id = booking.id;
                     let open = move || changing.get() == Some(booking_id);
                     let picker = column.map(|column| {
-                        let slots = picker_slots(&evening, &column, child.id, &family, now, Some(booking_id))
+                        let slots = picker_slots(&evening, &column, child.id, (&bookings, &family), now, Some(booking_id))
                             .into_iter()
                             .filter(|p| p.slot.start != booking.start)
                             .collect::<Vec<_>>();
@@ -77,7 +77,7 @@ pub fn ChildBooking(
                     .into_any()
                 }
                 (None, Some(column)) => {
-                    let slots = picker_slots(&evening, &column, child.id, &family, now, None);
+                    let slots = picker_slots(&evening, &column, child.id, (&bookings, &family), now, None);
                     let teacher_id = teacher.teacher_id;
                     let student_id = child.id;
                     let pick = Callback::new(move |start: String| on_pick.run(Pick { teacher_id, student_id, start }));
@@ -91,7 +91,7 @@ pub fn ChildBooking(
             view! {
                 <li class="teacher-row">
                     <div class="teacher-head">
-                        <span class="teacher">{teacher.teacher_name.clone()}</span>
+                        <h3 class="teacher">{teacher.teacher_name.clone()}</h3>
                         <span class="subject">{format!("{} · {}", teacher.subject, teacher.class_name)}</span>
                         {room.map(|room| view! { <span class="room">{room}</span> })}
                     </div>

@@ -20,6 +20,7 @@ pub mod public_card;
 pub mod roster_diff;
 pub mod roster_problems;
 pub mod session_list;
+pub mod slot_legend;
 pub mod slot_picker;
 pub mod text_field;
 pub mod visibility_choice;

@@ -111,10 +111,11 @@ impl SlotLook {
     fn markup(&self, start: &str) -> String {
         use html_escape::{encode_double_quoted_attribute as attr, encode_text as text};
         let label = attr(&self.label);
+        // Not `disabled`: a tap on a time that cannot be booked says why.
         let unbookable = if self.bookable {
             ""
         } else {
-            r#" aria-disabled="true" disabled"#
+            r#" aria-disabled="true""#
         };
         format!(
             r#"<li><button type="button" class="{}" data-start="{}" aria-label="{label}" title="{label}"{unbookable}>{}</button></li>"#,
@@ -124,7 +125,8 @@ impl SlotLook {
         )
     }
 
-    /// Brings a drawn button up to date.
+    /// Brings a drawn button up to date. While the page is busy only the
+    /// bookable buttons are disabled: the others still say why on a tap.
     fn apply(&self, button: &web_sys::HtmlButtonElement, busy: bool) {
         button.set_class_name(self.class);
         let _ = button.set_attribute("aria-label", &self.label);
@@ -134,7 +136,7 @@ impl SlotLook {
         } else {
             let _ = button.set_attribute("aria-disabled", "true");
         }
-        button.set_disabled(!self.bookable || busy);
+        button.set_disabled(self.bookable && busy);
     }
 }
 
@@ -179,15 +181,24 @@ pub fn SlotPicker(
         })
         .collect();
     let first: Vec<SlotState> = states.iter().map(|s| s.get_untracked()).collect();
-    let free = {
+    // What a tap on a time that cannot be booked is told, beside the row.
+    let why = RwSignal::new(None::<String>);
+    // (free and bookable, free but clashing with the family's evening)
+    let counts = {
         let states = states.clone();
         let open: Vec<bool> = drawn.iter().map(|d| d.clash.is_none()).collect();
         move || {
             states
                 .iter()
                 .zip(&open)
-                .filter(|(state, open)| **open && state.get() == SlotState::Free)
-                .count()
+                .filter(|(state, _)| state.get() == SlotState::Free)
+                .fold((0, 0), |(free, clash), (_, open)| {
+                    if *open {
+                        (free + 1, clash)
+                    } else {
+                        (free, clash + 1)
+                    }
+                })
         }
     };
     // One string of markup for the whole row, set at once: a button built
@@ -239,20 +250,36 @@ pub fn SlotPicker(
         (now, busy_now)
     });
     let pick = move |event: web_sys::MouseEvent| {
-        let start = event
+        let Some(button) = event
             .target()
             .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
             .and_then(|t| t.closest("button[data-start]").ok().flatten())
             .filter(|b| !b.has_attribute("disabled"))
-            .and_then(|b| b.get_attribute("data-start"));
-        if let Some(start) = start {
+        else {
+            return;
+        };
+        if button.get_attribute("aria-disabled").as_deref() == Some("true") {
+            why.set(button.get_attribute("aria-label"));
+        } else if let Some(start) = button.get_attribute("data-start") {
+            why.set(None);
             on_pick.run(start);
+        }
+    };
+    let summary = move || {
+        let (free, clashing) = counts();
+        match clashing {
+            0 => format!("{free} of {total} times free"),
+            1 => format!("{free} of {total} times free · 1 clashes with another of your appointments: tap it to see why"),
+            n => format!("{free} of {total} times free · {n} clash with your other appointments: tap one to see why"),
         }
     };
     view! {
         <div class="slot-picker">
-            <p class="meta slot-summary">{move || format!("{} of {total} times free", free())}</p>
+            <p class="meta slot-summary">{summary}</p>
             <ul class="slots" role="list" node_ref=row on:click=pick inner_html=markup></ul>
+            <p class="slot-why" aria-live="polite" hidden=move || why.with(Option::is_none)>
+                {move || why.get()}
+            </p>
         </div>
     }
     .into_any()
@@ -282,7 +309,7 @@ mod tests {
         assert!(markup.contains(r#"class="slot slot-taken""#), "{markup}");
         assert!(
             markup.contains(
-                r#"aria-label="16:50, taken" title="16:50, taken" aria-disabled="true" disabled>"#
+                r#"aria-label="16:50, taken" title="16:50, taken" aria-disabled="true">"#
             ),
             "{markup}"
         );

@@ -11,6 +11,7 @@ use crate::components::error_notice::ErrorNotice;
 use crate::components::family_appointments::FamilyAppointments;
 use crate::components::loading::Loading;
 use crate::components::page_heading::PageHeading;
+use crate::components::slot_legend::SlotLegend;
 use crate::components::slot_picker::SlotCells;
 use crate::prediction;
 use crate::session::use_session;
@@ -189,6 +190,7 @@ pub fn EveningBooking() -> impl IntoView {
                             {window_note.map(|note| view! { <div class="notice notice-info" role="status">{note}</div> })}
                             {move || message.get().map(|text| view! { <div class="notice notice-info" role="status">{text}</div> })}
                             <FamilyAppointments bookings=bookings.clone() can_cancel busy on_cancel on_calendar />
+                            <SlotLegend />
                             {children
                                 .into_iter()
                                 .map(|child| view! {

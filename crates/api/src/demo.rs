@@ -371,8 +371,10 @@ async fn insert_everything(conn: &mut AnyConnection, hash: &str, now: i64) -> an
 }
 
 /// The demo's parents' evening, published and open for booking: two weeks
-/// after seeding, 16:00–19:00 school time with a break at 17:30, ten-minute
-/// appointments, each teacher in their own room.
+/// after seeding, 16:00–19:00 school time with a break at 17:30, eight-minute
+/// appointments every ten minutes, each teacher in their own room. The two
+/// minutes between appointments are also the time a family needs to walk
+/// between rooms, so back-to-back appointments with different teachers fit.
 async fn insert_evening(
     conn: &mut AnyConnection,
     school_id: i64,
@@ -398,9 +400,9 @@ async fn insert_evening(
     };
     let fields = EveningFields {
         name: EVENING_NAME.to_owned(),
-        slot_secs: 10 * 60,
-        changeover_secs: 0,
-        travel_buffer_secs: 5 * 60,
+        slot_secs: 8 * 60,
+        changeover_secs: 2 * 60,
+        travel_buffer_secs: 2 * 60,
         booking_opens_at: now - 24 * 3600,
         booking_closes_at: at(day - chrono::Days::new(1), 12, 0)?,
         cancel_until: at(day, 9, 0)?,

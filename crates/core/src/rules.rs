@@ -127,20 +127,58 @@ pub fn check_booking(
     if others().any(|a| a.teacher_id == request.teacher_id && a.student_id == request.student_id) {
         return Err(Refusal::AlreadyBookedWithTeacher);
     }
-    let span = slot.interval();
-    let clash = others().any(|a| {
-        let rooms_differ = a.room.as_deref() != request.room;
-        let needed = if rooms_differ {
-            ctx.travel_buffer_secs
-        } else {
-            0
-        };
-        a.span.overlaps(&span) || a.span.gap_to(&span) < needed
-    });
-    if clash {
+    if family_conflict(
+        &slot.interval(),
+        request.room,
+        ctx.family,
+        ctx.travel_buffer_secs,
+        ctx.moving,
+    )
+    .is_some()
+    {
         return Err(Refusal::FamilyOverlap);
     }
     Ok(slot)
+}
+
+/// Why a time does not fit the family's evening (rule 3), naming the
+/// appointment in the way, so a parent can be told exactly what to change.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Conflict<'a> {
+    /// The family is with someone else at that time.
+    Overlaps(&'a FamilyAppointment),
+    /// Another appointment, in another room, ends or starts too close to
+    /// this one to walk between them.
+    TooClose {
+        other: &'a FamilyAppointment,
+        /// The evening's travel buffer.
+        needed_secs: i64,
+    },
+}
+
+/// The first of the family's appointments that a booking over `span` in
+/// `room` would clash with: an overlap is named before a too-short walk.
+/// The travel buffer applies only between different rooms; `moving` is the
+/// booking being moved, which cannot clash with itself.
+pub fn family_conflict<'a>(
+    span: &Interval,
+    room: Option<&str>,
+    family: &'a [FamilyAppointment],
+    travel_buffer_secs: i64,
+    moving: Option<i64>,
+) -> Option<Conflict<'a>> {
+    let others = || family.iter().filter(move |a| Some(a.booking_id) != moving);
+    if let Some(other) = others().find(|a| a.span.overlaps(span)) {
+        return Some(Conflict::Overlaps(other));
+    }
+    others()
+        .filter(|a| a.room.as_deref() != room)
+        .filter(|a| a.span.gap_to(span) < travel_buffer_secs)
+        .min_by_key(|a| a.span.gap_to(span))
+        .map(|other| Conflict::TooClose {
+            other,
+            needed_secs: travel_buffer_secs,
+        })
 }
 
 /// Decides a cancellation by its actor.
@@ -350,6 +388,45 @@ mod tests {
                 "{name}"
             );
         }
+    }
+
+    #[test]
+    fn a_conflict_names_the_appointment_in_the_way() {
+        let family = [appt(7, T2, SIBLING, 600, "B2"), appt(9, 3, KID, 1800, "A1")];
+        let span = |start: i64| Interval::new(start, start + 600).unwrap();
+        // The same time as the sibling's appointment: an overlap, named.
+        assert_eq!(
+            family_conflict(&span(600), Some("A1"), &family, 300, None),
+            Some(Conflict::Overlaps(&family[0]))
+        );
+        // Straight after it, in another room: too close to walk.
+        assert_eq!(
+            family_conflict(&span(1200), Some("A1"), &family, 300, None),
+            Some(Conflict::TooClose {
+                other: &family[0],
+                needed_secs: 300
+            })
+        );
+        // Straight after it in the same room: no walk, no clash.
+        assert_eq!(
+            family_conflict(&span(1200), Some("B2"), &family[..1], 300, None),
+            None
+        );
+        // An overlap is named even when a nearer walk also fails.
+        assert_eq!(
+            family_conflict(&span(1500), Some("C3"), &family, 300, None),
+            Some(Conflict::Overlaps(&family[1]))
+        );
+        // The booking being moved is not in its own way.
+        assert_eq!(
+            family_conflict(&span(600), Some("A1"), &family, 300, Some(7)),
+            None
+        );
+        // Far enough apart, whatever the rooms.
+        assert_eq!(
+            family_conflict(&span(0), Some("C3"), &family[1..], 300, None),
+            None
+        );
     }
 
     #[test]
