@@ -40,7 +40,14 @@ test("a parent books, the other parent sees it live, and cancels it", async ({ p
   await expect(fathersView).toBeVisible({ timeout: 2_000 });
   await expect(fatherPage.locator('section.child-booking[data-probe="kept"]')).toHaveCount(1);
 
+  // Cancel asks first; "Keep it" (or Escape) keeps the appointment and gives focus back.
   await appointments.getByRole("button", { name: /^Cancel / }).click();
+  await expect(appointments.getByRole("button", { name: "Yes, cancel it" })).toBeFocused();
+  await page.keyboard.press("Escape");
+  await expect(appointments.getByRole("button", { name: /^Cancel / })).toBeFocused();
+  await expect(appointments.getByRole("listitem")).toHaveCount(1);
+  await appointments.getByRole("button", { name: /^Cancel / }).click();
+  await appointments.getByRole("button", { name: "Yes, cancel it" }).click();
   await expect(page.getByRole("status").filter({ hasText: "Cancelled:" })).toBeVisible();
   await expect(appointments.getByRole("listitem")).toHaveCount(0);
   expect(await other.cookies()).toEqual([]);
@@ -72,6 +79,7 @@ test("a slot that would clash with a sibling's appointment says which appointmen
   await expect(regions.nth(1).getByRole("button", { name: new RegExp(`^${next}, (you are with|too close)`) })).toHaveCount(0);
 
   await page.getByRole("region", { name: "Your appointments" }).getByRole("button", { name: /^Cancel / }).click();
+  await page.getByRole("region", { name: "Your appointments" }).getByRole("button", { name: "Yes, cancel it" }).click();
   await expect(page.getByRole("status").filter({ hasText: "Cancelled:" })).toBeVisible();
 });
 
@@ -106,12 +114,30 @@ test("a parent moves an appointment to another time in one step", async ({ page,
   await expect(page.getByRole("status").filter({ hasText: "Booked:" })).toBeVisible();
 
   const row = page.locator(".teacher-row").filter({ hasText: teacher }).first();
-  await row.getByRole("button", { name: "Change time" }).click();
-  const later = row.getByRole("button", { name: /^Book \d\d:\d\d with / }).last();
-  const time = (await later.getAttribute("aria-label"))!.match(/^Book (\d\d:\d\d)/)![1];
+  // Focus stays in the row: on its "Change time" once booked.
+  const change = row.getByRole("button", { name: "Change time" });
+  await expect(change).toBeFocused();
+  await change.click();
+  const later = row.getByRole("button", { name: /^Move to \d\d:\d\d with / }).last();
+  await expect(later).toBeVisible();
+  // Escape closes it and gives focus back to its button.
+  await page.keyboard.press("Escape");
+  await expect(later).toBeHidden();
+  await expect(change).toBeFocused();
+  await change.click();
+  const time = (await later.getAttribute("aria-label"))!.match(/^Move to (\d\d:\d\d)/)![1];
   await later.click();
   await expect(page.getByRole("status").filter({ hasText: `is now at ${time}` })).toBeVisible();
   const appointments = page.getByRole("region", { name: "Your appointments" });
   await expect(appointments.getByRole("listitem")).toHaveCount(1);
   await expect(appointments).toContainText(time);
+
+  // Home shows what is coming: the time, the teacher, and a way back to change it.
+  await page.getByRole("link", { name: "← Your children" }).click();
+  const upcoming = page.getByRole("region", { name: "Your upcoming appointments" });
+  await expect(upcoming.getByRole("listitem")).toHaveCount(1);
+  await expect(upcoming.getByRole("listitem")).toContainText(time);
+  await expect(upcoming.getByRole("listitem")).toContainText(teacher);
+  await upcoming.getByRole("link", { name: /^Change or cancel appointments on / }).click();
+  await expect(page.getByRole("region", { name: "Your appointments" })).toContainText(time);
 });

@@ -12,7 +12,7 @@ for (const role of ["parent", "teacher", "admin"] as DemoRole[]) {
 
 test("the parent's home shows both children with their teachers", async ({ page, signInPage }) => {
   await signInPage.signInAs("parent");
-  const children = page.locator("section.card");
+  const children = page.locator("section.child-card");
   await expect(children).toHaveCount(2);
   for (const child of await children.all()) {
     await expect(child.getByRole("heading", { level: 2 })).toContainText("Patel");

@@ -222,6 +222,12 @@ pub async fn bookings(
     decode(authorized(session, |auth| with_auth(Request::get(&url), &auth).build()).await?).await
 }
 
+/// `GET /api/bookings?as=guardian`: the family's appointments, every evening.
+pub async fn family_bookings(session: Session) -> Result<Vec<Booking>, ApiError> {
+    let url = format!("/api/bookings?as={}", Role::Guardian);
+    decode(authorized(session, |auth| with_auth(Request::get(&url), &auth).build()).await?).await
+}
+
 /// `POST /api/evenings/{id}/bookings`. The same `idempotency_key` on a retry
 /// can never book twice, so a network failure is retried once with it.
 pub async fn book(

@@ -14,6 +14,11 @@ pub struct Pick {
     pub start: String,
 }
 
+/// The element id of a child's row with one teacher.
+pub fn row_id(student_id: i64, teacher_id: i64) -> String {
+    format!("row-{student_id}-{teacher_id}")
+}
+
 /// One child's teachers for the evening: booked ones with their time, the
 /// others with a slot picker.
 #[component]
@@ -55,15 +60,25 @@ pub fn ChildBooking(
                             .collect::<Vec<_>>();
                         let pick = Callback::new(move |start: String| on_move.run((booking_id, start)));
                         view! {
-                            <SlotPicker slots teacher_id=teacher.teacher_id cells teacher_name=teacher.teacher_name.clone() child_name=child_name.clone() busy on_pick=pick />
+                            <SlotPicker slots teacher_id=teacher.teacher_id cells teacher_name=teacher.teacher_name.clone() child_name=child_name.clone() busy on_pick=pick moving=true />
                         }
                     });
+                    let toggle = NodeRef::<leptos::html::Button>::new();
+                    // Escape closes "Change time" and gives focus back to its button.
+                    let on_key = move |event: web_sys::KeyboardEvent| {
+                        if event.key() == "Escape" && changing.get_untracked() == Some(booking_id) {
+                            changing.set(None);
+                            if let Some(button) = toggle.get_untracked() {
+                                let _ = button.focus();
+                            }
+                        }
+                    };
                     view! {
-                        <p class="booked">
+                        <p class="booked" on:keydown=on_key>
                             <span class="booked-time">{clock(&booking.start)}</span>
                             " booked"
                             {booking.room.map(|room| format!(" · {room}"))}
-                            <button type="button" class="button button-small booked-change"
+                            <button type="button" class="button button-small booked-change" node_ref=toggle
                                 aria-expanded=move || open().to_string()
                                 prop:disabled=move || busy.get()
                                 on:click=move |_| changing.update(|current| {
@@ -72,7 +87,7 @@ pub fn ChildBooking(
                                 {move || if open() { "Keep this time" } else { "Change time" }}
                             </button>
                         </p>
-                        <div class="change-picker" hidden=move || !open()>{picker}</div>
+                        <div class="change-picker" hidden=move || !open() on:keydown=on_key>{picker}</div>
                     }
                     .into_any()
                 }
@@ -89,7 +104,7 @@ pub fn ChildBooking(
                 (None, None) => view! { <p class="meta">"Not taking part in this evening."</p> }.into_any(),
             };
             view! {
-                <li class="teacher-row">
+                <li class="teacher-row" id=row_id(child.id, teacher.teacher_id)>
                     <div class="teacher-head">
                         <h3 class="teacher">{teacher.teacher_name.clone()}</h3>
                         <span class="subject">{format!("{} · {}", teacher.subject, teacher.class_name)}</span>

@@ -23,5 +23,6 @@ pub mod session_list;
 pub mod slot_legend;
 pub mod slot_picker;
 pub mod text_field;
+pub mod upcoming_appointments;
 pub mod visibility_choice;
 pub mod your_data;

@@ -77,8 +77,8 @@ impl SlotLook {
         state: SlotState,
         clash: Option<&str>,
         time: &str,
-        teacher: &str,
-        child: &str,
+        (teacher, child): (&str, &str),
+        moving: bool,
     ) -> SlotLook {
         let note = match (state, clash) {
             (SlotState::Free, None) => None,
@@ -95,6 +95,7 @@ impl SlotLook {
             SlotState::Blocked => "slot slot-blocked",
         };
         let label = match note {
+            None if moving => format!("Move to {time} with {teacher} for {child}"),
             None => format!("Book {time} with {teacher} for {child}"),
             Some(note) => format!("{time}, {note}"),
         };
@@ -164,6 +165,9 @@ pub fn SlotPicker(
     child_name: String,
     #[prop(into)] busy: Signal<bool>,
     on_pick: Callback<String>,
+    /// The buttons move an existing appointment ("Move to 17:45 …").
+    #[prop(optional)]
+    moving: bool,
 ) -> impl IntoView {
     if slots.is_empty() {
         return view! { <p class="meta">"No appointment times with this teacher."</p> }.into_any();
@@ -212,8 +216,8 @@ pub fn SlotPicker(
                 *state,
                 d.clash.as_deref(),
                 &d.time,
-                &teacher_name,
-                &child_name,
+                (&teacher_name, &child_name),
+                moving,
             );
             look.markup(&picker.slot.start.to_rfc3339())
         })
@@ -241,8 +245,8 @@ pub fn SlotPicker(
                     *state,
                     d.clash.as_deref(),
                     &d.time,
-                    &teacher_name,
-                    &child_name,
+                    (&teacher_name, &child_name),
+                    moving,
                 )
                 .apply(&button, busy_now);
             }
@@ -295,16 +299,18 @@ mod tests {
             SlotState::Free,
             None,
             "16:40",
-            "Mr O'Hara <Maths>",
-            "Zoë \"Z\" & co",
+            ("Mr O'Hara <Maths>", "Zoë \"Z\" & co"),
+            false,
         );
         let markup = free.markup("2026-12-02T16:40:00+00:00");
         assert!(markup.starts_with(r#"<li><button type="button" class="slot slot-free" data-start="2026-12-02T16:40:00+00:00""#), "{markup}");
         assert!(markup.contains(r#"aria-label="Book 16:40 with Mr O'Hara &lt;Maths&gt; for Zoë &quot;Z&quot; &amp; co""#), "{markup}");
         assert!(!markup.contains("disabled"), "{markup}");
         assert!(markup.ends_with(">16:40</button></li>"), "{markup}");
+        let moving = SlotLook::of(SlotState::Free, None, "17:45", ("Mr O'Hara", "Zoë"), true);
+        assert_eq!(moving.label, "Move to 17:45 with Mr O'Hara for Zoë");
 
-        let taken = SlotLook::of(SlotState::Taken, None, "16:50", "Mr O'Hara", "Zoë");
+        let taken = SlotLook::of(SlotState::Taken, None, "16:50", ("Mr O'Hara", "Zoë"), false);
         let markup = taken.markup("2026-12-02T16:50:00+00:00");
         assert!(markup.contains(r#"class="slot slot-taken""#), "{markup}");
         assert!(

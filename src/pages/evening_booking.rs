@@ -4,9 +4,10 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params;
 use leptos_router::params::Params;
+use wasm_bindgen::JsCast as _;
 
 use crate::api::{self, ApiError};
-use crate::components::child_booking::{ChildBooking, Pick};
+use crate::components::child_booking::{row_id, ChildBooking, Pick};
 use crate::components::error_notice::ErrorNotice;
 use crate::components::family_appointments::FamilyAppointments;
 use crate::components::loading::Loading;
@@ -25,6 +26,45 @@ struct EveningParams {
 fn now() -> i64 {
     (js_sys::Date::now() / 1000.0) as i64
 }
+
+/// Where focus goes once the page has been redrawn after a tap's result, so
+/// it never drops to the page body: the row the tap was in, or the result.
+#[derive(Clone, Debug, PartialEq)]
+enum Refocus {
+    /// A child's row with a teacher: its "Change time" once booked, else
+    /// its first free time, else the row.
+    Row(i64, i64),
+    /// The result message.
+    Result,
+}
+
+impl Refocus {
+    fn apply(&self) {
+        let document = document();
+        let find = |selector: &str| {
+            document
+                .query_selector(selector)
+                .ok()
+                .flatten()
+                .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+        };
+        let target = match self {
+            Refocus::Row(student, teacher) => {
+                let row = format!("#{}", row_id(*student, *teacher));
+                find(&format!("{row} .booked-change"))
+                    .or_else(|| find(&format!("{row} .slot-free:not([disabled])")))
+                    .or_else(|| find(RESULT))
+            }
+            Refocus::Result => find(RESULT),
+        };
+        if let Some(target) = target {
+            let _ = target.focus();
+        }
+    }
+}
+
+/// The result message's selector.
+const RESULT: &str = "#booking-result";
 
 fn key() -> String {
     format!(
@@ -73,6 +113,7 @@ pub fn EveningBooking() -> impl IntoView {
     });
 
     let message = RwSignal::new(None::<String>);
+    let refocus = StoredValue::new(None::<Refocus>);
     let changing = RwSignal::new(None::<i64>);
     let refresh = move || version.update(|v| *v += 1);
     let book = Action::new_local(move |pick: &Pick| {
@@ -101,6 +142,10 @@ pub fn EveningBooking() -> impl IntoView {
     Effect::new(move |_| {
         if let Some(result) = relocate.value().get() {
             changing.set(None);
+            refocus.set_value(Some(match &result {
+                Ok(b) => Refocus::Row(b.student_id, b.teacher_id),
+                Err(_) => Refocus::Result,
+            }));
             message.set(Some(match result {
                 Ok(b) => format!(
                     "Moved: {} with {} is now at {}.",
@@ -136,6 +181,7 @@ pub fn EveningBooking() -> impl IntoView {
     });
     Effect::new(move |_| {
         if let Some(result) = cancel.value().get() {
+            refocus.set_value(Some(Refocus::Result));
             message.set(Some(match result {
                 Ok(b) => format!("Cancelled: {} with {}.", b.student_name, b.teacher_name),
                 Err(error) => format!("Not cancelled: {error}"),
@@ -151,6 +197,7 @@ pub fn EveningBooking() -> impl IntoView {
     });
     let retry = Callback::new(move |()| data.refetch());
     let on_pick = Callback::new(move |pick: Pick| {
+        refocus.set_value(Some(Refocus::Row(pick.student_id, pick.teacher_id)));
         book.dispatch(pick);
     });
     let on_cancel = Callback::new(move |booking: i64| {
@@ -184,11 +231,15 @@ pub fn EveningBooking() -> impl IntoView {
                             }
                         });
                         let session_span = evening.sessions.first().map(|s| span(&s.start, &s.end)).unwrap_or_default();
+                        if let Some(target) = refocus.try_update_value(Option::take).flatten() {
+                            // Once the redrawn page is in the document.
+                            request_animation_frame(move || target.apply());
+                        }
                         view! {
                             <PageHeading>{name}</PageHeading>
                             <p class="lead">{session_span}</p>
                             {window_note.map(|note| view! { <div class="notice notice-info" role="status">{note}</div> })}
-                            {move || message.get().map(|text| view! { <div class="notice notice-info" role="status">{text}</div> })}
+                            {move || message.get().map(|text| view! { <div class="notice notice-info" role="status" id="booking-result" tabindex="-1">{text}</div> })}
                             <FamilyAppointments bookings=bookings.clone() can_cancel busy on_cancel on_calendar />
                             <SlotLegend />
                             {children

@@ -3,6 +3,7 @@ use leptos::prelude::*;
 
 use crate::components::evening_list::{EveningLinks, EveningList};
 use crate::components::page_heading::PageHeading;
+use crate::components::upcoming_appointments::UpcomingAppointments;
 use crate::session::use_session;
 
 /// A guardian's home: their children and each child's teachers.
@@ -23,6 +24,7 @@ pub fn ParentHome() -> impl IntoView {
                         if count == 1 { "child" } else { "children" }
                     )}
                 </p>
+                <UpcomingAppointments />
                 <EveningList links=EveningLinks::Book />
                 <h2 class="section-heading">"Your children and their teachers"</h2>
                 {if me.children.is_empty() {
@@ -46,7 +48,7 @@ fn ChildCard(child: Child) -> impl IntoView {
     let heading_id = format!("child-{}", child.id);
     let labelled_by = heading_id.clone();
     view! {
-        <section class="card" aria-labelledby=labelled_by>
+        <section class="card child-card" aria-labelledby=labelled_by>
             <h2 id=heading_id>{format!("{} {}", child.given_name, child.family_name)}</h2>
             <p class="meta">{format!("{} · you are their {}", child.year_group, child.relationship)}</p>
             <h3 class="subheading">"Teachers"</h3>
