@@ -16,4 +16,5 @@ pub mod pages;
 pub mod prediction;
 pub mod pwa;
 pub mod session;
+pub mod slot_keys;
 pub mod time_text;

@@ -99,9 +99,9 @@ test("the teacher sees the booking on their schedule and marks it attended", asy
   await signInPage.signInAs("teacher");
   await page.getByRole("link", { name: "Your schedule" }).first().click();
   await expect(page.getByRole("heading", { level: 1 })).toContainText("Your schedule");
-  const attended = page.getByRole("button", { name: /attended$/ }).first();
+  const attended = page.getByRole("button", { name: /^Attended: / }).first();
   await attended.click();
-  await expect(page.getByRole("button", { name: /attended$/ }).first()).toHaveAttribute("aria-pressed", "true");
+  await expect(page.getByRole("button", { name: /^Attended: / }).first()).toHaveAttribute("aria-pressed", "true");
 });
 
 test("a parent moves an appointment to another time in one step", async ({ page, signInPage }) => {
@@ -140,4 +140,75 @@ test("a parent moves an appointment to another time in one step", async ({ page,
   await expect(upcoming.getByRole("listitem")).toContainText(teacher);
   await upcoming.getByRole("link", { name: /^Change or cancel appointments on / }).click();
   await expect(page.getByRole("region", { name: "Your appointments" })).toContainText(time);
+});
+
+test("a parent books with the keyboard alone: a row of times is one tab stop, the arrows move, Enter books", async ({ page, signInPage }) => {
+  await signInPage.goto();
+  await signInPage.signIn("nadia.morgan.8@families.demo.confero.test", PASSWORD);
+  await page.getByRole("link", { name: "Book appointments" }).first().click();
+  const child = page.locator("section.child-booking").first();
+  await expect(child.locator(".slots").first()).toBeVisible();
+  // One tab stop per teacher's row of times.
+  for (const row of await child.locator(".slots").all()) {
+    await expect(row.locator("button[tabindex='0']")).toHaveCount(1);
+  }
+  // Tab until a time has focus.
+  const focusedLabel = () => page.evaluate(() => document.activeElement?.getAttribute("aria-label") ?? "");
+  const onATime = () => page.evaluate(() => document.activeElement?.hasAttribute("data-start") ?? false);
+  for (let i = 0; i < 60 && !(await onATime()); i++) await page.keyboard.press("Tab");
+  expect(await onATime()).toBe(true);
+  const start = await focusedLabel();
+  const teacher = start.match(/ with (.+) for /)![1];
+  // Right moves along the row, to the same teacher's next time.
+  await page.keyboard.press("ArrowRight");
+  const right = await focusedLabel();
+  expect(right).not.toBe(start);
+  expect(right).toContain(` with ${teacher} for `);
+  // Down moves to the next teacher's row.
+  await page.keyboard.press("ArrowDown");
+  let below = await focusedLabel();
+  expect(below).not.toContain(` with ${teacher} for `);
+  // (Along the row to a free time, should another family have taken this one.)
+  for (let i = 0; i < 20 && !below.startsWith("Book "); i++) {
+    await page.keyboard.press("ArrowRight");
+    below = await focusedLabel();
+  }
+  const booking = below.match(/^Book (\d\d:\d\d) with (.+) for /);
+  expect(booking, `a free time below: ${below}`).not.toBeNull();
+  // Enter books it; focus stays on that teacher's row.
+  await page.keyboard.press("Enter");
+  await expect(page.getByRole("status").filter({ hasText: `with ${booking![2]} at ${booking![1]}` })).toBeVisible();
+  await expect(page.locator(".teacher-row").filter({ hasText: booking![2] }).first().getByRole("button", { name: "Change time" })).toBeFocused();
+
+  const appointments = page.getByRole("region", { name: "Your appointments" });
+  await appointments.getByRole("button", { name: /^Cancel / }).click();
+  await appointments.getByRole("button", { name: "Yes, cancel it" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Cancelled:" })).toBeVisible();
+});
+
+test("a tap while offline says so beside the time and keeps the page; once online the same tap books", async ({ page, context, signInPage }) => {
+  await signInPage.goto();
+  await signInPage.signIn("joanne.haddad.9@families.demo.confero.test", PASSWORD);
+  await page.getByRole("link", { name: "Book appointments" }).first().click();
+  const first = page.getByRole("button", { name: /^Book \d\d:\d\d with / }).first();
+  const label = (await first.getAttribute("aria-label"))!;
+  const [, time, teacher] = label.match(/^Book (\d\d:\d\d) with (.+) for /)!;
+  const row = page.locator(".teacher-row").filter({ has: first });
+
+  await context.setOffline(true);
+  await first.click();
+  await expect(row.locator(".row-note")).toContainText("Not sent: you're offline");
+  // The page is still there, every time still drawn; nothing was booked.
+  await expect(page.getByRole("heading", { level: 1, name: "Autumn parents' evening" })).toBeVisible();
+  await expect(page.getByRole("button", { name: label })).toBeVisible();
+  await expect(page.getByRole("region", { name: "Your appointments" }).getByRole("listitem")).toHaveCount(0);
+
+  await context.setOffline(false);
+  await page.getByRole("button", { name: label }).click();
+  await expect(page.getByRole("status").filter({ hasText: `Booked: ` }).filter({ hasText: `with ${teacher} at ${time}` })).toBeVisible();
+  await expect(page.locator(".row-note")).toHaveCount(0);
+  const appointments = page.getByRole("region", { name: "Your appointments" });
+  await appointments.getByRole("button", { name: /^Cancel / }).click();
+  await appointments.getByRole("button", { name: "Yes, cancel it" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Cancelled:" })).toBeVisible();
 });

@@ -14,6 +14,15 @@ pub struct Pick {
     pub start: String,
 }
 
+/// What the page says beside one child's row with a teacher: why the time
+/// tapped there was not booked.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RowNote {
+    pub student_id: i64,
+    pub teacher_id: i64,
+    pub text: String,
+}
+
 /// The element id of a child's row with one teacher.
 pub fn row_id(student_id: i64, teacher_id: i64) -> String {
     format!("row-{student_id}-{teacher_id}")
@@ -36,6 +45,8 @@ pub fn ChildBooking(
     /// The booking whose time is being changed, if any. Held by the page, so
     /// a live update redrawing this card keeps it open.
     changing: RwSignal<Option<i64>>,
+    /// Why the last tap in a row failed, shown in that row.
+    row_note: RwSignal<Option<RowNote>>,
     /// The live state of every slot on the page.
     cells: SlotCells,
 ) -> impl IntoView {
@@ -46,6 +57,7 @@ pub fn ChildBooking(
         .teachers
         .iter()
         .map(|teacher| {
+            let (student, teacher_id) = (child.id, teacher.teacher_id);
             let booked = bookings.iter().find(|b| b.teacher_id == teacher.teacher_id && b.student_id == child.id).cloned();
             let column = grid.iter().find(|c| c.teacher_id == teacher.teacher_id).cloned();
             let room = column.as_ref().and_then(|c| c.room.clone());
@@ -111,6 +123,11 @@ pub fn ChildBooking(
                         {room.map(|room| view! { <span class="room">{room}</span> })}
                     </div>
                     {body}
+                    {move || {
+                        row_note
+                            .with(|note| note.as_ref().filter(|n| n.student_id == student && n.teacher_id == teacher_id).map(|n| n.text.clone()))
+                            .map(|text| view! { <p class="slot-why row-note" aria-live="polite">{text}</p> })
+                    }}
                 </li>
             }
         })

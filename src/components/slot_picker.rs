@@ -109,7 +109,7 @@ impl SlotLook {
 
     /// The button as markup, in its list item; `start` is the slot's start
     /// (RFC 3339), which the row's click handler books.
-    fn markup(&self, start: &str) -> String {
+    fn markup(&self, start: &str, tab_stop: bool) -> String {
         use html_escape::{encode_double_quoted_attribute as attr, encode_text as text};
         let label = attr(&self.label);
         // Not `disabled`: a tap on a time that cannot be booked says why.
@@ -118,8 +118,9 @@ impl SlotLook {
         } else {
             r#" aria-disabled="true""#
         };
+        let tabindex = if tab_stop { "0" } else { "-1" };
         format!(
-            r#"<li><button type="button" class="{}" data-start="{}" aria-label="{label}" title="{label}"{unbookable}>{}</button></li>"#,
+            r#"<li><button type="button" class="{}" data-start="{}" tabindex="{tabindex}" aria-label="{label}" title="{label}"{unbookable}>{}</button></li>"#,
             self.class,
             attr(start),
             text(&self.time),
@@ -207,20 +208,26 @@ pub fn SlotPicker(
     };
     // One string of markup for the whole row, set at once: a button built
     // element by element costs a call across the wasm boundary per attribute.
-    let markup: String = slots
+    let looks: Vec<SlotLook> = drawn
         .iter()
-        .zip(&drawn)
         .zip(&first)
-        .map(|((picker, d), state)| {
-            let look = SlotLook::of(
+        .map(|(d, state)| {
+            SlotLook::of(
                 *state,
                 d.clash.as_deref(),
                 &d.time,
                 (&teacher_name, &child_name),
                 moving,
-            );
-            look.markup(&picker.slot.start.to_rfc3339())
+            )
         })
+        .collect();
+    // The row is one tab stop; the arrow keys move between its times.
+    let stop = crate::slot_keys::tab_stop(looks.iter().map(|l| l.bookable));
+    let markup: String = slots
+        .iter()
+        .zip(&looks)
+        .enumerate()
+        .map(|(i, (picker, look))| look.markup(&picker.slot.start.to_rfc3339(), i == stop))
         .collect();
     let row = NodeRef::<leptos::html::Ul>::new();
     Effect::new(move |last: Option<(Vec<SlotState>, bool)>| {
@@ -280,7 +287,9 @@ pub fn SlotPicker(
     view! {
         <div class="slot-picker">
             <p class="meta slot-summary">{summary}</p>
-            <ul class="slots" role="list" node_ref=row on:click=pick inner_html=markup></ul>
+            <ul class="slots" role="list" node_ref=row on:click=pick
+                on:keydown=move |event: web_sys::KeyboardEvent| crate::slot_keys::on_key(&event)
+                inner_html=markup></ul>
             <p class="slot-why" aria-live="polite" hidden=move || why.with(Option::is_none)>
                 {move || why.get()}
             </p>
@@ -302,8 +311,8 @@ mod tests {
             ("Mr O'Hara <Maths>", "Zoë \"Z\" & co"),
             false,
         );
-        let markup = free.markup("2026-12-02T16:40:00+00:00");
-        assert!(markup.starts_with(r#"<li><button type="button" class="slot slot-free" data-start="2026-12-02T16:40:00+00:00""#), "{markup}");
+        let markup = free.markup("2026-12-02T16:40:00+00:00", true);
+        assert!(markup.starts_with(r#"<li><button type="button" class="slot slot-free" data-start="2026-12-02T16:40:00+00:00" tabindex="0""#), "{markup}");
         assert!(markup.contains(r#"aria-label="Book 16:40 with Mr O'Hara &lt;Maths&gt; for Zoë &quot;Z&quot; &amp; co""#), "{markup}");
         assert!(!markup.contains("disabled"), "{markup}");
         assert!(markup.ends_with(">16:40</button></li>"), "{markup}");
@@ -311,7 +320,7 @@ mod tests {
         assert_eq!(moving.label, "Move to 17:45 with Mr O'Hara for Zoë");
 
         let taken = SlotLook::of(SlotState::Taken, None, "16:50", ("Mr O'Hara", "Zoë"), false);
-        let markup = taken.markup("2026-12-02T16:50:00+00:00");
+        let markup = taken.markup("2026-12-02T16:50:00+00:00", false);
         assert!(markup.contains(r#"class="slot slot-taken""#), "{markup}");
         assert!(
             markup.contains(

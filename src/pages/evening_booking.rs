@@ -7,7 +7,7 @@ use leptos_router::params::Params;
 use wasm_bindgen::JsCast as _;
 
 use crate::api::{self, ApiError};
-use crate::components::child_booking::{row_id, ChildBooking, Pick};
+use crate::components::child_booking::{row_id, ChildBooking, Pick, RowNote};
 use crate::components::error_notice::ErrorNotice;
 use crate::components::family_appointments::FamilyAppointments;
 use crate::components::loading::Loading;
@@ -63,6 +63,9 @@ impl Refocus {
     }
 }
 
+/// What a tap that reached no one says.
+const OFFLINE: &str = "Not sent: you're offline. Try again once you're connected.";
+
 /// The result message's selector.
 const RESULT: &str = "#booking-result";
 
@@ -116,6 +119,17 @@ pub fn EveningBooking() -> impl IntoView {
     let refocus = StoredValue::new(None::<Refocus>);
     let changing = RwSignal::new(None::<i64>);
     let refresh = move || version.update(|v| *v += 1);
+    // After a tap's result: fetch the page again, unless the request never
+    // left the device; then the page stays as it is, and focus where it was.
+    let settle = move |sent: bool| {
+        if sent {
+            refresh();
+        } else {
+            refocus.set_value(None);
+        }
+    };
+    let row_note = RwSignal::new(None::<RowNote>);
+    let last_pick = StoredValue::new(None::<Pick>);
     let book = Action::new_local(move |pick: &Pick| {
         let pick = pick.clone();
         async move {
@@ -146,6 +160,7 @@ pub fn EveningBooking() -> impl IntoView {
                 Ok(b) => Refocus::Row(b.student_id, b.teacher_id),
                 Err(_) => Refocus::Result,
             }));
+            let sent = !matches!(result, Err(ApiError::Network));
             message.set(Some(match result {
                 Ok(b) => format!(
                     "Moved: {} with {} is now at {}.",
@@ -153,9 +168,10 @@ pub fn EveningBooking() -> impl IntoView {
                     b.teacher_name,
                     crate::time_text::clock(&b.start)
                 ),
+                Err(ApiError::Network) => format!("{OFFLINE} The appointment keeps its time."),
                 Err(error) => format!("Not moved: {error}"),
             }));
-            refresh();
+            settle(sent);
         }
     });
     let calendar = Action::new_local(move |booking: &Option<i64>| {
@@ -167,26 +183,40 @@ pub fn EveningBooking() -> impl IntoView {
     });
     Effect::new(move |_| {
         if let Some(result) = book.value().get() {
-            message.set(Some(match result {
+            let sent = !matches!(result, Err(ApiError::Network));
+            let text = match &result {
                 Ok(b) => format!(
                     "Booked: {} with {} at {}.",
                     b.student_name,
                     b.teacher_name,
                     crate::time_text::clock(&b.start)
                 ),
+                Err(ApiError::Network) => format!("{OFFLINE} Nothing was booked."),
                 Err(error) => format!("Not booked: {error}"),
-            }));
-            refresh();
+            };
+            // A refusal is also said beside the time that was tapped.
+            row_note.set(match (&result, last_pick.get_value()) {
+                (Err(_), Some(pick)) => Some(RowNote {
+                    student_id: pick.student_id,
+                    teacher_id: pick.teacher_id,
+                    text: text.clone(),
+                }),
+                _ => None,
+            });
+            message.set(Some(text));
+            settle(sent);
         }
     });
     Effect::new(move |_| {
         if let Some(result) = cancel.value().get() {
             refocus.set_value(Some(Refocus::Result));
+            let sent = !matches!(result, Err(ApiError::Network));
             message.set(Some(match result {
                 Ok(b) => format!("Cancelled: {} with {}.", b.student_name, b.teacher_name),
+                Err(ApiError::Network) => format!("{OFFLINE} The appointment is still booked."),
                 Err(error) => format!("Not cancelled: {error}"),
             }));
-            refresh();
+            settle(sent);
         }
     });
     let busy = Signal::derive(move || {
@@ -198,6 +228,7 @@ pub fn EveningBooking() -> impl IntoView {
     let retry = Callback::new(move |()| data.refetch());
     let on_pick = Callback::new(move |pick: Pick| {
         refocus.set_value(Some(Refocus::Row(pick.student_id, pick.teacher_id)));
+        last_pick.set_value(Some(pick.clone()));
         book.dispatch(pick);
     });
     let on_cancel = Callback::new(move |booking: i64| {
@@ -256,6 +287,7 @@ pub fn EveningBooking() -> impl IntoView {
                                         on_pick
                                         on_move
                                         changing
+                                        row_note
                                         cells=fresh
                                     />
                                 })

@@ -134,10 +134,10 @@ pub fn TeacherSchedule() -> impl IntoView {
                                                 <span class=format!("status status-{status:?}").to_lowercase()>{format!("{status:?}").replace("NoShow", "No-show")}</span>
                                                 <span class="actions">
                                                     <button type="button" class="button button-small" aria-pressed=(status == BookingStatus::Attended).to_string()
-                                                        aria-label=format!("{name} attended")
+                                                        aria-label=format!("Attended: {name}")
                                                         on:click=move |_| { mark.dispatch((id, BookingStatus::Attended)); }>"Attended"</button>
                                                     <button type="button" class="button button-small" aria-pressed=(status == BookingStatus::NoShow).to_string()
-                                                        aria-label=format!("{name} did not come")
+                                                        aria-label=format!("No-show: {name}")
                                                         on:click=move |_| { mark.dispatch((id, BookingStatus::NoShow)); }>"No-show"</button>
                                                 </span>
                                             }.into_any()

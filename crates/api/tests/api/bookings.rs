@@ -112,25 +112,17 @@ async fn the_rules_are_enforced_with_machine_readable_reasons() {
         )
         .await;
     assert_eq!(code(r).await, "family_overlap");
-    // …nor straight after in another room (5-minute travel buffer)…
-    let r = app
-        .book(
-            evening,
-            &family.token,
-            only_second,
-            second,
-            &slot_start(&grid, only_second, 1),
-        )
-        .await;
-    assert_eq!(code(r).await, "family_overlap");
-    // …but with a slot between, fine.
+    // …but straight after in another room is fine: the demo evening's
+    // 2-minute changeover is the time it takes to walk between rooms (the
+    // travel buffer refusing a shorter gap is decided by
+    // `confero_core::rules`, whose tests cover it).
     assert_eq!(
         app.book(
             evening,
             &family.token,
             only_second,
             second,
-            &slot_start(&grid, only_second, 2)
+            &slot_start(&grid, only_second, 1)
         )
         .await
         .status(),

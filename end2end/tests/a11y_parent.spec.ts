@@ -1,0 +1,74 @@
+import { seriousViolations } from "./fixtures/axe";
+import { viewports } from "./fixtures/demo";
+import { expect, test } from "./fixtures/test";
+
+// axe-core on every page a parent can reach, at phone and desktop sizes: no
+// serious or critical violation. Each size signs in as its own family (no
+// other spec uses them), so the bookings made here meet no one else's.
+const families = {
+  phone: "gemma.hughes.6@families.demo.confero.test",
+  desktop: "giulia.chen.7@families.demo.confero.test",
+} as const;
+const PASSWORD = "confero-demo";
+
+for (const device of ["phone", "desktop"] as const) {
+  const viewport = viewports[device];
+  test.describe(`${device} ${viewport.width}×${viewport.height}`, () => {
+    test.use({ viewport, hasTouch: device === "phone", isMobile: device === "phone", bypassCSP: true });
+
+    test("axe finds no serious or critical violation on any parent page", async ({ page, signInPage }) => {
+      const scan = async (name: string) => {
+        await expect(page.getByRole("status").filter({ hasText: "Loading" })).toHaveCount(0);
+        expect(await seriousViolations(page), `${name} at ${device} size`).toEqual([]);
+      };
+      for (const [name, url, heading] of [
+        ["forgot password", "/forgot", "Forgotten your password?"],
+        ["ask to join", "/join/1", "Ask to join your school"],
+        ["welcome without a link", "/welcome", "Welcome to Confero"],
+      ]) {
+        await page.goto(url);
+        await expect(page.getByRole("heading", { level: 1, name: heading })).toBeVisible();
+        await scan(name);
+      }
+      await signInPage.goto();
+      await scan("sign in");
+      await signInPage.signIn(families[device], PASSWORD);
+      await expect(page).toHaveURL("/parent");
+      await scan("home");
+
+      // The booking page with an appointment, a clash, its explanation and Cancel's question open.
+      await page.getByRole("link", { name: "Book appointments" }).first().click();
+      const regions = page.locator("section.child-booking");
+      await expect(regions).toHaveCount(2);
+      const first = regions.nth(0).getByRole("button", { name: /^Book \d\d:\d\d with / }).first();
+      const time = (await first.getAttribute("aria-label"))!.match(/^Book (\d\d:\d\d)/)![1];
+      await first.click();
+      await expect(page.getByRole("status").filter({ hasText: "Booked:" })).toBeVisible();
+      const clash = regions.nth(1).getByRole("button", { name: new RegExp(`^${time}, you are with `) }).first();
+      await clash.click({ force: true });
+      await expect(regions.nth(1).locator(".slot-why").filter({ hasText: time })).toBeVisible();
+      await scan("booking");
+      await regions.nth(0).getByRole("button", { name: "Change time" }).first().click();
+      await scan("booking, changing a time");
+      const appointments = page.getByRole("region", { name: "Your appointments" });
+      await appointments.getByRole("button", { name: /^Cancel / }).click();
+      await scan("booking, asked to confirm a cancellation");
+      await appointments.getByRole("button", { name: "Yes, cancel it" }).click();
+      await expect(page.getByRole("status").filter({ hasText: "Cancelled:" })).toBeVisible();
+
+      for (const [name, link, heading] of [
+        ["profile", "Profile", "Your profile"],
+        ["directory", "Directory", "Directory"],
+        ["account", "Account", "Your account"],
+      ]) {
+        await page.getByRole("link", { name: link, exact: true }).click();
+        await expect(page.getByRole("heading", { level: 1, name: heading })).toBeVisible();
+        await scan(name);
+      }
+      await page.getByRole("link", { name: "Directory", exact: true }).click();
+      await page.locator("main a[href^='/directory/']").first().click();
+      await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
+      await scan("a person in the directory");
+    });
+  });
+}
