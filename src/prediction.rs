@@ -178,6 +178,7 @@ pub fn toggle_block(
         slot_minutes: view.slot_minutes,
         windows,
         blocked,
+        cancel_bookings: Vec::new(),
     }
 }
 

@@ -14,6 +14,8 @@ const families = {
 for (const device of ["tablet", "desktop"] as const) {
   const viewport = viewports[device];
   test.describe(`${device} ${viewport.width}×${viewport.height}`, () => {
+    // A dozen pages, each scanned: longer than one page's test.
+    test.describe.configure({ timeout: 90_000 });
     test.use({ viewport, hasTouch: device === "tablet", bypassCSP: true });
 
     const scan = async (page: import("@playwright/test").Page, name: string) => {

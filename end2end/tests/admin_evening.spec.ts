@@ -27,5 +27,9 @@ test("an admin sets up an evening as a draft and publishes it", async ({ page, s
   const evening = page.locator("li.evening").filter({ hasText: "Year 11 options evening" });
   await expect(evening).toContainText("Draft");
   await evening.getByRole("button", { name: "Publish Year 11 options evening" }).click();
+  // It asks first, saying what publishing does.
+  const question = evening.getByRole("group", { name: "Publish Year 11 options evening?" });
+  await expect(question).toContainText("Families will see it");
+  await question.getByRole("button", { name: "Yes, publish" }).click();
   await expect(evening).toContainText("Published");
 });

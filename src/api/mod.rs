@@ -10,7 +10,8 @@
 use confero_core::dto::{
     AvailabilityInput, AvailabilityView, Booking, BookingInput, BookingStatus, ChangePassword,
     ClassRoster, Evening, EveningInput, EveningStatus, EveningStatusChange, Me, MoveInput,
-    SchoolSummary, SessionCreated, SignIn, StatusInput, TeacherSlots,
+    SchoolSummary, SessionCreated, SignIn, StatusInput, StrandedBooking, StrandedBookings,
+    TeacherSlots,
 };
 use confero_core::{ErrorBody, ErrorCode, ErrorDetail, Role};
 use gloo_net::http::{Request, RequestBuilder, Response};
@@ -38,13 +39,17 @@ pub enum ApiError {
     /// The API answered with something this client does not understand.
     #[error("Confero sent an unexpected answer (HTTP {0}). Try again in a moment.")]
     Unexpected(u16),
+    /// A change to an evening would leave these booked appointments without
+    /// a time (409 `would_strand_bookings`); nothing changed.
+    #[error("{}", .0.message)]
+    Strands(ErrorDetail, Vec<StrandedBooking>),
 }
 
 impl ApiError {
     /// The API's machine-readable code, when there is one.
     pub fn code(&self) -> Option<ErrorCode> {
         match self {
-            ApiError::Api(detail) => Some(detail.code),
+            ApiError::Api(detail) | ApiError::Strands(detail, _) => Some(detail.code),
             _ => None,
         }
     }
@@ -71,9 +76,18 @@ pub(crate) async fn send(request: Result<Request, gloo_net::Error>) -> Result<Re
 }
 
 pub(crate) async fn error_from(response: Response) -> ApiError {
-    match response.json::<ErrorBody>().await {
+    let status = response.status();
+    let Ok(text) = response.text().await else {
+        return ApiError::Unexpected(status);
+    };
+    if status == 409 {
+        if let Ok(body) = serde_json::from_str::<StrandedBookings>(&text) {
+            return ApiError::Strands(body.error, body.stranded);
+        }
+    }
+    match serde_json::from_str::<ErrorBody>(&text) {
         Ok(body) => ApiError::Api(body.error),
-        Err(_) => ApiError::Unexpected(response.status()),
+        Err(_) => ApiError::Unexpected(status),
     }
 }
 

@@ -2,7 +2,7 @@ use confero_core::dto::{AvailabilityInput, Evening};
 use confero_core::local::{LocalDate, LocalSpan, LocalTime};
 use leptos::prelude::*;
 
-use crate::api;
+use crate::api::{self, ApiError};
 use crate::components::text_field::TextField;
 use crate::form_errors::field_error;
 use crate::session::use_session;
@@ -40,7 +40,10 @@ pub fn AvailabilityForm(
         }
     });
     let local_error = RwSignal::new(None::<(&'static str, String)>);
+    // What was last sent: sent again, agreeing to cancel what it would strand.
+    let last = StoredValue::new(None::<AvailabilityInput>);
     let save = Action::new_local(move |input: &AvailabilityInput| {
+        last.set_value(Some(input.clone()));
         let input = input.clone();
         async move { api::set_availability(session, evening_id, teacher_id, input).await }
     });
@@ -50,6 +53,26 @@ pub fn AvailabilityForm(
         }
     });
     let busy = save.pending();
+    // The appointments the last change would have left without a time.
+    let stranded = Signal::derive(move || match save.value().get() {
+        Some(Err(ApiError::Strands(_, list))) => list,
+        _ => Vec::new(),
+    });
+    let cancel_and_save = move |_| {
+        if let Some(mut input) = last.get_value() {
+            input.cancel_bookings = stranded
+                .get_untracked()
+                .iter()
+                .map(|s| s.booking_id)
+                .collect();
+            save.dispatch(input);
+        }
+    };
+    // Back to the hours as saved.
+    let keep = move |_| {
+        save.value().set(None);
+        current.refetch();
+    };
     let error_for =
         move |field: &'static str| field_error(local_error, move || save.value().get(), field);
     let window_error = Signal::derive(move || {
@@ -85,6 +108,7 @@ pub fn AvailabilityForm(
                     end,
                 }],
                 blocked: blocked.get_value(),
+                cancel_bookings: Vec::new(),
             })
         })();
         match parsed {
@@ -110,6 +134,32 @@ pub fn AvailabilityForm(
                     {move || if busy.get() { "Saving…" } else { "Save" }}
                 </button>
             </form>
+            {move || {
+                let list = stranded.get();
+                (!list.is_empty()).then(|| {
+                    let count = list.len();
+                    view! {
+                        <div class="notice notice-error stranded" role="alert">
+                            <p>{if count == 1 {
+                                "Not saved: these hours would leave a family's appointment without a time.".to_owned()
+                            } else {
+                                format!("Not saved: these hours would leave {count} families' appointments without a time.")
+                            }}</p>
+                            <ul>
+                                {list.into_iter().map(|s| view! {
+                                    <li>{format!("{}–{} · {}", clock(&s.start), clock(&s.end), s.student_name)}</li>
+                                }).collect::<Vec<_>>()}
+                            </ul>
+                            <p class="actions">
+                                <button type="button" class="button button-danger" prop:disabled=move || busy.get() on:click=cancel_and_save>
+                                    {if count == 1 { "Cancel it and save (the family is emailed)".to_owned() } else { format!("Cancel these {count} and save (each family is emailed)") }}
+                                </button>
+                                <button type="button" class="button" on:click=keep>"Keep the appointments"</button>
+                            </p>
+                        </div>
+                    }
+                })
+            }}
         </details>
     }
 }

@@ -52,12 +52,29 @@ impl ParentOffer {
     }
 }
 
+/// What changing an evening's status does, asked before it is done:
+/// (the evening's name, the question).
+fn status_question(name: &str, next: EveningStatus) -> (String, String) {
+    let what = match next {
+        EveningStatus::Published => {
+            "Families will see it and can book once booking opens; teachers see their schedules."
+        }
+        EveningStatus::Archived => {
+            "Families will no longer be able to book it; the appointments made stay on record."
+        }
+        EveningStatus::Draft => "Families will no longer see it until it is published again.",
+    };
+    (name.to_owned(), what.to_owned())
+}
+
 /// The school's parents' evenings, newest first.
 #[component]
 pub fn EveningList(links: EveningLinks) -> impl IntoView {
     let session = use_session();
     let evenings = LocalResource::new(move || api::evenings(session));
     let retry = Callback::new(move |()| evenings.refetch());
+    // The evening whose Publish, Archive or Back to draft asks to be sure.
+    let confirming = RwSignal::new(None::<i64>);
     let set_status = Action::new_local(move |(id, status): &(i64, EveningStatus)| {
         api::set_evening_status(session, *id, *status)
     });
@@ -114,12 +131,31 @@ pub fn EveningList(links: EveningLinks) -> impl IntoView {
                                                     EveningStatus::Published => (EveningStatus::Archived, "Archive"),
                                                     EveningStatus::Archived => (EveningStatus::Draft, "Back to draft"),
                                                 };
+                                                let question = status_question(&evening.name, next);
+                                                let asking = move || confirming.get() == Some(id);
+                                                let sure = NodeRef::<leptos::html::Button>::new();
+                                                Effect::new(move |_| {
+                                                    if let Some(button) = sure.get() {
+                                                        let _ = button.focus();
+                                                    }
+                                                });
                                                 view! {
                                                     <span class="actions">
                                                         <button type="button" class="button"
                                                             aria-label=format!("{label} {}", evening.name)
+                                                            aria-expanded=move || asking().to_string()
                                                             prop:disabled=move || set_status.pending().get()
-                                                            on:click=move |_| { set_status.dispatch((id, next)); }>{label}</button>
+                                                            on:click=move |_| confirming.set(Some(id))>{label}</button>
+                                                        {move || asking().then(|| view! {
+                                                            <span class="confirm" role="group" aria-label=format!("{label} {}?", question.0)>
+                                                                <span class="confirm-question">{question.1.clone()}</span>
+                                                                <button type="button" class="button button-primary" node_ref=sure
+                                                                    on:click=move |_| { confirming.set(None); set_status.dispatch((id, next)); }>
+                                                                    {format!("Yes, {}", label.to_lowercase())}
+                                                                </button>
+                                                                <button type="button" class="button" on:click=move |_| confirming.set(None)>"Not now"</button>
+                                                            </span>
+                                                        })}
                                                         <button type="button" class="button" on:click=move |_| { export.dispatch(target.clone()); }>
                                                             "Export bookings (CSV)"
                                                         </button>

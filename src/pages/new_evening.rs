@@ -50,6 +50,7 @@ fn input_from(fields: &Fields) -> Result<EveningInput, (&'static str, String)> {
         mode,
         video_link: (!link.trim().is_empty()).then_some(link),
         teacher_ids: None,
+        cancel_bookings: Vec::new(),
     })
 }
 

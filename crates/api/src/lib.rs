@@ -19,6 +19,7 @@ pub mod privacy;
 pub mod retention;
 pub mod roster;
 pub mod storage;
+pub mod stranding;
 pub mod telemetry;
 pub mod zone;
 

@@ -63,6 +63,10 @@ pub enum ErrorCode {
     InvalidRoster,
     /// The roster changed since the preview that was confirmed: preview again.
     RosterChanged,
+    /// The change would leave booked appointments without a time (the body's
+    /// `stranded` lists them); nothing changed. Send it again with their ids
+    /// in `cancel_bookings` to cancel them with it, each family told.
+    WouldStrandBookings,
 }
 
 impl From<crate::Refusal> for ErrorCode {

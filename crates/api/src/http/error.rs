@@ -49,8 +49,22 @@ pub enum ApiError {
     Roster(confero_core::dto::RosterReport),
     #[error("the roster changed since the preview: look at the new preview before applying")]
     RosterChanged,
+    /// A change to an evening would leave these booked appointments without a time.
+    #[error("{}", stranded_message(.0.len()))]
+    WouldStrand(Vec<confero_core::dto::StrandedBooking>),
     #[error("something went wrong on our side; it has been logged")]
     Internal(#[source] anyhow::Error),
+}
+
+fn stranded_message(count: usize) -> String {
+    let what = if count == 1 {
+        "1 booked appointment".to_owned()
+    } else {
+        format!("{count} booked appointments")
+    };
+    format!(
+        "this change would leave {what} without a time; nothing was changed. Cancel them with the change (each family is told), or change it so they keep their times"
+    )
 }
 
 impl ApiError {
@@ -109,6 +123,7 @@ impl ApiError {
             ApiError::UpgradeRequired => (StatusCode::UPGRADE_REQUIRED, ErrorCode::UpgradeRequired),
             ApiError::Roster(_) => (StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::InvalidRoster),
             ApiError::RosterChanged => (StatusCode::CONFLICT, ErrorCode::RosterChanged),
+            ApiError::WouldStrand(_) => (StatusCode::CONFLICT, ErrorCode::WouldStrandBookings),
             ApiError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, ErrorCode::Internal),
         }
     }
@@ -190,6 +205,14 @@ impl IntoResponse for ApiError {
                 Json(confero_core::dto::RosterProblems {
                     error: detail,
                     report: Some(report.clone()),
+                }),
+            )
+                .into_response(),
+            ApiError::WouldStrand(ref stranded) => (
+                status,
+                Json(confero_core::dto::StrandedBookings {
+                    error: detail,
+                    stranded: stranded.clone(),
                 }),
             )
                 .into_response(),

@@ -10,7 +10,7 @@ use axum::http::StatusCode;
 use axum::Json;
 use confero_core::dto::{
     AvailabilityInput, AvailabilityView, Evening, EveningInput, EveningStatus, EveningStatusChange,
-    EveningTeacher, MeetingMode, Span, TeacherSlots,
+    EveningTeacher, MeetingMode, Span, StrandedBookings, TeacherSlots,
 };
 use confero_core::text::{self, Line};
 use confero_core::{ErrorBody, Interval, Role};
@@ -23,6 +23,7 @@ use crate::live::LiveEvent;
 use crate::privacy::{slot_view, Viewer};
 use crate::storage::bookings;
 use crate::storage::evenings::{self, EveningFields, EveningRecord};
+use crate::stranding;
 use crate::zone::SchoolZone;
 
 /// The zone of the session's school.
@@ -236,7 +237,20 @@ async fn save(
     };
     evenings::replace_times(&mut tx, id, &valid.sessions, &valid.breaks).await?;
     evenings::set_teachers(&mut tx, id, &teachers).await?;
+    let change = stranding::Change {
+        school_id: session.school_id,
+        evening_id: id,
+        teacher_id: None,
+        agreed: &input.cancel_bookings,
+        actor: session.person_id,
+        now,
+        why: "The evening's times have changed and no longer include this appointment, so it is cancelled. Please book another time.",
+    };
+    let cancelled = stranding::settle(&mut tx, &zone, &change).await?;
     tx.commit().await?;
+    if cancelled > 0 {
+        state.mail_wake.notify_one();
+    }
     changed(state, session.school_id, id).await;
     Ok(id)
 }
@@ -301,11 +315,13 @@ pub async fn get(
     view_of(&state, &session, id).await
 }
 
-/// Replaces an evening's settings. Existing bookings are kept.
+/// Replaces an evening's settings. A change that would leave booked
+/// appointments without a time is refused (409 `would_strand_bookings`,
+/// listing them) unless `cancel_bookings` names exactly those.
 #[utoipa::path(
     put, path = "/api/evenings/{id}", tag = "evenings", security(("bearer" = [])),
     params(("id" = i64, Path)), request_body = EveningInput,
-    responses((status = 200, body = Evening), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody))
+    responses((status = 200, body = Evening), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = StrandedBookings), (status = 422, body = ErrorBody))
 )]
 pub async fn update(
     State(state): State<AppState>,
@@ -412,11 +428,15 @@ pub async fn get_availability(
     Ok(Json(availability_view(&zone, &record, path.teacher_id)?))
 }
 
-/// Sets a teacher's windows, room, appointment length and blocked slots (that teacher and admins).
+/// Sets a teacher's windows, room, appointment length and blocked slots (that
+/// teacher and admins). A change that would leave booked appointments without
+/// a time is refused (409 `would_strand_bookings`, listing them) unless
+/// `cancel_bookings` names exactly those: then they are cancelled with it and
+/// each family is emailed.
 #[utoipa::path(
     put, path = "/api/evenings/{id}/teachers/{teacher_id}/availability", tag = "evenings", security(("bearer" = [])),
     params(("id" = i64, Path), ("teacher_id" = i64, Path)), request_body = AvailabilityInput,
-    responses((status = 200, body = AvailabilityView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody))
+    responses((status = 200, body = AvailabilityView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = StrandedBookings), (status = 422, body = ErrorBody))
 )]
 pub async fn put_availability(
     State(state): State<AppState>,
@@ -470,7 +490,20 @@ pub async fn put_availability(
         &blocked,
     )
     .await?;
+    let change = stranding::Change {
+        school_id: session.school_id,
+        evening_id: record.id,
+        teacher_id: Some(path.teacher_id),
+        agreed: &input.cancel_bookings,
+        actor: session.person_id,
+        now: state.clock.now().timestamp(),
+        why: "The teacher's times for the evening have changed and no longer include this appointment, so it is cancelled. Please book another time.",
+    };
+    let cancelled = stranding::settle(&mut tx, &zone, &change).await?;
     tx.commit().await?;
+    if cancelled > 0 {
+        state.mail_wake.notify_one();
+    }
     changed(&state, session.school_id, path.id).await;
     let record = visible_evening(&state, &session, path.id).await?;
     Ok(Json(availability_view(&zone, &record, path.teacher_id)?))

@@ -365,6 +365,40 @@ pub async fn detail_of(
     .transpose()
 }
 
+/// The booked (not cancelled, not yet marked) appointments of an evening, or
+/// of one teacher at it, with their details, in time order; read on the
+/// given connection, inside a change to the evening.
+pub async fn booked_details_in(
+    conn: &mut AnyConnection,
+    school_id: i64,
+    evening_id: i64,
+    teacher_id: Option<i64>,
+) -> Result<Vec<BookingDetail>, sqlx::Error> {
+    let scope = "WHERE b.school_id = $1 AND b.evening_id = $2 AND b.status = 'booked'";
+    let rows = match teacher_id {
+        Some(teacher) => {
+            sqlx::query(&format!(
+                "{DETAIL_QUERY} {scope} AND b.teacher_id = $3 ORDER BY b.starts_at, b.id"
+            ))
+            .bind(school_id)
+            .bind(evening_id)
+            .bind(teacher)
+            .fetch_all(conn)
+            .await?
+        }
+        None => {
+            sqlx::query(&format!(
+                "{DETAIL_QUERY} {scope} ORDER BY b.starts_at, b.id"
+            ))
+            .bind(school_id)
+            .bind(evening_id)
+            .fetch_all(conn)
+            .await?
+        }
+    };
+    rows.iter().map(detail).collect()
+}
+
 /// The active bookings of a guardian's children in one evening, in time order.
 pub async fn family_at_evening(
     db: &Db,

@@ -25,6 +25,7 @@ mod roster;
 mod security;
 mod session;
 mod smtp_sink;
+mod stranding;
 mod tenancy;
 mod tenancy_scan;
 mod throttle;

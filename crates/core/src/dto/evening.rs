@@ -127,6 +127,10 @@ pub struct EveningInput {
     /// Participating teachers; default: everyone who teaches a class.
     #[serde(default)]
     pub teacher_ids: Option<Vec<i64>>,
+    /// On a change to an existing evening: the bookings it leaves without a
+    /// time, cancelled with it (each family is told); see [`AvailabilityInput`].
+    #[serde(default)]
+    pub cancel_bookings: Vec<i64>,
 }
 
 /// An evening, as everyone in the school may see it once published.
@@ -175,6 +179,32 @@ pub struct AvailabilityInput {
     /// Starts of slots to block (as listed by the slots endpoint).
     #[serde(default)]
     pub blocked: Vec<DateTime<FixedOffset>>,
+    /// The bookings this change leaves without a time, cancelled with it
+    /// (each family is told): exactly the ones a 409 `would_strand_bookings`
+    /// listed. A change that would strand others is refused.
+    #[serde(default)]
+    pub cancel_bookings: Vec<i64>,
+}
+
+/// A booked appointment that a change to an evening would leave without a time.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct StrandedBooking {
+    pub booking_id: i64,
+    pub teacher_id: i64,
+    pub teacher_name: String,
+    pub student_name: String,
+    pub start: DateTime<FixedOffset>,
+    pub end: DateTime<FixedOffset>,
+}
+
+/// The body of a 409 `would_strand_bookings`: the error, and the
+/// appointments the change would leave without a time.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct StrandedBookings {
+    pub error: crate::ErrorDetail,
+    pub stranded: Vec<StrandedBooking>,
 }
 
 /// A teacher's availability for an evening.
