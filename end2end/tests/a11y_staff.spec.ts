@@ -38,8 +38,13 @@ for (const device of ["tablet", "desktop"] as const) {
       await scan(page, "teacher home");
       await page.getByRole("link", { name: "Your schedule" }).first().click();
       await expect(page.getByRole("heading", { level: 1 })).toContainText("Your schedule");
-      await expect(page.getByRole("button", { name: /^No-show: / }).first()).toBeVisible();
       await scan(page, "schedule");
+      // And during the appointment, with its marks offered.
+      const start = (await page.locator(".schedule-row").filter({ hasText: "Marking opens at" }).first().getAttribute("data-start"))!;
+      await page.clock.setFixedTime(new Date(Date.parse(start) + 60_000));
+      await page.reload();
+      await expect(page.getByRole("button", { name: /^No-show: / }).first()).toBeVisible();
+      await scan(page, "schedule during an appointment");
       await page.getByRole("link", { name: "Classes", exact: true }).click();
       await page.getByRole("link", { name: /students/ }).first().click();
       await expect(page.getByRole("table")).toBeVisible();

@@ -99,9 +99,19 @@ test("the teacher sees the booking on their schedule and marks it attended", asy
   await signInPage.signInAs("teacher");
   await page.getByRole("link", { name: "Your schedule" }).first().click();
   await expect(page.getByRole("heading", { level: 1 })).toContainText("Your schedule");
-  const attended = page.getByRole("button", { name: /^Attended: / }).first();
+  // The evening is two weeks away: marking is not offered before an appointment starts.
+  const booked = page.locator(".schedule-row").filter({ hasText: "Marking opens at" }).first();
+  await expect(booked).toBeVisible();
+  await expect(page.getByRole("button", { name: /^Attended: / })).toHaveCount(0);
+  // A minute into the appointment, by the browser's clock: it is highlighted and can be marked.
+  const start = (await booked.getAttribute("data-start"))!;
+  await page.clock.setFixedTime(new Date(Date.parse(start) + 60_000));
+  await page.reload();
+  const now = page.locator(`.schedule-row[data-start="${start}"]`);
+  await expect(now).toHaveAttribute("aria-current", "time");
+  const attended = now.getByRole("button", { name: /^Attended: / });
   await attended.click();
-  await expect(page.getByRole("button", { name: /^Attended: / }).first()).toHaveAttribute("aria-pressed", "true");
+  await expect(now.getByRole("button", { name: /^Attended: / })).toHaveAttribute("aria-pressed", "true");
 });
 
 test("a parent moves an appointment to another time in one step", async ({ page, signInPage }) => {

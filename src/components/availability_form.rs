@@ -154,7 +154,7 @@ pub fn AvailabilityForm(
                                 <button type="button" class="button button-danger" prop:disabled=move || busy.get() on:click=cancel_and_save>
                                     {if count == 1 { "Cancel it and save (the family is emailed)".to_owned() } else { format!("Cancel these {count} and save (each family is emailed)") }}
                                 </button>
-                                <button type="button" class="button" on:click=keep>"Keep the appointments"</button>
+                                <button type="button" class="button" on:click=keep>{if count == 1 { "Keep the appointment" } else { "Keep the appointments" }}</button>
                             </p>
                         </div>
                     }

@@ -16,13 +16,18 @@ use crate::components::page_heading::PageHeading;
 use crate::session::use_session;
 use crate::time_text::{clock, span};
 
+fn now_secs() -> i64 {
+    (js_sys::Date::now() / 1000.0) as i64
+}
+
 #[derive(Params, Clone, Debug, PartialEq)]
 struct ScheduleParams {
     id: Option<i64>,
 }
 
-/// A teacher's evening on a tablet: every slot in order, who is booked, and
-/// buttons to mark them attended or a no-show. Updates live.
+/// A teacher's evening on a tablet: every slot and break in order, who is
+/// booked, the appointment under way highlighted, and once an appointment
+/// has started, buttons to mark it attended or a no-show. Updates live.
 #[component]
 pub fn TeacherSchedule() -> impl IntoView {
     let session = use_session();
@@ -90,6 +95,15 @@ pub fn TeacherSchedule() -> impl IntoView {
         }
     });
     let retry = Callback::new(move |()| data.refetch());
+    // The time now, kept current: marking opens as each appointment starts,
+    // and the appointment under way is highlighted.
+    let now = RwSignal::new(now_secs());
+    if let Ok(handle) = set_interval_with_handle(
+        move || now.set(now_secs()),
+        std::time::Duration::from_secs(20),
+    ) {
+        on_cleanup(move || handle.clear());
+    }
     // Outside the redrawn schedule, so it stays when the schedule reloads.
     let notice = RwSignal::new(None::<&'static str>);
 
@@ -119,8 +133,19 @@ pub fn TeacherSchedule() -> impl IntoView {
                             <p class="lead">{format!("{when} · {} · {booked} booked", column.room.clone().unwrap_or_else(|| "no room set".into()))}</p>
                             <AvailabilityForm evening=form_evening teacher_id on_saved=saved />
                             <ol class="schedule" role="list">
-                                {column.slots.into_iter().map(|slot| {
+                                {evening.breaks.iter().map(|pause| {
+                                    let at = (pause.start.timestamp(), 0);
+                                    (at, view! {
+                                        <li class="schedule-row schedule-break">
+                                            <span class="booked-time">{format!("{}–{}", clock(&pause.start), clock(&pause.end))}</span>
+                                            <span class="who meta">"Break"</span>
+                                        </li>
+                                    }.into_any())
+                                }).chain(column.slots.into_iter().map(|slot| {
                                     let time = format!("{}–{}", clock(&slot.start), clock(&slot.end));
+                                    let (starts, ends) = (slot.start.timestamp(), slot.end.timestamp());
+                                    let started = move || now.get() >= starts;
+                                    let under_way = move || started() && now.get() < ends;
                                     let body = match (slot.booking, slot.state) {
                                         (Some(holder), _) => {
                                             let id = holder.booking_id;
@@ -133,12 +158,19 @@ pub fn TeacherSchedule() -> impl IntoView {
                                                 </span>
                                                 <span class=format!("status status-{status:?}").to_lowercase()>{format!("{status:?}").replace("NoShow", "No-show")}</span>
                                                 <span class="actions">
-                                                    <button type="button" class="button button-small" aria-pressed=(status == BookingStatus::Attended).to_string()
-                                                        aria-label=format!("Attended: {name}")
-                                                        on:click=move |_| { mark.dispatch((id, BookingStatus::Attended)); }>"Attended"</button>
-                                                    <button type="button" class="button button-small" aria-pressed=(status == BookingStatus::NoShow).to_string()
-                                                        aria-label=format!("No-show: {name}")
-                                                        on:click=move |_| { mark.dispatch((id, BookingStatus::NoShow)); }>"No-show"</button>
+                                                    {move || if started() {
+                                                        let name = name.clone();
+                                                        view! {
+                                                            <button type="button" class="button button-small" aria-pressed=(status == BookingStatus::Attended).to_string()
+                                                                aria-label=format!("Attended: {name}")
+                                                                on:click=move |_| { mark.dispatch((id, BookingStatus::Attended)); }>"Attended"</button>
+                                                            <button type="button" class="button button-small" aria-pressed=(status == BookingStatus::NoShow).to_string()
+                                                                aria-label=format!("No-show: {name}")
+                                                                on:click=move |_| { mark.dispatch((id, BookingStatus::NoShow)); }>"No-show"</button>
+                                                        }.into_any()
+                                                    } else {
+                                                        view! { <span class="meta">{format!("Marking opens at {}", clock(&slot.start))}</span> }.into_any()
+                                                    }}
                                                 </span>
                                             }.into_any()
                                         }
@@ -157,8 +189,13 @@ pub fn TeacherSchedule() -> impl IntoView {
                                             }.into_any()
                                         }
                                     };
-                                    view! { <li class="schedule-row"><span class="booked-time">{time}</span>{body}</li> }
-                                }).collect::<Vec<_>>()}
+                                    ((starts, 1), view! {
+                                        <li class="schedule-row" class:schedule-now=under_way data-start=slot.start.to_rfc3339()
+                                            aria-current=move || under_way().then_some("time")>
+                                            <span class="booked-time">{time}</span>{body}
+                                        </li>
+                                    }.into_any())
+                                })).collect::<std::collections::BTreeMap<_, _>>().into_values().collect::<Vec<_>>()}
                             </ol>
                         }.into_any()
                     })

@@ -65,6 +65,9 @@ struct Attempt {
     start: String,
 }
 
+/// A change to the evening, as sent: its response, to come.
+type Change<'a> = std::pin::Pin<Box<dyn std::future::Future<Output = reqwest::Response> + 'a>>;
+
 /// Time between the starts of two attempts: bookings keep arriving while the
 /// change is made, which is when a decision from a stale evening could slip in.
 const STAGGER: Duration = Duration::from_millis(2);
@@ -72,12 +75,12 @@ const STAGGER: Duration = Duration::from_millis(2);
 /// Starts the attempts one every [`STAGGER`] and, halfway through, the
 /// change. Returns the ids of the bookings answered 201 and the ids the
 /// admin listed right after the change answered.
-async fn race(
+async fn race<'a>(
     app: &TestApp,
     admin: &str,
     evening: i64,
     attempts: Vec<Attempt>,
-    change: impl std::future::Future<Output = reqwest::Response>,
+    change: impl Fn(Vec<i64>) -> Change<'a>,
 ) -> (Vec<i64>, HashSet<i64>) {
     let halfway = STAGGER * (attempts.len() as u32 / 2);
     let tasks: Vec<_> = attempts
@@ -103,9 +106,27 @@ async fn race(
         })
         .collect();
     tokio::time::sleep(halfway).await;
-    let changed = change.await;
-    assert_eq!(changed.status(), 200, "the change is accepted");
-    let listed: HashSet<i64> = app
+    // A change that would leave bookings made before it without a time is
+    // refused, listing them; it is sent again agreeing to cancel them (more
+    // may have landed meanwhile: again, until it is made). Those count as
+    // accepted before the change: made, then cancelled with it.
+    let mut agreed: Vec<i64> = Vec::new();
+    for _ in 0..100 {
+        let changed = change(agreed.clone()).await;
+        if changed.status() != 409 {
+            assert_eq!(changed.status(), 200, "the change is accepted");
+            break;
+        }
+        let body: Value = changed.json().await.unwrap();
+        assert_eq!(body["error"]["code"], "would_strand_bookings", "{body}");
+        agreed = body["stranded"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["booking_id"].as_i64().unwrap())
+            .collect();
+    }
+    let mut listed: HashSet<i64> = app
         .json(&format!("/api/bookings?evening_id={evening}"), admin)
         .await
         .as_array()
@@ -113,6 +134,7 @@ async fn race(
         .iter()
         .map(|b| b["id"].as_i64().unwrap())
         .collect();
+    listed.extend(agreed);
     let mut booked = Vec::new();
     for task in tasks {
         booked.extend(task.await.expect("no panic"));
@@ -243,7 +265,11 @@ async fn no_booking_is_accepted_after_booking_closes_early() {
         let mut closed = input.clone();
         closed["booking_closes_at"] = json!(now_local);
         let path = format!("/api/evenings/{evening}");
-        let change = app.put_json(&path, &admin, closed);
+        let change = |cancel: Vec<i64>| -> Change<'_> {
+            let mut body = closed.clone();
+            body["cancel_bookings"] = json!(cancel);
+            Box::pin(app.put_json(&path, &admin, body))
+        };
         let (booked, listed) = race(&app, &admin, evening, attempts, change).await;
         assert_none_late(round, &booked, &listed);
     }
@@ -260,7 +286,9 @@ async fn no_booking_is_accepted_after_the_evening_is_archived() {
         let teachers = teachers_of(&app, &admin, evening, 6).await;
         let attempts = admin_attempts(&app, &admin, evening, &teachers).await;
         let path = format!("/api/evenings/{evening}/status");
-        let change = app.put_json(&path, &admin, json!({"status": "archived"}));
+        let change = |_: Vec<i64>| -> Change<'_> {
+            Box::pin(app.put_json(&path, &admin, json!({"status": "archived"})))
+        };
         let (booked, listed) = race(&app, &admin, evening, attempts, change).await;
         assert_none_late(round, &booked, &listed);
     }
@@ -278,7 +306,10 @@ async fn no_booking_lands_in_a_slot_blocked_meanwhile() {
         let attempts = admin_attempts(&app, &admin, evening, &[teacher]).await;
         let every_slot: Vec<&str> = attempts.iter().map(|a| a.start.as_str()).collect();
         let path = format!("/api/evenings/{evening}/teachers/{teacher}/availability");
-        let change = app.put_json(&path, &admin, json!({"blocked": every_slot}));
+        let change = |cancel: Vec<i64>| -> Change<'_> {
+            let body = json!({"blocked": every_slot, "cancel_bookings": cancel});
+            Box::pin(app.put_json(&path, &admin, body))
+        };
         let (booked, listed) = race(&app, &admin, evening, attempts.clone(), change).await;
         assert_none_late(round, &booked, &listed);
     }
@@ -302,7 +333,11 @@ async fn no_booking_is_accepted_with_a_teacher_who_left_the_evening() {
             .filter(|id| !leaving.contains(id))
             .collect();
         let path = format!("/api/evenings/{evening}");
-        let change = app.put_json(&path, &admin, without);
+        let change = |cancel: Vec<i64>| -> Change<'_> {
+            let mut body = without.clone();
+            body["cancel_bookings"] = json!(cancel);
+            Box::pin(app.put_json(&path, &admin, body))
+        };
         let (booked, listed) = race(&app, &admin, evening, attempts, change).await;
         assert_none_late(round, &booked, &listed);
     }
