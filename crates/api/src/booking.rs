@@ -29,6 +29,9 @@ use crate::storage::evenings::{self, EveningRecord};
 use crate::storage::notices::{self, kind};
 use crate::storage::{self, Db};
 
+mod batch;
+pub use batch::{ids_answer, Wanted};
+
 /// Why a booking action did not happen.
 #[derive(Debug, thiserror::Error)]
 pub enum BookingError {
@@ -50,8 +53,28 @@ pub enum BookingError {
     /// The booking is not in a state that allows this.
     #[error("{0}")]
     Conflict(&'static str),
+    /// One booking of a batch failed (its index in the batch); nothing was booked.
+    #[error("booking {index}: {error}")]
+    At {
+        index: usize,
+        error: Box<BookingError>,
+    },
     #[error(transparent)]
     Database(#[from] sqlx::Error),
+}
+
+impl BookingError {
+    /// Names the booking of a batch that failed. A database failure says
+    /// nothing about the booking, so it stays as it is (and may be retried).
+    fn at(index: usize) -> impl Fn(BookingError) -> BookingError {
+        move |error| match error {
+            BookingError::Database(_) => error,
+            error => BookingError::At {
+                index,
+                error: Box::new(error),
+            },
+        }
+    }
 }
 
 /// The result of a booking action.
@@ -227,6 +250,15 @@ impl Booker<'_> {
         snapshot: &Arc<EveningSnapshot>,
     ) -> BookingResult<Arc<EveningSnapshot>> {
         bookings::lock_family(conn, self.db.engine, student_id).await?;
+        self.as_it_stands(conn, snapshot).await
+    }
+
+    /// The evening as it stands inside the transaction (see the module docs).
+    async fn as_it_stands(
+        &self,
+        conn: &mut AnyConnection,
+        snapshot: &Arc<EveningSnapshot>,
+    ) -> BookingResult<Arc<EveningSnapshot>> {
         let version =
             evenings::version_for_booking(conn, self.db.engine, snapshot.school_id, snapshot.id)
                 .await?
@@ -329,6 +361,59 @@ impl Booker<'_> {
         Ok(())
     }
 
+    /// Inserts a decided booking, with the notice that tells the family.
+    async fn insert_booked(
+        &self,
+        conn: &mut AnyConnection,
+        actor: &Actor,
+        evening: &EveningSnapshot,
+        attempt: &Attempt,
+        slot: slots::Slot,
+        now: i64,
+    ) -> BookingResult<i64> {
+        let new = NewBooking {
+            school_id: actor.school_id,
+            evening_id: evening.id,
+            teacher_id: attempt.teacher_id,
+            student_id: attempt.student_id,
+            booked_by: actor.viewer.person_id,
+            span: slot.interval(),
+            room: evening
+                .teacher(attempt.teacher_id)
+                .and_then(|t| t.room.as_deref()),
+        };
+        let id = bookings::insert(conn, &new, now)
+            .await
+            .map_err(refusal_from)?;
+        self.notice(
+            conn,
+            actor,
+            kind::BOOKING_MADE,
+            id,
+            BookingNoticeDetails::default(),
+        )
+        .await?;
+        Ok(id)
+    }
+
+    /// Stores what a request booked under its idempotency key, in its transaction.
+    async fn remember(
+        &self,
+        conn: &mut AnyConnection,
+        actor: &Actor,
+        Idempotency { key, fingerprint }: Idempotency<'_>,
+        booked: String,
+        now: i64,
+    ) -> BookingResult<()> {
+        let answer = bookings::Answer {
+            status: BOOKED,
+            body: booked,
+            fingerprint: fingerprint.to_owned(),
+        };
+        bookings::remember_answer(conn, actor.viewer.person_id, key, &answer, now).await?;
+        Ok(())
+    }
+
     /// Books a slot and returns the booking's id. With an idempotency key, the
     /// booking's id is stored under the key in the same transaction, so a retry
     /// can never book twice.
@@ -376,34 +461,13 @@ impl Booker<'_> {
         let evening = self.lock_and_read(&mut tx, student_id, snapshot).await?;
         let slot = self.decide(&mut tx, actor, &evening, &attempt).await?;
         let now = self.now();
-        let new = NewBooking {
-            school_id: actor.school_id,
-            evening_id: evening.id,
-            teacher_id,
-            student_id,
-            booked_by: actor.viewer.person_id,
-            span: slot.interval(),
-            room: evening.teacher(teacher_id).and_then(|t| t.room.as_deref()),
-        };
-        let id = bookings::insert(&mut tx, &new, now)
-            .await
-            .map_err(refusal_from)?;
-        if let Some(Idempotency { key, fingerprint }) = idempotency {
-            let answer = bookings::Answer {
-                status: BOOKED,
-                body: id.to_string(),
-                fingerprint: fingerprint.to_owned(),
-            };
-            bookings::remember_answer(&mut tx, actor.viewer.person_id, key, &answer, now).await?;
+        let id = self
+            .insert_booked(&mut tx, actor, &evening, &attempt, slot, now)
+            .await?;
+        if let Some(idempotency) = idempotency {
+            self.remember(&mut tx, actor, idempotency, id.to_string(), now)
+                .await?;
         }
-        self.notice(
-            &mut tx,
-            actor,
-            kind::BOOKING_MADE,
-            id,
-            BookingNoticeDetails::default(),
-        )
-        .await?;
         let events = vec![event(
             actor.school_id,
             &evening,

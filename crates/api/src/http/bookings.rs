@@ -50,7 +50,7 @@ pub fn booking_view(zone: &SchoolZone, detail: &BookingDetail) -> Booking {
     }
 }
 
-async fn view(state: &AppState, school_id: i64, id: i64) -> ApiResult<Json<Booking>> {
+pub(super) async fn view(state: &AppState, school_id: i64, id: i64) -> ApiResult<Json<Booking>> {
     let zone = zone_of(state, school_id).await?;
     let detail = bookings::detail_of(&state.db, school_id, id)
         .await?
@@ -58,7 +58,7 @@ async fn view(state: &AppState, school_id: i64, id: i64) -> ApiResult<Json<Booki
     Ok(Json(booking_view(&zone, &detail)))
 }
 
-fn idempotency_key(headers: &HeaderMap) -> ApiResult<Option<String>> {
+pub(super) fn idempotency_key(headers: &HeaderMap) -> ApiResult<Option<String>> {
     match headers.get("idempotency-key") {
         None => Ok(None),
         Some(value) => {
@@ -88,13 +88,21 @@ fn fingerprint(evening_id: i64, input: &BookingInput) -> String {
     hex::encode(Sha256::digest(request.as_bytes()))
 }
 
+/// The first answer given for an idempotency key.
+pub(super) enum Replayed {
+    /// The request booked: these bookings, in the order asked.
+    Booked(Vec<i64>),
+    /// It was refused: the response, as given then.
+    Refused(Response),
+}
+
 /// Replays the first answer given for an idempotency key, if there is one.
-async fn replay(
+pub(super) async fn replay(
     state: &AppState,
     session: &AuthSession,
     key: &str,
     fingerprint: &str,
-) -> ApiResult<Option<Response>> {
+) -> ApiResult<Option<Replayed>> {
     let Some(answer) = bookings::idempotent_answer(&state.db, session.person_id, key).await? else {
         return Ok(None);
     };
@@ -102,12 +110,16 @@ async fn replay(
         return Err(ApiError::IdempotencyKeyReused);
     }
     if answer.status == BOOKED {
-        let id: i64 = answer.body.parse().map_err(ApiError::internal)?;
-        let booking = view(state, session.school_id, id).await?;
-        return Ok(Some((StatusCode::CREATED, booking).into_response()));
+        let ids = answer
+            .body
+            .split(',')
+            .map(str::parse)
+            .collect::<Result<Vec<i64>, _>>()
+            .map_err(ApiError::internal)?;
+        return Ok(Some(Replayed::Booked(ids)));
     }
     let status = StatusCode::from_u16(answer.status).unwrap_or(StatusCode::CONFLICT);
-    Ok(Some(
+    Ok(Some(Replayed::Refused(
         (
             status,
             [(
@@ -117,7 +129,19 @@ async fn replay(
             answer.body,
         )
             .into_response(),
-    ))
+    )))
+}
+
+/// A replayed answer to a single booking.
+async fn replayed_one(state: &AppState, school_id: i64, replayed: Replayed) -> ApiResult<Response> {
+    match replayed {
+        Replayed::Booked(ids) => {
+            let id = *ids.first().ok_or(ApiError::NotFound)?;
+            let booking = view(state, school_id, id).await?;
+            Ok((StatusCode::CREATED, booking).into_response())
+        }
+        Replayed::Refused(response) => Ok(response),
+    }
 }
 
 /// Books a slot for a child. Parents book their own children with teachers
@@ -150,7 +174,7 @@ pub async fn create(
     let fingerprint = fingerprint(id, &input);
     if let Some(key) = &key {
         if let Some(answer) = replay(&state, &session, key, &fingerprint).await? {
-            return Ok(answer);
+            return replayed_one(&state, session.school_id, answer).await;
         }
     }
     let record = visible_evening(&state, &session, id).await?;
@@ -180,7 +204,7 @@ pub async fn create(
             if let Some(key) = &key {
                 // A concurrent retry with the same key may have won: give its answer.
                 if let Some(answer) = replay(&state, &session, key, &fingerprint).await? {
-                    return Ok(answer);
+                    return replayed_one(&state, session.school_id, answer).await;
                 }
             }
             Err(error.into())

@@ -37,6 +37,12 @@ pub enum ApiError {
     /// A booking rule said no.
     #[error("{0}")]
     Refused(confero_core::Refusal),
+    /// A booking rule said no to one booking of a batch (`field` names it).
+    #[error("{refusal}")]
+    RefusedAt {
+        field: String,
+        refusal: confero_core::Refusal,
+    },
     #[error("the service is busy: try again shortly")]
     Unavailable,
     #[error("this Idempotency-Key was already used for a different request")]
@@ -107,7 +113,7 @@ impl ApiError {
                 (StatusCode::METHOD_NOT_ALLOWED, ErrorCode::MethodNotAllowed)
             }
             ApiError::Conflict(_) => (StatusCode::CONFLICT, ErrorCode::Conflict),
-            ApiError::Refused(refusal) => {
+            ApiError::Refused(refusal) | ApiError::RefusedAt { refusal, .. } => {
                 let status = match refusal {
                     confero_core::Refusal::NotTheirTeacher => StatusCode::FORBIDDEN,
                     _ => StatusCode::CONFLICT,
@@ -157,6 +163,16 @@ impl From<BookingError> for ApiError {
             BookingError::Invalid { field, message } => ApiError::invalid(field, message),
             BookingError::Conflict(message) => ApiError::Conflict(message.into()),
             BookingError::Database(error) => ApiError::from(error),
+            BookingError::At { index, error } => match *error {
+                BookingError::Refused(refusal) => ApiError::RefusedAt {
+                    field: format!("bookings[{index}]"),
+                    refusal,
+                },
+                BookingError::Invalid { field, message } => {
+                    ApiError::invalid(&format!("bookings[{index}].{field}"), message)
+                }
+                other => ApiError::from(other),
+            },
         }
     }
 }
@@ -191,7 +207,9 @@ impl IntoResponse for ApiError {
             tracing::error!(error = format!("{error:#}"), "request failed");
         }
         let field = match &self {
-            ApiError::InvalidField { field, .. } => Some(field.clone()),
+            ApiError::InvalidField { field, .. } | ApiError::RefusedAt { field, .. } => {
+                Some(field.clone())
+            }
             _ => None,
         };
         let detail = ErrorDetail {

@@ -1,6 +1,7 @@
 //! The HTTP layer: one router per resource, assembled here with the
 //! middleware every response passes through.
 
+pub mod booking_batch;
 pub mod bookings;
 pub mod calendar;
 pub mod classes;
@@ -122,6 +123,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(evenings::slots))
         .routes(routes!(live::live))
         .routes(routes!(bookings::create))
+        .routes(routes!(booking_batch::create))
         .routes(routes!(bookings::list))
         .routes(routes!(bookings::get, bookings::cancel))
         .routes(routes!(bookings::move_slot))

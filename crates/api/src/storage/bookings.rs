@@ -19,19 +19,34 @@ pub async fn lock_family(
     engine: Engine,
     student_id: i64,
 ) -> Result<(), sqlx::Error> {
+    lock_families(conn, engine, &[student_id]).await
+}
+
+/// [`lock_family`] for several children at once (a batch booking), in one
+/// statement, so the guardians of all of them are locked in one id order.
+pub async fn lock_families(
+    conn: &mut AnyConnection,
+    engine: Engine,
+    student_ids: &[i64],
+) -> Result<(), sqlx::Error> {
     let in_order = match engine {
         Engine::Postgres => " ORDER BY id FOR NO KEY UPDATE",
         Engine::Sqlite => "",
     };
-    sqlx::query(&format!(
+    let students = (1..=student_ids.len())
+        .map(|n| format!("${n}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let sql = format!(
         "UPDATE people SET booking_version = booking_version + 1
           WHERE id IN (SELECT id FROM people
-                        WHERE id IN (SELECT guardian_id FROM guardianships WHERE student_id = $1){in_order})"
-    ))
-    .bind(student_id)
-    .execute(conn)
-    .await
-    .map(|_| ())
+                        WHERE id IN (SELECT guardian_id FROM guardianships WHERE student_id IN ({students})){in_order})"
+    );
+    let mut query = sqlx::query(&sql);
+    for student_id in student_ids {
+        query = query.bind(*student_id);
+    }
+    query.execute(conn).await.map(|_| ())
 }
 
 /// What the booking rules need from the bookings table, read in one

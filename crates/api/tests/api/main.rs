@@ -3,6 +3,7 @@
 //! `CONFERO_TEST_POSTGRES_URL` names a server (`cargo xtask test` runs both).
 
 mod accounts;
+mod batch;
 mod bookings;
 mod concurrency;
 mod demo;

@@ -2,7 +2,7 @@ use crate::helpers::spawn_app;
 use serde_json::Value;
 
 /// Every endpoint the API serves, as (method, path).
-const ENDPOINTS: [(&str, &str); 62] = [
+const ENDPOINTS: [(&str, &str); 63] = [
     ("get", "/api/health"),
     ("get", "/api/openapi.json"),
     ("post", "/api/session"),
@@ -27,6 +27,7 @@ const ENDPOINTS: [(&str, &str); 62] = [
     ("get", "/api/evenings/{id}/slots"),
     ("get", "/api/evenings/{id}/live"),
     ("post", "/api/evenings/{id}/bookings"),
+    ("post", "/api/evenings/{id}/bookings/batch"),
     ("get", "/api/evenings/{id}/bookings.csv"),
     ("get", "/api/bookings"),
     ("get", "/api/bookings/{id}"),

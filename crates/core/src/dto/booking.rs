@@ -54,6 +54,27 @@ pub struct BookingInput {
     pub start: DateTime<FixedOffset>,
 }
 
+/// `POST /api/evenings/{id}/bookings/batch`: several bookings, all or none
+/// ("Plan my evening"). At most [`BatchBookingInput::MAX`].
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct BatchBookingInput {
+    pub bookings: Vec<BookingInput>,
+}
+
+impl BatchBookingInput {
+    /// The most bookings one batch may hold.
+    pub const MAX: usize = 64;
+}
+
+/// The answer to a batch booking: every booking made, in the order asked.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct BatchBooked {
+    pub bookings: Vec<Booking>,
+}
+
 /// `PUT /api/bookings/{id}/slot`: move a booking to another slot of the same teacher, atomically.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
