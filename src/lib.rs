@@ -13,6 +13,7 @@ pub mod form_errors;
 pub mod fragment;
 pub mod live;
 pub mod pages;
+pub mod planning;
 pub mod prediction;
 pub mod pwa;
 pub mod session;

@@ -67,6 +67,13 @@ for (const device of ["phone", "desktop"] as const) {
       await appointments.getByRole("button", { name: "Yes, cancel it" }).click();
       await expect(page.getByRole("status").filter({ hasText: "Cancelled:" })).toBeVisible();
 
+      // "Plan my evening": its choices, then the proposed timeline.
+      await page.getByRole("button", { name: "Plan my evening" }).click();
+      await scan("booking, planning the evening");
+      await page.getByRole("button", { name: "Find the best times" }).click();
+      await expect(page.getByRole("heading", { name: "Your plan" })).toBeFocused();
+      await scan("booking, the proposed plan");
+
       for (const [name, link, heading] of [
         ["profile", "Profile", "Your profile"],
         ["directory", "Directory", "Directory"],

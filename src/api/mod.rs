@@ -8,10 +8,10 @@
 //! API refuses it.
 
 use confero_core::dto::{
-    AvailabilityInput, AvailabilityView, Booking, BookingInput, BookingStatus, ChangePassword,
-    ClassRoster, Evening, EveningInput, EveningStatus, EveningStatusChange, Me, MoveInput,
-    SchoolSummary, SessionCreated, SignIn, StatusInput, StrandedBooking, StrandedBookings,
-    TeacherSlots,
+    AvailabilityInput, AvailabilityView, BatchBooked, BatchBookingInput, Booking, BookingInput,
+    BookingStatus, ChangePassword, ClassRoster, Evening, EveningInput, EveningStatus,
+    EveningStatusChange, Me, MoveInput, SchoolSummary, SessionCreated, SignIn, StatusInput,
+    StrandedBooking, StrandedBookings, TeacherSlots,
 };
 use confero_core::{ErrorBody, ErrorCode, ErrorDetail, Role};
 use gloo_net::http::{Request, RequestBuilder, Response};
@@ -60,6 +60,19 @@ impl ApiError {
             ApiError::Api(detail) if detail.field.as_deref() == Some(field) => {
                 Some(detail.message.clone())
             }
+            _ => None,
+        }
+    }
+
+    /// Which booking of a batch the API refused (its `field` is `bookings[i]`).
+    pub fn batch_index(&self) -> Option<usize> {
+        match self {
+            ApiError::Api(ErrorDetail {
+                field: Some(field), ..
+            }) => field
+                .strip_prefix("bookings[")
+                .and_then(|rest| rest.split(']').next())
+                .and_then(|index| index.parse().ok()),
             _ => None,
         }
     }
@@ -242,8 +255,8 @@ pub async fn family_bookings(session: Session) -> Result<Vec<Booking>, ApiError>
     decode(authorized(session, |auth| with_auth(Request::get(&url), &auth).build()).await?).await
 }
 
-/// `POST /api/evenings/{id}/bookings`. The same `idempotency_key` on a retry
-/// can never book twice, so a network failure is retried once with it.
+/// `POST /api/evenings/{id}/bookings`. Retried once if it never reached the
+/// server; the idempotency key makes that safe.
 pub async fn book(
     session: Session,
     evening: i64,
@@ -251,6 +264,28 @@ pub async fn book(
     idempotency_key: String,
 ) -> Result<Booking, ApiError> {
     let url = format!("/api/evenings/{evening}/bookings");
+    post_once(session, url, input, idempotency_key).await
+}
+
+/// `POST /api/evenings/{id}/bookings/batch`: a whole plan, all or nothing.
+pub async fn book_all(
+    session: Session,
+    evening: i64,
+    input: BatchBookingInput,
+    idempotency_key: String,
+) -> Result<BatchBooked, ApiError> {
+    let url = format!("/api/evenings/{evening}/bookings/batch");
+    post_once(session, url, input, idempotency_key).await
+}
+
+/// POSTs with an `Idempotency-Key`, sent again once if the first attempt
+/// never got an answer: the key makes sure it takes effect only once.
+async fn post_once<I: serde::Serialize + Clone, T: DeserializeOwned>(
+    session: Session,
+    url: String,
+    input: I,
+    idempotency_key: String,
+) -> Result<T, ApiError> {
     let attempt = || {
         let url = url.clone();
         let key = idempotency_key.clone();
@@ -383,4 +418,30 @@ pub async fn move_booking(
         .await?,
     )
     .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn refused(field: Option<&str>) -> ApiError {
+        ApiError::Api(ErrorDetail {
+            code: ErrorCode::SlotTaken,
+            message: "someone else has just booked this time".into(),
+            field: field.map(str::to_owned),
+        })
+    }
+
+    #[test]
+    fn a_batch_refusal_names_its_booking() {
+        assert_eq!(refused(Some("bookings[2]")).batch_index(), Some(2));
+        assert_eq!(
+            refused(Some("bookings[10].teacher_id")).batch_index(),
+            Some(10)
+        );
+        assert_eq!(refused(Some("bookings")).batch_index(), None);
+        assert_eq!(refused(Some("email")).batch_index(), None);
+        assert_eq!(refused(None).batch_index(), None);
+        assert_eq!(ApiError::Network.batch_index(), None);
+    }
 }

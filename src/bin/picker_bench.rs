@@ -99,3 +99,25 @@ pub fn live_update(teacher: i32, index: i32, taken: bool) {
         }
     });
 }
+
+thread_local! {
+    static PLAN_CASES: Vec<confero_core::plan::examples::Instance> = confero_core::plan::examples::all();
+}
+
+/// `cargo xtask bench plan`: the names of the planner's benchmark evenings.
+#[wasm_bindgen]
+pub fn plan_cases() -> Vec<String> {
+    PLAN_CASES.with(|cases| cases.iter().map(|c| c.name.to_owned()).collect())
+}
+
+/// Plans benchmark evening `index` (built once, outside the timing, which
+/// `end2end/bench/plan.mjs` takes around this call); returns the pairs placed.
+#[wasm_bindgen]
+pub fn solve_plan(index: usize) -> usize {
+    PLAN_CASES.with(|cases| {
+        cases
+            .get(index)
+            .map(|case| confero_core::plan::plan(&case.input()).placed.len())
+            .unwrap_or(0)
+    })
+}

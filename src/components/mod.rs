@@ -15,6 +15,7 @@ pub mod new_password_fields;
 pub mod page_heading;
 pub mod person_card;
 pub mod person_row;
+pub mod plan_evening;
 pub mod profile_form;
 pub mod public_card;
 pub mod roster_diff;

@@ -1,4 +1,4 @@
-use confero_core::dto::{BookingInput, EveningStatus};
+use confero_core::dto::{BatchBookingInput, BookingInput, EveningStatus};
 use confero_core::Role;
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -12,8 +12,10 @@ use crate::components::error_notice::ErrorNotice;
 use crate::components::family_appointments::FamilyAppointments;
 use crate::components::loading::Loading;
 use crate::components::page_heading::PageHeading;
+use crate::components::plan_evening::PlanEvening;
 use crate::components::slot_legend::SlotLegend;
 use crate::components::slot_picker::SlotCells;
+use crate::planning::{self, Ask, Proposed};
 use crate::prediction;
 use crate::session::use_session;
 use crate::time_text::{moment, span};
@@ -36,6 +38,8 @@ enum Refocus {
     Row(i64, i64),
     /// The result message.
     Result,
+    /// The plan's heading (after a plan could not be booked and was made again).
+    Plan,
 }
 
 impl Refocus {
@@ -56,6 +60,7 @@ impl Refocus {
                     .or_else(|| find(RESULT))
             }
             Refocus::Result => find(RESULT),
+            Refocus::Plan => find("#plan-result").or_else(|| find(RESULT)),
         };
         if let Some(target) = target {
             let _ = target.focus();
@@ -68,6 +73,11 @@ const OFFLINE: &str = "Not sent: you're offline. Try again once you're connected
 
 /// The result message's selector.
 const RESULT: &str = "#booking-result";
+
+/// "16:20": a planned appointment's time, in the evening's offset.
+fn ask_clock(p: &Proposed, offset: chrono::FixedOffset) -> String {
+    crate::time_text::clock(&planning::at(p.slot.start, offset))
+}
 
 fn key() -> String {
     format!(
@@ -103,6 +113,13 @@ pub fn EveningBooking() -> impl IntoView {
             Ok::<_, ApiError>((evening?, grid?, bookings?))
         }
     });
+    let refocus = StoredValue::new(None::<Refocus>);
+    let ask = RwSignal::new(None::<Ask>);
+    let choosing = RwSignal::new(false);
+    // The plan on show: another family taking one of its times re-plans it.
+    let planned = StoredValue::new(Vec::<(i64, i64)>::new());
+    // Set while the page's own plan is being booked (its own live events are not news).
+    let booking_plan = StoredValue::new(false);
     Effect::new(move |_| {
         if let Some(id) = id.get() {
             crate::live::watch(session, id, move |teacher, start, taken| {
@@ -110,13 +127,32 @@ pub fn EveningBooking() -> impl IntoView {
                     if let Some(current) = cells.try_get_value() {
                         current.apply(teacher, start.timestamp(), taken);
                     }
+                    let lost = taken
+                        && !booking_plan.get_value()
+                        && planned.with_value(|p| p.contains(&(teacher, start.timestamp())));
+                    if lost {
+                        planned.set_value(Vec::new());
+                        let note = format!(
+                            "{} in your plan was just taken by another family. Here is a new plan from the times free now: nothing has been booked yet.",
+                            crate::time_text::clock(&start)
+                        );
+                        ask.update(|a| {
+                            if let Some(a) = a {
+                                a.note = Some(note);
+                            }
+                        });
+                        // The page is drawn again: focus goes to the new plan, not the body.
+                        refocus.set_value(Some(Refocus::Plan));
+                        version.update(|v| *v += 1);
+                    }
                 }
             });
         }
     });
 
     let message = RwSignal::new(None::<String>);
-    let refocus = StoredValue::new(None::<Refocus>);
+    // The evening's UTC offset, for the plan's instants.
+    let plan_offset = StoredValue::new(chrono::FixedOffset::east_opt(0).expect("UTC"));
     let changing = RwSignal::new(None::<i64>);
     let refresh = move || version.update(|v| *v += 1);
     // After a tap's result: fetch the page again, unless the request never
@@ -143,6 +179,100 @@ pub fn EveningBooking() -> impl IntoView {
             };
             api::book(session, evening, input, key()).await
         }
+    });
+    // "Plan my evening": what was asked (kept across refetches, so a plan
+    // that lost a time is made again from the fresh grid), and its booking.
+    let last_plan = StoredValue::new(Vec::<Proposed>::new());
+    let book_plan = Action::new_local(
+        move |(plan, offset): &(Vec<Proposed>, chrono::FixedOffset)| {
+            let input = BatchBookingInput {
+                bookings: plan
+                    .iter()
+                    .map(|p| BookingInput {
+                        teacher_id: p.pair.teacher_id,
+                        student_id: p.pair.student_id,
+                        start: planning::at(p.slot.start, *offset),
+                    })
+                    .collect(),
+            };
+            let evening = id.get_untracked().unwrap_or_default();
+            async move { api::book_all(session, evening, input, key()).await }
+        },
+    );
+    Effect::new(move |_| {
+        let Some(result) = book_plan.value().get() else {
+            return;
+        };
+        let sent = !matches!(result, Err(ApiError::Network));
+        match result {
+            Ok(booked) => {
+                let list = booked
+                    .bookings
+                    .iter()
+                    .map(|b| {
+                        format!(
+                            "{} with {} at {}",
+                            b.student_name,
+                            b.teacher_name,
+                            crate::time_text::clock(&b.start)
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join("; ");
+                let count = booked.bookings.len();
+                message.set(Some(format!(
+                    "Booked {count} {}: {list}.",
+                    if count == 1 {
+                        "appointment"
+                    } else {
+                        "appointments"
+                    }
+                )));
+                ask.set(None);
+                planned.set_value(Vec::new());
+                refocus.set_value(Some(Refocus::Result));
+            }
+            Err(ApiError::Network) => {
+                message.set(Some(format!("{OFFLINE} Nothing was booked.")));
+            }
+            Err(error) => {
+                let lost = error
+                    .batch_index()
+                    .and_then(|i| last_plan.with_value(|plan| plan.get(i).cloned()));
+                let why = match (&lost, error.code()) {
+                    (Some(p), Some(confero_core::ErrorCode::SlotTaken)) => format!(
+                        "{} with {} at {} was just taken by another family",
+                        p.pair.child_name,
+                        p.pair.teacher_name,
+                        ask_clock(p, plan_offset.get_value())
+                    ),
+                    (Some(p), _) => format!(
+                        "{} with {} at {}: {error}",
+                        p.pair.child_name,
+                        p.pair.teacher_name,
+                        ask_clock(p, plan_offset.get_value())
+                    ),
+                    (None, _) => error.to_string(),
+                };
+                let note = format!(
+                    "Nothing was booked: {why}. Here is a new plan from the times free now: check it and book again."
+                );
+                ask.update(|a| {
+                    if let Some(a) = a {
+                        a.note = Some(note.clone());
+                    }
+                });
+                message.set(Some(format!("Not booked: {why}.")));
+                refocus.set_value(Some(Refocus::Plan));
+            }
+        }
+        settle(sent);
+    });
+    let on_book_plan = Callback::new(move |plan: Vec<Proposed>| {
+        let offset = plan_offset.get_value();
+        last_plan.set_value(plan.clone());
+        booking_plan.set_value(true);
+        book_plan.dispatch((plan, offset));
     });
     let cancel = Action::new_local(move |booking: &i64| api::cancel(session, *booking));
     let relocate = Action::new_local(move |(booking, start): &(i64, String)| {
@@ -220,7 +350,10 @@ pub fn EveningBooking() -> impl IntoView {
         }
     });
     let busy = Signal::derive(move || {
-        book.pending().get() || cancel.pending().get() || relocate.pending().get()
+        book.pending().get()
+            || cancel.pending().get()
+            || relocate.pending().get()
+            || book_plan.pending().get()
     });
     let on_move = Callback::new(move |change: (i64, String)| {
         relocate.dispatch(change);
@@ -272,6 +405,25 @@ pub fn EveningBooking() -> impl IntoView {
                             {window_note.map(|note| view! { <div class="notice notice-info" role="status">{note}</div> })}
                             {move || message.get().map(|text| view! { <div class="notice notice-info" role="status" id="booking-result" tabindex="-1">{text}</div> })}
                             <FamilyAppointments bookings=bookings.clone() can_cancel busy on_cancel on_calendar />
+                            {open.then(|| {
+                                let offset = evening.sessions.first().map(|s| *s.start.offset()).unwrap_or(plan_offset.get_value());
+                                plan_offset.set_value(offset);
+                                view! {
+                                    <PlanEvening
+                                        pairs=planning::open_pairs(&children, &grid, &bookings)
+                                        grid=grid.clone()
+                                        bookings=bookings.clone()
+                                        family=family.clone()
+                                        travel_buffer_secs=i64::from(evening.travel_buffer_minutes) * 60
+                                        offset
+                                        ask
+                                        choosing
+                                        busy
+                                        on_book=on_book_plan
+                                        planned
+                                    />
+                                }
+                            })}
                             <SlotLegend />
                             {children
                                 .into_iter()

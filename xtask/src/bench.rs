@@ -11,13 +11,14 @@ pub fn run(args: &[String]) -> Result<(), String> {
         Some("size") => size(),
         Some("lighthouse") => lighthouse(),
         Some("picker") => picker(),
+        Some("plan") => plan(),
         Some("rush") => rush(args.get(1).map(String::as_str)),
         Some("import") => import(&[]),
         // A school of about 10,000 people (5,500 students' families and the
         // staff), imported once, then searched.
         Some("directory") => import(&["--students", "5500", "--runs", "1", "--directory"]),
         _ => Err(
-            "usage: cargo xtask bench size | lighthouse | picker | rush [throughput | latency] | import | directory"
+            "usage: cargo xtask bench size | lighthouse | picker | plan | rush [throughput | latency] | import | directory"
                 .into(),
         ),
     }
@@ -100,6 +101,40 @@ fn picker() -> Result<(), String> {
     setup::test_tools()?;
     let dir = crate::web_build::build_picker_bench()?;
     picker_ratio(&dir, true).map(|_| ())
+}
+
+/// "Plan my evening"'s solver on the benchmark evenings, natively (the
+/// server profile, as the API is built) and in the release wasm build timed
+/// in Chromium (`end2end/bench/plan.mjs`, on the picker benchmark page).
+fn plan() -> Result<(), String> {
+    println!(
+        "xtask: {} cores",
+        std::thread::available_parallelism().map_or(0, usize::from)
+    );
+    step(
+        "the solver, natively (cargo run --profile server --example plan_bench)",
+        cargo(&[
+            "run",
+            "--profile",
+            "server",
+            "-p",
+            "confero-core",
+            "--example",
+            "plan_bench",
+        ]),
+    )?;
+    setup::web_tools()?;
+    setup::test_tools()?;
+    let dir = crate::web_build::build_picker_bench()?;
+    let dir = dir.to_string_lossy().into_owned();
+    step(
+        "the solver, in wasm in Chromium (end2end/bench/plan.mjs)",
+        crate::process::command_in(
+            "node",
+            &["bench/plan.mjs", &dir, "200"],
+            &crate::root().join("end2end"),
+        ),
+    )
 }
 
 /// Runs `end2end/bench/picker.mjs` on the built benchmark page; returns the

@@ -11,6 +11,7 @@ pub mod email;
 pub mod error;
 pub mod local;
 pub mod password;
+pub mod plan;
 pub mod role;
 pub mod rules;
 pub mod slots;
