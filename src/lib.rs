@@ -19,3 +19,4 @@ pub mod pwa;
 pub mod session;
 pub mod slot_keys;
 pub mod time_text;
+pub mod who_booked;

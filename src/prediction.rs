@@ -264,6 +264,7 @@ mod tests {
             video_link: None,
             status: BookingStatus::Booked,
             family: None,
+            booked_by: None,
         }];
         let family = family(&bookings);
         let now = at("2026-06-01T00:00:00Z").timestamp();

@@ -39,6 +39,12 @@ test("a parent books, the other parent sees it live, and cancels it", async ({ p
   const fathersView = fatherPage.getByRole("button", { name: new RegExp(`^${time[1]}, (taken|yours)$`) }).first();
   await expect(fathersView).toBeVisible({ timeout: 2_000 });
   await expect(fatherPage.locator('section.child-booking[data-probe="kept"]')).toHaveCount(1);
+  // Each parent's list says who booked it.
+  await expect(appointments.getByRole("listitem")).toContainText("Booked by you");
+  await fatherPage.reload();
+  await expect(fatherPage.getByRole("region", { name: "Your appointments" }).getByRole("listitem")).toContainText(
+    "Booked by Siobhan Abara",
+  );
 
   // Cancel asks first; "Keep it" (or Escape) keeps the appointment and gives focus back.
   await appointments.getByRole("button", { name: /^Cancel / }).click();

@@ -40,6 +40,7 @@ pub fn FamilyAppointments(
                                 <span class="booked-time">{format!("{}–{}", clock(&b.start), clock(&b.end))}</span>
                                 <span class="what">{what.clone()}</span>
                                 <span class="room">{b.room.clone().unwrap_or_default()}</span>
+                                {crate::who_booked::words(&b).map(|by| view! { <span class="booked-by">{by}</span> })}
                                 <span class="actions">
                                     <button type="button" class="button button-small" aria-label=format!("Add {what} to your calendar")
                                         on:click=move |_| on_calendar.run(Some(id))>"Calendar"</button>

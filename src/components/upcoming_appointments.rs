@@ -71,6 +71,7 @@ fn UpcomingEvening(evening: Evening) -> impl IntoView {
         <h3 class="subheading">{evening.title.clone()}</h3>
         <ol class="appointment-list" role="list">
             {evening.appointments.into_iter().map(|b| {
+                let by = crate::who_booked::words(&b).map(|by| view! { <span class="booked-by">{by}</span> });
                 let place = match (b.room, b.video_link) {
                     (_, Some(link)) => view! {
                         <a class="room" href=link target="_blank" rel="noopener noreferrer">"Join the video call"</a>
@@ -83,6 +84,7 @@ fn UpcomingEvening(evening: Evening) -> impl IntoView {
                         <span class="booked-time">{format!("{}–{}", clock(&b.start), clock(&b.end))}</span>
                         <span class="what">{format!("{} with {}", b.student_name, b.teacher_name)}</span>
                         {place}
+                        {by}
                     </li>
                 }
             }).collect::<Vec<_>>()}
@@ -115,6 +117,7 @@ mod tests {
             video_link: None,
             status,
             family: None,
+            booked_by: None,
         }
     }
 

@@ -5,7 +5,7 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use confero_core::dto::{
-    Booking, BookingInput, BookingStatus, MeetingMode, MoveInput, StatusInput,
+    BookedBy, Booking, BookingInput, BookingStatus, MeetingMode, MoveInput, StatusInput,
 };
 use confero_core::{ErrorBody, Role};
 use serde::Deserialize;
@@ -47,6 +47,7 @@ pub fn booking_view(zone: &SchoolZone, detail: &BookingDetail) -> Booking {
         video_link: detail.video_link.clone(),
         status: BookingStatus::parse(&row.status).unwrap_or(BookingStatus::Booked),
         family: None,
+        booked_by: None,
     }
 }
 
@@ -249,7 +250,9 @@ pub async fn list(
     let details =
         bookings::list_details(&state.db, session.school_id, query.evening_id, scope).await?;
     let mut views: Vec<Booking> = details.iter().map(|d| booking_view(&zone, d)).collect();
-    if role != Role::Guardian {
+    if role == Role::Guardian {
+        who_booked(&state, &session, &details, &mut views).await?;
+    } else {
         // Staff see who is coming, through the privacy filter.
         let mut ids: Vec<i64> = details.iter().map(|d| d.booked_by).collect();
         ids.sort_unstable();
@@ -266,6 +269,47 @@ pub async fn list(
         }
     }
     Ok(Json(views))
+}
+
+/// Says who booked each of the family's appointments: the asker, another of
+/// the child's guardians (their name through the privacy filter), or the school.
+async fn who_booked(
+    state: &AppState,
+    session: &AuthSession,
+    details: &[BookingDetail],
+    views: &mut [Booking],
+) -> ApiResult<()> {
+    let mut others: Vec<i64> = details
+        .iter()
+        .map(|d| d.booked_by)
+        .filter(|id| *id != session.person_id)
+        .collect();
+    others.sort_unstable();
+    others.dedup();
+    let viewer = ProfileViewer::of(session, &state.db).await?;
+    let people = profiles::load_many(&state.db, session.school_id, &others).await?;
+    let mut children_of = Vec::with_capacity(others.len());
+    for id in &others {
+        children_of.push((*id, bookings::children_of(&state.db, *id).await?));
+    }
+    for (view, detail) in views.iter_mut().zip(details) {
+        let by = detail.booked_by;
+        let guardian_of_child = children_of
+            .iter()
+            .any(|(id, children)| *id == by && children.contains(&detail.row.student_id));
+        view.booked_by = Some(if by == session.person_id {
+            BookedBy::You
+        } else if guardian_of_child {
+            let name = people.iter().find(|p| p.id == by).and_then(|p| {
+                privacy::person_view(p, viewer.listing_audience(p.id, p.staff, p.teacher))
+                    .and_then(|v| v.name)
+            });
+            BookedBy::Guardian { name }
+        } else {
+            BookedBy::School
+        });
+    }
+    Ok(())
 }
 
 /// One booking (its family, its teacher, admins).

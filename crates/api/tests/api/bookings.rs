@@ -1,7 +1,7 @@
 use crate::helpers::{error_of, slot_start, slot_state, spawn_app, PASSWORD};
 use chrono::Duration;
 use confero_api::demo;
-use serde_json::Value;
+use serde_json::{json, Value};
 
 #[tokio::test]
 async fn a_parent_books_and_only_the_right_people_see_who() {
@@ -595,4 +595,82 @@ async fn a_teacher_books_only_their_own_pupils_into_their_own_slots() {
         )
         .await;
     assert_eq!(by_admin.status(), 201);
+}
+
+/// A family's list says who booked each appointment: the asker, the other
+/// guardian (named only as far as their profile lets the asker see), or the school.
+#[tokio::test]
+async fn the_family_sees_who_booked_each_appointment() {
+    let app = spawn_app().await;
+    app.seed_demo().await;
+    let admin = app.token(demo::ADMIN_EMAIL, PASSWORD).await;
+    let evening = app.demo_evening(&admin).await;
+    let mother = app
+        .family("siobhan.abara.45@families.demo.confero.test", evening)
+        .await;
+    let father = app
+        .token("hiro.llewellyn.45@families.demo.confero.test", PASSWORD)
+        .await;
+    let (child, teachers) = mother.children[0].clone();
+    let grid = app.slots(evening, &mother.token).await;
+    let booked = app
+        .book(
+            evening,
+            &mother.token,
+            teachers[0],
+            child,
+            &slot_start(&grid, teachers[0], 0),
+        )
+        .await;
+    assert_eq!(booked.status(), 201);
+    let by_school = app
+        .book(
+            evening,
+            &admin,
+            teachers[1],
+            child,
+            &slot_start(&grid, teachers[1], 2),
+        )
+        .await;
+    assert_eq!(by_school.status(), 201);
+
+    let who = |list: Value| -> Vec<Value> {
+        let mut list = list.as_array().unwrap().clone();
+        list.sort_by_key(|b| b["teacher_id"] == teachers[1]);
+        list.iter().map(|b| b["booked_by"].clone()).collect()
+    };
+    let url = format!("/api/bookings?as=guardian&evening_id={evening}");
+    assert_eq!(
+        who(app.json(&url, &mother.token).await),
+        vec![json!({"kind": "you"}), json!({"kind": "school"})]
+    );
+    assert_eq!(
+        who(app.json(&url, &father).await),
+        vec![
+            json!({"kind": "guardian", "name": "Siobhan Abara"}),
+            json!({"kind": "school"})
+        ]
+    );
+
+    // She keeps her name to herself: he still learns a guardian booked it, not who.
+    let private = json!({"visibility": [{"field": "name", "visibility": "only_me"}]});
+    assert_eq!(
+        app.put_json("/api/profile", &mother.token, private)
+            .await
+            .status(),
+        200
+    );
+    assert_eq!(
+        who(app.json(&url, &father).await),
+        vec![json!({"kind": "guardian"}), json!({"kind": "school"})]
+    );
+    // Staff lists name the family as before, and carry no `booked_by`.
+    let staff = app
+        .json(&format!("/api/bookings?evening_id={evening}"), &admin)
+        .await;
+    assert!(staff
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|b| b.get("booked_by").is_none()));
 }

@@ -123,4 +123,25 @@ pub struct Booking {
     /// filter (a phone only if the family shows it to staff). Absent elsewhere.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub family: Option<super::PersonView>,
+    /// Who booked it, in the family's own list (`GET /api/bookings?as=guardian`),
+    /// so two guardians never wonder which of them did. Absent elsewhere.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub booked_by: Option<BookedBy>,
+}
+
+/// Who booked an appointment, as the child's family sees it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum BookedBy {
+    /// The person asking.
+    You,
+    /// Another of the child's guardians: named when their profile shows
+    /// their name to the person asking.
+    Guardian {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        name: Option<String>,
+    },
+    /// A teacher or the office, on the family's behalf.
+    School,
 }
