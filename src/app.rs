@@ -12,13 +12,13 @@ use crate::components::app_shell::AppShell;
 use crate::components::loading::Loading;
 use crate::pages::{
     accept_invitation::AcceptInvitation, account::Account, admin_audit::AdminAudit,
-    admin_home::AdminHome, admin_join_requests::AdminJoinRequests, admin_outbox::AdminOutbox,
-    admin_people::AdminPeople, admin_roster::AdminRoster, class_page::ClassPage,
-    directory::Directory, evening_booking::EveningBooking, forgot_password::ForgotPassword,
-    join_confirm::JoinConfirm, join_school::JoinSchool, landing::Landing, new_evening::NewEvening,
-    not_found::NotFound, parent_home::ParentHome, person::Person, profile::Profile,
-    reset_password::ResetPassword, sign_in::SignIn, teacher_home::TeacherHome,
-    teacher_schedule::TeacherSchedule,
+    admin_home::AdminHome, admin_households::AdminHouseholds,
+    admin_join_requests::AdminJoinRequests, admin_outbox::AdminOutbox, admin_people::AdminPeople,
+    admin_roster::AdminRoster, class_page::ClassPage, directory::Directory,
+    evening_booking::EveningBooking, forgot_password::ForgotPassword, join_confirm::JoinConfirm,
+    join_school::JoinSchool, landing::Landing, new_evening::NewEvening, not_found::NotFound,
+    parent_home::ParentHome, person::Person, profile::Profile, reset_password::ResetPassword,
+    sign_in::SignIn, teacher_home::TeacherHome, teacher_schedule::TeacherSchedule,
 };
 use crate::session::Session;
 
@@ -69,6 +69,7 @@ pub fn StaffApp() -> impl IntoView {
                     <Route path=path!("admin/join-requests") view=AdminJoinRequests />
                     <Route path=path!("admin/outbox") view=AdminOutbox />
                     <Route path=path!("admin/audit") view=AdminAudit />
+                    <Route path=path!("admin/households") view=AdminHouseholds />
                 </ParentRoute>
             </Routes>
         </Router>

@@ -1,8 +1,10 @@
-//! The keyboard in the slot picker. Each teacher's row of times is one tab
-//! stop (the row remembers where it was left); the arrow keys move between
-//! times: left and right along a row, Home and End to its ends, up and down
-//! to the same place in the previous or next teacher's row of the same
-//! child. Enter or Space presses the time, as any button.
+//! The keyboard in the slot picker. A child's grid of times (every teacher
+//! row of the child's card) is one tab stop, which remembers where it was
+//! left; the arrow keys move between times: left and right along a row,
+//! Home and End to its ends, up and down to the same place in the previous
+//! or next teacher's row of the same child. Enter or Space presses the
+//! time, as any button. The times to move a booked appointment to ("Change
+//! time") are a tab stop of their own.
 
 use wasm_bindgen::JsCast as _;
 use web_sys::{Element, HtmlElement, KeyboardEvent};
@@ -32,9 +34,17 @@ pub fn on_key(event: &KeyboardEvent) {
     event.prevent_default();
     if let Some(target) = target {
         if let Some(list_of_target) = target.parent_element().and_then(|i| i.parent_element()) {
-            // The target's row now starts from the target when tabbed into.
-            if let Ok(Some(stop)) = list_of_target.query_selector("[tabindex='0']") {
-                let _ = stop.set_attribute("tabindex", "-1");
+            // The grid now starts from the target when tabbed into.
+            let moving = target.closest(".change-picker").ok().flatten().is_some();
+            let (scope, stops) = match list_of_target.closest(".teacher-rows").ok().flatten() {
+                Some(grid) if !moving => (grid, "[data-start][tabindex='0']:not(.change-picker *)"),
+                _ => (list_of_target, "[data-start][tabindex='0']"),
+            };
+            // Each pass takes one stop away, so this ends.
+            while let Ok(Some(stop)) = scope.query_selector(stops) {
+                if stop.set_attribute("tabindex", "-1").is_err() {
+                    break;
+                }
             }
         }
         let _ = target.set_attribute("tabindex", "0");

@@ -73,6 +73,10 @@ for (const device of ["phone", "desktop"] as const) {
       await page.getByRole("button", { name: "Find the best times" }).click();
       await expect(page.getByRole("heading", { name: "Your plan" })).toBeFocused();
       await scan("booking, the proposed plan");
+      // Joining a teacher's waiting list: the choice of when the family can come.
+      await page.locator("details.waitlist-join summary").first().click();
+      await expect(page.locator("details.waitlist-join[open] form").first()).toBeVisible();
+      await scan("booking, joining a waiting list");
 
       for (const [name, link, heading] of [
         ["profile", "Profile", "Your profile"],

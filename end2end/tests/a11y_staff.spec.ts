@@ -69,6 +69,7 @@ for (const device of ["tablet", "desktop"] as const) {
       for (const [link, heading] of [
         [/^People/, "People"],
         [/^Import the roster/, "Import the roster"],
+        [/^Separated households/, "Separated households"],
         [/^Join requests/, "Join requests"],
         [/^Outbox/, "Outbox"],
         [/^Audit log/, "Audit log"],

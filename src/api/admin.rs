@@ -1,9 +1,10 @@
 //! What admins manage: people and their invitations, the roster import,
-//! join requests, and the outbox.
+//! join requests, the outbox, and separated households.
 
 use confero_core::dto::{
-    ApproveJoin, AuditEntry, BulkInvited, Erased, InvitationSent, JoinRequestView, Outbox,
-    PeoplePage, RejectJoin, RosterApplied, RosterPreview, RosterProblems, RosterReport,
+    ApproveJoin, AuditEntry, BulkInvited, ChildHouseholds, Erased, HouseholdsInput, InvitationSent,
+    JoinRequestView, Outbox, PeoplePage, RejectJoin, RosterApplied, RosterPreview, RosterProblems,
+    RosterReport,
 };
 use gloo_net::http::{Request, Response};
 use serde::Deserialize;
@@ -17,6 +18,35 @@ use crate::session::Session;
 pub async fn people(session: Session, query: String) -> Result<PeoplePage, ApiError> {
     let url = format!("/api/people?{query}");
     decode(authorized(session, |auth| with_auth(Request::get(&url), &auth).build()).await?).await
+}
+
+/// `GET /api/households?q=…`: children with more than one guardian.
+pub async fn households(
+    session: Session,
+    search: String,
+) -> Result<Vec<ChildHouseholds>, ApiError> {
+    let url = format!(
+        "/api/households?q={}",
+        js_sys::encode_uri_component(search.trim())
+    );
+    decode(authorized(session, |auth| with_auth(Request::get(&url), &auth).build()).await?).await
+}
+
+/// `PUT /api/students/{id}/households`: mark a child's guardians as living apart, or not.
+pub async fn set_households(
+    session: Session,
+    student: i64,
+    separate: bool,
+) -> Result<ChildHouseholds, ApiError> {
+    let url = format!("/api/students/{student}/households");
+    let body = HouseholdsInput { separate };
+    decode(
+        authorized(session, |auth| {
+            with_auth(Request::put(&url), &auth).json(&body)
+        })
+        .await?,
+    )
+    .await
 }
 
 async fn post_empty(session: Session, url: String) -> Result<Response, ApiError> {

@@ -1,7 +1,8 @@
 //! The one typed client for Confero's API. Pages never build URLs or parse
 //! JSON themselves: they call a function here (this file: sessions, evenings
 //! and bookings; `accounts`: invitations, resets, joining, devices; `admin`:
-//! people, roster import, join requests and the outbox).
+//! people, roster import, join requests and the outbox; `waitlist`: places
+//! in teachers' lines and their offers).
 //!
 //! Authenticated calls take the [`Session`]; any 401 ends it on the spot, so
 //! a revoked or timed-out token is dropped from storage the first time the
@@ -22,10 +23,12 @@ use crate::session::Session;
 mod accounts;
 mod admin;
 mod profile;
+mod waitlist;
 
 pub use accounts::*;
 pub use admin::*;
 pub use profile::*;
+pub use waitlist::*;
 
 /// Why an API call failed.
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]

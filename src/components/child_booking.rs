@@ -1,8 +1,11 @@
-use confero_core::dto::{Booking, Child, Evening, TeacherSlots};
+use confero_core::dto::{
+    Booking, Child, Evening, EveningStatus, SlotState, TeacherSlots, WaitlistEntry,
+};
 use confero_core::rules::FamilyAppointment;
 use leptos::prelude::*;
 
 use crate::components::slot_picker::{SlotCells, SlotPicker};
+use crate::components::waitlist_join::{JoinAsk, WaitlistRow};
 use crate::prediction::picker_slots;
 use crate::time_text::clock;
 
@@ -49,8 +52,26 @@ pub fn ChildBooking(
     row_note: RwSignal<Option<RowNote>>,
     /// The live state of every slot on the page.
     cells: SlotCells,
+    /// The family's open places in teachers' waiting lists this evening.
+    places: Vec<WaitlistEntry>,
+    on_join: Callback<JoinAsk>,
+    on_leave: Callback<i64>,
 ) -> impl IntoView {
+    let open = evening.status == EveningStatus::Published
+        && evening.booking_opens_at.timestamp() <= now
+        && now < evening.booking_closes_at.timestamp();
     let child_name = child.given_name.clone();
+    // The child's grid is one tab stop: on the first teacher's row of times.
+    let first_row = child
+        .teachers
+        .iter()
+        .find(|t| {
+            !bookings
+                .iter()
+                .any(|b| b.teacher_id == t.teacher_id && b.student_id == child.id)
+                && grid.iter().any(|c| c.teacher_id == t.teacher_id)
+        })
+        .map(|t| t.teacher_id);
     let heading_id = format!("child-{}-teachers", child.id);
     let labelled_by = heading_id.clone();
     let rows = child
@@ -105,11 +126,19 @@ pub fn ChildBooking(
                 }
                 (None, Some(column)) => {
                     let slots = picker_slots(&evening, &column, child.id, (&bookings, &family), now, None);
+                    let usable = slots.iter().any(|p| p.state == SlotState::Free && p.blocked_because.is_none());
                     let teacher_id = teacher.teacher_id;
                     let student_id = child.id;
                     let pick = Callback::new(move |start: String| on_pick.run(Pick { teacher_id, student_id, start }));
+                    let place = places.iter().find(|p| p.teacher_id == teacher_id && p.student_id == student_id).cloned();
+                    let waitlist = open.then(|| view! {
+                        <WaitlistRow teacher_id teacher_name=teacher.teacher_name.clone() student_id
+                            slots=column.slots.clone() place usable busy on_join on_leave />
+                    });
+                    let tab_stop_elsewhere = first_row != Some(teacher_id);
                     view! {
-                        <SlotPicker slots teacher_id=teacher.teacher_id cells teacher_name=teacher.teacher_name.clone() child_name=child_name.clone() busy on_pick=pick />
+                        <SlotPicker slots teacher_id=teacher.teacher_id cells teacher_name=teacher.teacher_name.clone() child_name=child_name.clone() busy on_pick=pick tab_stop_elsewhere />
+                        {waitlist}
                     }
                     .into_any()
                 }

@@ -26,4 +26,6 @@ pub mod slot_picker;
 pub mod text_field;
 pub mod upcoming_appointments;
 pub mod visibility_choice;
+pub mod waitlist_join;
+pub mod waitlist_offers;
 pub mod your_data;

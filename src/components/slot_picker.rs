@@ -169,6 +169,9 @@ pub fn SlotPicker(
     /// The buttons move an existing appointment ("Move to 17:45 …").
     #[prop(optional)]
     moving: bool,
+    /// Another row of the same child's grid holds the grid's one tab stop.
+    #[prop(optional)]
+    tab_stop_elsewhere: bool,
 ) -> impl IntoView {
     if slots.is_empty() {
         return view! { <p class="meta">"No appointment times with this teacher."</p> }.into_any();
@@ -221,8 +224,13 @@ pub fn SlotPicker(
             )
         })
         .collect();
-    // The row is one tab stop; the arrow keys move between its times.
-    let stop = crate::slot_keys::tab_stop(looks.iter().map(|l| l.bookable));
+    // A child's grid is one tab stop (its first row's first bookable time);
+    // the arrow keys move between times and rows.
+    let stop = if tab_stop_elsewhere {
+        usize::MAX
+    } else {
+        crate::slot_keys::tab_stop(looks.iter().map(|l| l.bookable))
+    };
     let markup: String = slots
         .iter()
         .zip(&looks)

@@ -42,6 +42,7 @@ pub fn AdminHome() -> impl IntoView {
                                 <ul class="cards">
                                     <li><A href="/admin/people" attr:class="card card-link"><strong>"People"</strong><span class="meta">"Invite parents and staff, turn accounts off"</span></A></li>
                                     <li><A href="/admin/roster" attr:class="card card-link"><strong>"Import the roster"</strong><span class="meta">"From the school information system’s CSV files"</span></A></li>
+                                    <li><A href="/admin/households" attr:class="card card-link"><strong>"Separated households"</strong><span class="meta">"Parents who live apart book and see only their own appointments"</span></A></li>
                                     <li><A href="/admin/join-requests" attr:class="card card-link"><strong>"Join requests"</strong><span class="meta">"Parents not on the roster who asked to join"</span></A></li>
                                     <li><A href="/admin/outbox" attr:class="card card-link"><strong>"Outbox"</strong><span class="meta">"Every email, sent or waiting"</span></A></li>
                                     <li><A href="/admin/audit" attr:class="card card-link"><strong>"Audit log"</strong><span class="meta">"Exports, imports, erasures and who opened hidden details"</span></A></li>

@@ -1,4 +1,4 @@
-use confero_core::dto::{BatchBookingInput, BookingInput, EveningStatus};
+use confero_core::dto::{BatchBookingInput, BookingInput, EveningStatus, WaitlistInput};
 use confero_core::Role;
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -15,6 +15,8 @@ use crate::components::page_heading::PageHeading;
 use crate::components::plan_evening::PlanEvening;
 use crate::components::slot_legend::SlotLegend;
 use crate::components::slot_picker::SlotCells;
+use crate::components::waitlist_join::JoinAsk;
+use crate::components::waitlist_offers::WaitlistOffers;
 use crate::planning::{self, Ask, Proposed};
 use crate::prediction;
 use crate::session::use_session;
@@ -103,14 +105,15 @@ pub fn EveningBooking() -> impl IntoView {
         version.track();
         async move {
             let id = id.ok_or(ApiError::Unexpected(404))?;
-            // Three requests at once: on a phone network each round trip counts.
-            let (evening, grid, bookings) = futures::future::join3(
+            // Four requests at once: on a phone network each round trip counts.
+            let (evening, grid, bookings, places) = futures::future::join4(
                 api::evening(session, id),
                 api::slots(session, id, None),
                 api::bookings(session, id, Role::Guardian),
+                api::waitlist(session, id),
             )
             .await;
-            Ok::<_, ApiError>((evening?, grid?, bookings?))
+            Ok::<_, ApiError>((evening?, grid?, bookings?, places?))
         }
     });
     let refocus = StoredValue::new(None::<Refocus>);
@@ -120,12 +123,18 @@ pub fn EveningBooking() -> impl IntoView {
     let planned = StoredValue::new(Vec::<(i64, i64)>::new());
     // Set while the page's own plan is being booked (its own live events are not news).
     let booking_plan = StoredValue::new(false);
+    // The teachers whose waiting lists the family is in: any change to their
+    // times may bring (or end) an offer, so the page is fetched again.
+    let waiting_for = StoredValue::new(Vec::<i64>::new());
     Effect::new(move |_| {
         if let Some(id) = id.get() {
             crate::live::watch(session, id, move |teacher, start, taken| {
                 if let Ok(start) = chrono::DateTime::parse_from_rfc3339(&start) {
                     if let Some(current) = cells.try_get_value() {
                         current.apply(teacher, start.timestamp(), taken);
+                    }
+                    if waiting_for.with_value(|w| w.contains(&teacher)) {
+                        version.update(|v| *v += 1);
                     }
                     let lost = taken
                         && !booking_plan.get_value()
@@ -349,11 +358,88 @@ pub fn EveningBooking() -> impl IntoView {
             settle(sent);
         }
     });
+    // The waiting list: join, book the time held, leave or say no.
+    let join = Action::new_local(move |ask: &JoinAsk| {
+        let ask = ask.clone();
+        async move {
+            let evening = id.get_untracked().unwrap_or_default();
+            let parse = |t: &str| chrono::DateTime::parse_from_rfc3339(t).ok();
+            let input = WaitlistInput {
+                teacher_id: ask.teacher_id,
+                student_id: ask.student_id,
+                from: parse(&ask.from),
+                until: parse(&ask.until),
+            };
+            api::join_waitlist(session, evening, input).await
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(result) = join.value().get() {
+            let sent = !matches!(result, Err(ApiError::Network));
+            message.set(Some(match result {
+                Ok(place) if place.offer.is_some() => format!(
+                    "A time with {} is free for {} now and held for you: see “A time has come up”.",
+                    place.teacher_name, place.student_name
+                ),
+                Ok(place) => format!(
+                    "On {}'s waiting list for {}. We'll tell you here and by email when a time frees.",
+                    place.teacher_name, place.student_name
+                ),
+                Err(ApiError::Network) => format!("{OFFLINE} You are not on the waiting list yet."),
+                Err(error) => format!("Not on the waiting list: {error}"),
+            }));
+            refocus.set_value(Some(Refocus::Result));
+            settle(sent);
+        }
+    });
+    let accept = Action::new_local(move |place: &i64| api::accept_offer(session, *place));
+    Effect::new(move |_| {
+        if let Some(result) = accept.value().get() {
+            let sent = !matches!(result, Err(ApiError::Network));
+            message.set(Some(match result {
+                Ok(b) => format!(
+                    "Booked: {} with {} at {}.",
+                    b.student_name,
+                    b.teacher_name,
+                    crate::time_text::clock(&b.start)
+                ),
+                Err(ApiError::Network) => format!("{OFFLINE} The time is still held for you."),
+                Err(error) => format!("Not booked: {error}"),
+            }));
+            refocus.set_value(Some(Refocus::Result));
+            settle(sent);
+        }
+    });
+    let leave = Action::new_local(move |place: &i64| api::leave_waitlist(session, *place));
+    Effect::new(move |_| {
+        if let Some(result) = leave.value().get() {
+            let sent = !matches!(result, Err(ApiError::Network));
+            message.set(Some(match result {
+                Ok(()) => "Done: you are off that waiting list.".to_owned(),
+                Err(ApiError::Network) => format!("{OFFLINE} You are still on the waiting list."),
+                Err(error) => format!("Not done: {error}"),
+            }));
+            refocus.set_value(Some(Refocus::Result));
+            settle(sent);
+        }
+    });
+    let on_join = Callback::new(move |ask: JoinAsk| {
+        join.dispatch(ask);
+    });
+    let on_accept = Callback::new(move |place: i64| {
+        accept.dispatch(place);
+    });
+    let on_leave = Callback::new(move |place: i64| {
+        leave.dispatch(place);
+    });
     let busy = Signal::derive(move || {
         book.pending().get()
             || cancel.pending().get()
             || relocate.pending().get()
             || book_plan.pending().get()
+            || join.pending().get()
+            || accept.pending().get()
+            || leave.pending().get()
     });
     let on_move = Callback::new(move |change: (i64, String)| {
         relocate.dispatch(change);
@@ -376,7 +462,8 @@ pub fn EveningBooking() -> impl IntoView {
         <Transition fallback=|| view! { <Loading what="the appointment times" /> }>
             <ErrorBoundary fallback=move |errors| view! { <ErrorNotice errors retry /> }>
                 {move || Suspend::new(async move {
-                    data.await.map(|(evening, grid, bookings)| {
+                    data.await.map(|(evening, grid, bookings, places)| {
+                        waiting_for.set_value(places.iter().map(|p| p.teacher_id).collect());
                         let fresh = SlotCells::new();
                         cells.set_value(fresh);
                         let now = now();
@@ -404,6 +491,7 @@ pub fn EveningBooking() -> impl IntoView {
                             <p class="lead">{session_span}</p>
                             {window_note.map(|note| view! { <div class="notice notice-info" role="status">{note}</div> })}
                             {move || message.get().map(|text| view! { <div class="notice notice-info" role="status" id="booking-result" tabindex="-1">{text}</div> })}
+                            <WaitlistOffers places=places.clone() busy on_accept on_decline=on_leave />
                             <FamilyAppointments bookings=bookings.clone() can_cancel busy on_cancel on_calendar />
                             {open.then(|| {
                                 let offset = evening.sessions.first().map(|s| *s.start.offset()).unwrap_or(plan_offset.get_value());
@@ -441,6 +529,9 @@ pub fn EveningBooking() -> impl IntoView {
                                         changing
                                         row_note
                                         cells=fresh
+                                        places=places.clone()
+                                        on_join
+                                        on_leave
                                     />
                                 })
                                 .collect::<Vec<_>>()}

@@ -4,6 +4,7 @@ pub mod accept_invitation;
 pub mod account;
 pub mod admin_audit;
 pub mod admin_home;
+pub mod admin_households;
 pub mod admin_join_requests;
 pub mod admin_outbox;
 pub mod admin_people;

@@ -30,7 +30,9 @@ use crate::storage::notices::{self, kind};
 use crate::storage::{self, Db};
 
 mod batch;
+mod waitlist;
 pub use batch::{ids_answer, Wanted};
+pub use waitlist::Join;
 
 /// Why a booking action did not happen.
 #[derive(Debug, thiserror::Error)]
@@ -166,6 +168,16 @@ struct Attempt {
     /// Whether the teacher teaches the child (class lists do not change in a rush,
     /// so this is read before the transaction).
     teaches: bool,
+    /// The household it is for, when already known (a booking moving keeps
+    /// its own); `None`: the actor's, read in the transaction.
+    household: Option<i64>,
+}
+
+/// A booking the rules allowed: its slot, and whose household it is.
+#[derive(Clone, Copy, Debug)]
+struct Decided {
+    slot: slots::Slot,
+    household: i64,
 }
 
 fn event(
@@ -282,13 +294,14 @@ impl Booker<'_> {
         actor: &Actor,
         evening: &EveningSnapshot,
         attempt: &Attempt,
-    ) -> BookingResult<slots::Slot> {
+    ) -> BookingResult<Decided> {
         let Attempt {
             teacher_id,
             student_id,
             start,
             moving,
             teaches,
+            household,
         } = *attempt;
         let Some(teacher) = evening.teacher(teacher_id) else {
             return Err(BookingError::Invalid {
@@ -296,7 +309,19 @@ impl Booker<'_> {
                 message: "is not taking part in this evening",
             });
         };
-        let timelines = bookings::timelines(conn, evening.id, teacher_id, student_id).await?;
+        let household = match household {
+            Some(household) => household,
+            None => {
+                let guardian = actor
+                    .viewer
+                    .children
+                    .contains(&student_id)
+                    .then_some(actor.viewer.person_id);
+                bookings::household_for(conn, student_id, guardian).await?
+            }
+        };
+        let timelines =
+            bookings::timelines(conn, evening.id, teacher_id, student_id, household).await?;
         let ctx = BookingContext {
             now: self.now(),
             staff: acts_as_staff(actor, student_id),
@@ -315,7 +340,9 @@ impl Booker<'_> {
             slot_start: start,
             room: teacher.room.as_deref(),
         };
-        rules::check_booking(&request, &ctx).map_err(BookingError::Refused)
+        rules::check_booking(&request, &ctx)
+            .map(|slot| Decided { slot, household })
+            .map_err(BookingError::Refused)
     }
 
     /// Commits with the live events the change makes true, then tells this
@@ -368,10 +395,11 @@ impl Booker<'_> {
         actor: &Actor,
         evening: &EveningSnapshot,
         attempt: &Attempt,
-        slot: slots::Slot,
+        Decided { slot, household }: Decided,
         now: i64,
     ) -> BookingResult<i64> {
         let new = NewBooking {
+            household,
             school_id: actor.school_id,
             evening_id: evening.id,
             teacher_id: attempt.teacher_id,
@@ -456,13 +484,15 @@ impl Booker<'_> {
             start,
             moving: None,
             teaches,
+            household: None,
         };
         let mut tx = self.db.writer.begin().await?;
         let evening = self.lock_and_read(&mut tx, student_id, snapshot).await?;
-        let slot = self.decide(&mut tx, actor, &evening, &attempt).await?;
+        let decided = self.decide(&mut tx, actor, &evening, &attempt).await?;
+        let slot = decided.slot;
         let now = self.now();
         let id = self
-            .insert_booked(&mut tx, actor, &evening, &attempt, slot, now)
+            .insert_booked(&mut tx, actor, &evening, &attempt, decided, now)
             .await?;
         if let Some(idempotency) = idempotency {
             self.remember(&mut tx, actor, idempotency, id.to_string(), now)
@@ -520,6 +550,11 @@ impl Booker<'_> {
         if row.status == "cancelled" {
             return Ok(());
         }
+        if row.status == "held" {
+            return Err(BookingError::Conflict(
+                "this time is held for you from the waiting list: accept or decline the offer",
+            ));
+        }
         rules::check_cancel(
             self.now(),
             acts_as_staff(actor, row.student_id),
@@ -535,13 +570,19 @@ impl Booker<'_> {
             BookingNoticeDetails::default(),
         )
         .await?;
-        let events = vec![event(
+        let mut events = vec![event(
             actor.school_id,
             &evening,
             row.teacher_id,
             row.span.start,
             false,
         )];
+        // The freed time goes to the first family waiting for it, before
+        // anyone else can see it free.
+        events.extend(
+            self.offer_free_times(&mut tx, &evening, row.teacher_id)
+                .await?,
+        );
         self.commit_and_tell(tx, events).await
     }
 
@@ -580,8 +621,9 @@ impl Booker<'_> {
             start,
             moving: Some(id),
             teaches,
+            household: Some(row.household),
         };
-        let slot = self.decide(&mut tx, actor, &evening, &attempt).await?;
+        let slot = self.decide(&mut tx, actor, &evening, &attempt).await?.slot;
         if slot.start == row.span.start {
             return Ok(());
         }
@@ -598,7 +640,7 @@ impl Booker<'_> {
         };
         self.notice(&mut tx, actor, kind::BOOKING_MOVED, id, moved)
             .await?;
-        let events = vec![
+        let mut events = vec![
             event(
                 actor.school_id,
                 &evening,
@@ -608,6 +650,10 @@ impl Booker<'_> {
             ),
             event(actor.school_id, &evening, row.teacher_id, slot.start, true),
         ];
+        events.extend(
+            self.offer_free_times(&mut tx, &evening, row.teacher_id)
+                .await?,
+        );
         self.commit_and_tell(tx, events).await
     }
 
@@ -619,9 +665,9 @@ impl Booker<'_> {
         if !may {
             return Err(BookingError::Forbidden);
         }
-        if row.status == "cancelled" {
+        if row.status == "cancelled" || row.status == "held" {
             return Err(BookingError::Conflict(
-                "a cancelled appointment cannot be marked",
+                "only a booked appointment can be marked",
             ));
         }
         let mut tx = self.db.writer.begin().await?;

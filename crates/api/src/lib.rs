@@ -105,6 +105,7 @@ impl Application {
     ) -> anyhow::Result<()> {
         let db = self.state.db.clone();
         let purger = tokio::spawn(purge_expired(self.state.clone()));
+        let offers = tokio::spawn(expire_offers(self.state.clone()));
         let mailer = tokio::spawn(
             mail::worker::Worker {
                 db: self.state.db.clone(),
@@ -130,12 +131,29 @@ impl Application {
         let app = http::router(self.state);
         let served = http::serve::serve(self.listener, app, limits, shutdown).await;
         purger.abort();
+        offers.abort();
         mailer.abort();
         if let Some(relay) = relay {
             relay.abort();
         }
         db.close().await;
         served.context("serving HTTP")
+    }
+}
+
+/// How often offers from the waitlist that ran out are released to the
+/// next family: an offer lasts ten minutes, so a few seconds late is fine.
+const OFFER_SWEEP_SECS: u64 = 2;
+
+/// Releases the waitlist's offers that ran out, every few seconds.
+async fn expire_offers(state: http::AppState) {
+    let mut every = tokio::time::interval(Duration::from_secs(OFFER_SWEEP_SECS));
+    every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        every.tick().await;
+        if let Err(error) = state.booker().expire_offers().await {
+            tracing::warn!(%error, "releasing waitlist offers that ran out failed");
+        }
     }
 }
 

@@ -46,17 +46,24 @@ impl Viewer {
         self.admin || self.teacher
     }
 
-    /// Whether the viewer may see who holds a booking with `teacher_id` for `student_id`:
-    /// admins, that teacher, and the child's own guardians.
-    pub fn may_see_holder(&self, teacher_id: i64, student_id: i64) -> bool {
+    /// Whether the viewer may see who holds a booking with `teacher_id` for
+    /// `student_id` in `household`: admins, that teacher, and the child's
+    /// own guardians (of the whole family, or of that household when the
+    /// child's guardians live apart).
+    pub fn may_see_holder(&self, teacher_id: i64, student_id: i64, household: i64) -> bool {
         self.admin
             || (self.teacher && teacher_id == self.person_id)
-            || self.children.contains(&student_id)
+            || self.family_holds(student_id, household)
+    }
+
+    /// Whether a booking of `student_id` in `household` is the viewer's family's.
+    pub fn family_holds(&self, student_id: i64, household: i64) -> bool {
+        self.children.contains(&student_id) && (household == 0 || household == self.person_id)
     }
 
     /// Whether the viewer may see a booking at all (same rule).
     pub fn may_see_booking(&self, booking: &BookingRow) -> bool {
-        self.may_see_holder(booking.teacher_id, booking.student_id)
+        self.may_see_holder(booking.teacher_id, booking.student_id, booking.household)
     }
 }
 
@@ -69,13 +76,16 @@ pub fn slot_view(
     holder: Option<&Holder>,
 ) -> SlotView {
     let state = match holder {
-        Some(holder) if viewer.children.contains(&holder.student_id) => SlotState::Mine,
+        // A time held for a waiting family is not an appointment yet: taken
+        // to everyone, that family included (their offer says so).
+        Some(holder) if holder.status == "held" => SlotState::Taken,
+        Some(holder) if viewer.family_holds(holder.student_id, holder.household) => SlotState::Mine,
         Some(_) => SlotState::Taken,
         None if slot.blocked => SlotState::Blocked,
         None => SlotState::Free,
     };
     let booking = holder
-        .filter(|h| viewer.may_see_holder(teacher_id, h.student_id))
+        .filter(|h| viewer.may_see_holder(teacher_id, h.student_id, h.household))
         .map(|h| BookingHolder {
             booking_id: h.booking_id,
             student_id: h.student_id,
@@ -253,6 +263,7 @@ mod tests {
 
     fn holder(student_id: i64) -> Holder {
         Holder {
+            household: 0,
             teacher_id: 3,
             start: 0,
             booking_id: 1,

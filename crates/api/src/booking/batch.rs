@@ -70,6 +70,7 @@ impl Booker<'_> {
                 start: one.start,
                 moving: None,
                 teaches,
+                household: None,
             });
         }
         let mut students: Vec<i64> = wanted.iter().map(|w| w.student_id).collect();
@@ -83,12 +84,13 @@ impl Booker<'_> {
         let mut events = Vec::with_capacity(attempts.len());
         for (index, attempt) in attempts.iter().enumerate() {
             let at = BookingError::at(index);
-            let slot = self
+            let decided = self
                 .decide(&mut tx, actor, &evening, attempt)
                 .await
                 .map_err(&at)?;
+            let slot = decided.slot;
             let id = self
-                .insert_booked(&mut tx, actor, &evening, attempt, slot, now)
+                .insert_booked(&mut tx, actor, &evening, attempt, decided, now)
                 .await
                 .map_err(&at)?;
             events.push(event(

@@ -106,6 +106,16 @@ async fn changed(state: &AppState, school_id: i64, evening_id: i64) {
             }],
         )
         .await;
+    // Times freed or added (a teacher's hours widened, a time unblocked, a
+    // booking cancelled with the change, the evening published) go to the
+    // families waiting for them.
+    if let Err(error) = state
+        .booker()
+        .offer_waiting_times(school_id, evening_id)
+        .await
+    {
+        tracing::warn!(%error, evening_id, "offering freed times to the waitlist failed");
+    }
 }
 
 /// A validated evening: its fields, sessions and breaks.

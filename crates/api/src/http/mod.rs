@@ -14,6 +14,7 @@ pub mod exports;
 pub mod extract;
 pub mod headers;
 pub mod health;
+pub mod households;
 pub mod invitations;
 pub mod join;
 pub mod live;
@@ -29,6 +30,7 @@ pub mod school;
 pub mod serve;
 pub mod session;
 pub mod spa;
+pub mod waitlist;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -125,6 +127,11 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(bookings::create))
         .routes(routes!(booking_batch::create))
         .routes(routes!(bookings::list))
+        .routes(routes!(waitlist::mine, waitlist::join))
+        .routes(routes!(waitlist::accept))
+        .routes(routes!(households::list))
+        .routes(routes!(households::set))
+        .routes(routes!(waitlist::leave))
         .routes(routes!(bookings::get, bookings::cancel))
         .routes(routes!(bookings::move_slot))
         .routes(routes!(bookings::set_status))

@@ -159,5 +159,19 @@ pub async fn apply(
         cancelled = applied.cancelled_bookings,
         "roster imported"
     );
+    if applied.cancelled_bookings > 0 {
+        // Leavers' times go to the families waiting for them.
+        for evening_id in
+            crate::storage::waitlist::evenings_waited_in(&state.db, session.school_id).await?
+        {
+            if let Err(error) = state
+                .booker()
+                .offer_waiting_times(session.school_id, evening_id)
+                .await
+            {
+                tracing::warn!(%error, evening_id, "offering freed times to the waitlist failed");
+            }
+        }
+    }
     Ok(Json(applied))
 }

@@ -204,8 +204,16 @@ impl AppointmentLine {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum BookingChange {
     Made,
-    Moved { from_when: String },
-    Cancelled { why: Option<String> },
+    Moved {
+        from_when: String,
+    },
+    Cancelled {
+        why: Option<String>,
+    },
+    /// A time from the waitlist, held for the family until `until` ("18:42").
+    Offered {
+        until: String,
+    },
 }
 
 /// A booking made, moved or cancelled, to a family or a teacher, with the
@@ -241,6 +249,15 @@ pub fn booking(
             ),
             format!("This appointment at {evening} has been cancelled."),
         ),
+        BookingChange::Offered { until } => (
+            format!(
+                "A time has come up: {} with {}",
+                appointment.when, appointment.teacher_name
+            ),
+            format!(
+                "A time you were waiting for at {evening} has come up. It is held for you until {until}; after that it goes to the next family waiting."
+            ),
+        ),
     };
     let mut parts = vec![Part::Text(opening), Part::List(vec![appointment.line()])];
     if let BookingChange::Cancelled { why: Some(why) } = change {
@@ -251,7 +268,14 @@ pub fn booking(
             "The attached calendar file adds it to your calendar, with a reminder.".into(),
         ));
     }
-    parts.push(Part::Link(link, "See your appointments"));
+    parts.push(Part::Link(
+        link,
+        if matches!(change, BookingChange::Offered { .. }) {
+            "Book it or say no"
+        } else {
+            "See your appointments"
+        },
+    ));
     let mut rendered = message(subject, school, &format!("Dear {name},"), &parts);
     rendered.attachment = calendar.map(|text| ("appointment.ics".to_owned(), text));
     rendered

@@ -50,6 +50,9 @@ pub struct BookingNoticeDetails {
     /// Who acted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub by: Option<i64>,
+    /// Until when a time offered from the waitlist is held.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub until: Option<i64>,
     /// Others to tell besides the child's current guardians (a guardian
     /// leaving the roster, whose own booking this was).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -274,8 +277,19 @@ impl Worker {
         };
         let details: BookingNoticeDetails =
             serde_json::from_str(&notice.details).unwrap_or_default();
+        // An offer answered or run out before its email went is not sent.
+        if notice.kind == kind::WAITLIST_OFFER && detail.row.status != "held" {
+            return Ok(Vec::new());
+        }
         let change = match notice.kind.as_str() {
             kind::BOOKING_MADE => BookingChange::Made,
+            kind::WAITLIST_OFFER => BookingChange::Offered {
+                until: details
+                    .until
+                    .and_then(|until| Utc.timestamp_opt(until, 0).single())
+                    .map(|until| until.with_timezone(&zone).format("%H:%M").to_string())
+                    .unwrap_or_default(),
+            },
             kind::BOOKING_MOVED => BookingChange::Moved {
                 from_when: details
                     .from
@@ -293,7 +307,7 @@ impl Worker {
             },
         };
         let calendar = match change {
-            BookingChange::Cancelled { .. } => None,
+            BookingChange::Cancelled { .. } | BookingChange::Offered { .. } => None,
             _ => Some(ics::calendar(
                 zone,
                 &school,
@@ -306,7 +320,11 @@ impl Worker {
             people::guardians_of(&self.db, notice.school_id, detail.row.student_id)
                 .await?
                 .into_iter()
-                .filter(|c| !c.disabled)
+                // A household's booking is told to that household only.
+                .filter(|c| {
+                    !c.disabled
+                        && (detail.row.household == 0 || c.person_id == detail.row.household)
+                })
                 .collect();
         for person in &details.also {
             if let Some(contact) = people::contact_of(&self.db, notice.school_id, *person).await? {
@@ -316,6 +334,12 @@ impl Worker {
             }
         }
         let appointment_line = line(zone, &detail);
+        let family_link = if matches!(change, BookingChange::Offered { .. }) {
+            self.settings
+                .link(&format!("/parent/evenings/{}", detail.row.evening_id))
+        } else {
+            self.settings.link("/parent")
+        };
         let mut messages = Vec::new();
         for to in &family {
             let rendered = compose::booking(
@@ -325,7 +349,7 @@ impl Worker {
                 &appointment_line,
                 &change,
                 calendar.clone(),
-                &self.settings.link("/parent"),
+                &family_link,
             );
             messages.push(outgoing(notice, key, to, &notice.kind, rendered));
         }

@@ -53,23 +53,26 @@ pub async fn lock_families(
 /// statement inside the booking transaction: the starts of the teacher's
 /// taken slots, and the active appointments this evening of the student and
 /// of every child sharing a guardian with them (siblings share their
-/// guardians' timeline).
+/// guardians' timeline). A household's timeline (a guardian of a child whose
+/// guardians live apart) leaves out the other households' appointments.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Timelines {
     pub taken: Vec<i64>,
     pub family: Vec<FamilyAppointment>,
 }
 
-/// Reads the [`Timelines`] for a booking of `student_id` with `teacher_id`.
+/// Reads the [`Timelines`] for a booking of `student_id` with `teacher_id`
+/// for `household` (0: the whole family).
 pub async fn timelines(
     conn: &mut AnyConnection,
     evening_id: i64,
     teacher_id: i64,
     student_id: i64,
+    household: i64,
 ) -> Result<Timelines, sqlx::Error> {
     let rows = sqlx::query(
         "SELECT b.id, b.teacher_id, b.student_id, b.starts_at, b.ends_at, b.room,
-                CASE WHEN f.student_id IS NULL THEN 0 ELSE 1 END AS in_family
+                CASE WHEN f.student_id IS NULL OR ($4 <> 0 AND b.household NOT IN (0, $4)) THEN 0 ELSE 1 END AS in_family
            FROM bookings b
            LEFT JOIN (SELECT g2.student_id FROM guardianships g1
                         JOIN guardianships g2 ON g2.guardian_id = g1.guardian_id
@@ -81,6 +84,7 @@ pub async fn timelines(
     .bind(evening_id)
     .bind(teacher_id)
     .bind(student_id)
+    .bind(household)
     .fetch_all(conn)
     .await?;
     let mut out = Timelines::default();
@@ -144,6 +148,37 @@ pub async fn teaches(
     exists(db, query.bind(school_id).bind(teacher_id).bind(student_id)).await
 }
 
+/// The household a booking for `student_id` belongs to: the guardian's own
+/// when the school marked the child's guardians as living apart and a
+/// guardian books, else 0 (the whole family; staff book for it).
+pub async fn household_for(
+    conn: &mut AnyConnection,
+    student_id: i64,
+    guardian: Option<i64>,
+) -> Result<i64, sqlx::Error> {
+    let Some(guardian) = guardian else {
+        return Ok(0);
+    };
+    let separate: Option<i64> = sqlx::query_scalar(
+        "SELECT s.separate_households FROM students s
+           JOIN guardianships g ON g.student_id = s.id AND g.guardian_id = $2
+          WHERE s.id = $1",
+    )
+    .bind(student_id)
+    .bind(guardian)
+    .fetch_optional(conn)
+    .await?;
+    Ok(if separate == Some(1) { guardian } else { 0 })
+}
+
+/// What a guardian sees of the bookings `b`: their children's, of the whole
+/// family or of their own household (`$n` binds the guardian).
+pub fn guardian_sees(n: u8) -> String {
+    format!(
+        "b.student_id IN (SELECT student_id FROM guardianships WHERE guardian_id = ${n}) AND b.household IN (0, ${n})"
+    )
+}
+
 /// Whether the student is in the school.
 pub async fn student_in_school(
     db: &Db,
@@ -164,6 +199,9 @@ pub struct NewBooking<'a> {
     pub booked_by: i64,
     pub span: Interval,
     pub room: Option<&'a str>,
+    /// 0: the whole family's; else the guardian whose household it is
+    /// (a child whose guardians live apart, see [`household_for`]).
+    pub household: i64,
 }
 
 /// Inserts an active booking and returns its id.
@@ -172,11 +210,35 @@ pub async fn insert(
     booking: &NewBooking<'_>,
     now: i64,
 ) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar(
+    insert_as(conn, booking, "booked", "", now)
+        .await?
+        .ok_or(sqlx::Error::RowNotFound)
+}
+
+/// Holds a time for a family from a teacher's waitlist (status `held`) and
+/// returns the hold's id; `None` when the time (or the pair) was taken
+/// meanwhile. `ON CONFLICT DO NOTHING` waits for a competing insert to
+/// settle, so the transaction goes on either way.
+pub async fn insert_hold(
+    conn: &mut AnyConnection,
+    booking: &NewBooking<'_>,
+    now: i64,
+) -> Result<Option<i64>, sqlx::Error> {
+    insert_as(conn, booking, "held", " ON CONFLICT DO NOTHING", now).await
+}
+
+async fn insert_as(
+    conn: &mut AnyConnection,
+    booking: &NewBooking<'_>,
+    status: &str,
+    on_conflict: &str,
+    now: i64,
+) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar(&format!(
         "INSERT INTO bookings (school_id, evening_id, teacher_id, student_id, booked_by, starts_at, ends_at, room,
-                               status, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'booked', $9, $9) RETURNING id",
-    )
+                               household, status, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11){on_conflict} RETURNING id"
+    ))
     .bind(booking.school_id)
     .bind(booking.evening_id)
     .bind(booking.teacher_id)
@@ -185,8 +247,10 @@ pub async fn insert(
     .bind(booking.span.start)
     .bind(booking.span.end)
     .bind(booking.room)
+    .bind(booking.household)
+    .bind(status)
     .bind(now)
-    .fetch_one(conn)
+    .fetch_optional(conn)
     .await
 }
 
@@ -200,6 +264,8 @@ pub struct BookingRow {
     pub span: Interval,
     pub room: Option<String>,
     pub status: String,
+    /// 0, or the guardian whose household it is.
+    pub household: i64,
 }
 
 fn booking_row(row: &sqlx::any::AnyRow) -> Result<BookingRow, sqlx::Error> {
@@ -214,11 +280,12 @@ fn booking_row(row: &sqlx::any::AnyRow) -> Result<BookingRow, sqlx::Error> {
         },
         room: row.try_get("room")?,
         status: row.try_get("status")?,
+        household: row.try_get("household")?,
     })
 }
 
 const BOOKING_COLUMNS: &str =
-    "id, evening_id, teacher_id, student_id, starts_at, ends_at, room, status";
+    "id, evening_id, teacher_id, student_id, starts_at, ends_at, room, status, household";
 
 /// A booking of the school, or `None`.
 pub async fn find(db: &Db, school_id: i64, id: i64) -> Result<Option<BookingRow>, sqlx::Error> {
@@ -281,6 +348,8 @@ pub async fn move_to(
 /// Who holds each active slot of an evening: (teacher, start, booking, student, student name, status).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Holder {
+    /// 0, or the guardian whose household holds it.
+    pub household: i64,
     pub teacher_id: i64,
     pub start: i64,
     pub booking_id: i64,
@@ -292,7 +361,7 @@ pub struct Holder {
 /// The active bookings of an evening, for the slot grid.
 pub async fn holders(db: &Db, evening_id: i64) -> Result<Vec<Holder>, sqlx::Error> {
     sqlx::query(
-        "SELECT b.teacher_id, b.starts_at, b.id, b.student_id, s.given_name, s.family_name, b.status
+        "SELECT b.teacher_id, b.starts_at, b.id, b.student_id, s.given_name, s.family_name, b.status, b.household
            FROM bookings b JOIN students s ON s.id = b.student_id
           WHERE b.evening_id = $1 AND b.status <> 'cancelled'",
     )
@@ -304,6 +373,7 @@ pub async fn holders(db: &Db, evening_id: i64) -> Result<Vec<Holder>, sqlx::Erro
         let given: String = row.try_get("given_name")?;
         let family: String = row.try_get("family_name")?;
         Ok(Holder {
+            household: row.try_get("household")?,
             teacher_id: row.try_get("teacher_id")?,
             start: row.try_get("starts_at")?,
             booking_id: row.try_get("id")?,
@@ -336,7 +406,7 @@ pub struct BookingDetail {
     pub booked_by: i64,
 }
 
-const DETAIL_QUERY: &str = "SELECT b.id, b.evening_id, b.teacher_id, b.student_id, b.starts_at, b.ends_at, b.room, b.status, b.booked_by,
+const DETAIL_QUERY: &str = "SELECT b.id, b.evening_id, b.teacher_id, b.student_id, b.starts_at, b.ends_at, b.room, b.status, b.household, b.booked_by,
             e.name AS evening_name, e.mode, e.video_link,
             t.title, t.given_name AS t_given, t.family_name AS t_family,
             s.given_name AS s_given, s.family_name AS s_family
@@ -423,8 +493,9 @@ pub async fn family_at_evening(
 ) -> Result<Vec<BookingDetail>, sqlx::Error> {
     sqlx::query(&format!(
         "{DETAIL_QUERY} WHERE b.school_id = $1 AND b.evening_id = $2 AND b.status = 'booked'
-            AND b.student_id IN (SELECT student_id FROM guardianships WHERE guardian_id = $3)
-          ORDER BY b.starts_at, b.id"
+            AND {}
+          ORDER BY b.starts_at, b.id",
+        guardian_sees(3)
     ))
     .bind(school_id)
     .bind(evening_id)
@@ -455,15 +526,12 @@ pub async fn list_details(
     scope: Scope,
 ) -> Result<Vec<BookingDetail>, sqlx::Error> {
     let (scope_sql, person) = match scope {
-        Scope::Guardian(id) => (
-            "b.student_id IN (SELECT student_id FROM guardianships WHERE guardian_id = $3)",
-            id,
-        ),
-        Scope::Teacher(id) => ("b.teacher_id = $3", id),
-        Scope::School => ("$3 = $3", 0),
+        Scope::Guardian(id) => (guardian_sees(3), id),
+        Scope::Teacher(id) => ("b.teacher_id = $3".to_owned(), id),
+        Scope::School => ("$3 = $3".to_owned(), 0),
     };
     sqlx::query(&format!(
-        "{DETAIL_QUERY} WHERE b.school_id = $1 AND ($2 = 0 OR b.evening_id = $2) AND b.status <> 'cancelled'
+        "{DETAIL_QUERY} WHERE b.school_id = $1 AND ($2 = 0 OR b.evening_id = $2) AND b.status NOT IN ('cancelled', 'held')
             AND {scope_sql} ORDER BY b.starts_at, t.family_name, b.id"
     ))
     .bind(school_id)
@@ -549,7 +617,7 @@ pub async fn purge_idempotency_keys(db: &Db, cutoff: i64) -> Result<u64, sqlx::E
 pub struct Violations {
     /// Slots holding more than one active booking (rule 1).
     pub double_booked_slots: i64,
-    /// (evening, student, teacher) with more than one active booking (rule 2).
+    /// (evening, student, teacher, household) with more than one active booking (rule 2).
     pub duplicate_pairs: i64,
     /// Pairs of a family's active bookings that overlap or lack the travel buffer (rule 3).
     pub family_overlaps: i64,
@@ -571,7 +639,7 @@ pub async fn violations(db: &Db) -> Result<Violations, sqlx::Error> {
         .await?,
         duplicate_pairs: count(
             "SELECT COUNT(*) AS n FROM (SELECT evening_id FROM bookings WHERE status <> 'cancelled'
-              GROUP BY evening_id, student_id, teacher_id HAVING COUNT(*) > 1) AS x",
+              GROUP BY evening_id, student_id, teacher_id, household HAVING COUNT(*) > 1) AS x",
         )
         .await?,
         family_overlaps: count(
@@ -583,6 +651,7 @@ pub async fn violations(db: &Db) -> Result<Violations, sqlx::Error> {
                  JOIN bookings b2 ON b2.student_id = g2.student_id AND b2.evening_id = b1.evening_id AND b2.id > b1.id
                  JOIN evenings e ON e.id = b1.evening_id
                 WHERE b1.status <> 'cancelled' AND b2.status <> 'cancelled'
+                  AND (b1.household = 0 OR b2.household = 0 OR b1.household = b2.household)
                   AND b1.starts_at < b2.ends_at
                         + CASE WHEN COALESCE(b1.room, '') = COALESCE(b2.room, '') THEN 0 ELSE e.travel_buffer_secs END
                   AND b2.starts_at < b1.ends_at

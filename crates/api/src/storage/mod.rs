@@ -12,6 +12,7 @@ pub mod bookings;
 pub mod codes;
 pub mod erasure;
 pub mod evenings;
+pub mod households;
 pub mod join_requests;
 pub mod notices;
 pub mod outbox;
@@ -23,6 +24,7 @@ pub mod roster_sync;
 pub mod schools;
 pub mod sessions;
 pub mod throttle;
+pub mod waitlist;
 
 use anyhow::Context as _;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};

@@ -12,6 +12,8 @@ pub mod kind {
     pub const BOOKING_MOVED: &str = "booking_moved";
     pub const BOOKING_CANCELLED: &str = "booking_cancelled";
     pub const REMINDER: &str = "reminder";
+    /// A time held for a family from a teacher's waitlist.
+    pub const WAITLIST_OFFER: &str = "waitlist_offer";
 }
 
 /// A notice waiting to be expanded.

@@ -653,3 +653,12 @@ pub fn fill_path(path: &str, ids: &std::collections::BTreeSet<String>) -> Vec<St
         }
     }
 }
+
+/// A person's email, read from the database (to sign in as a given teacher).
+pub async fn email_of_teacher(app: &TestApp, _admin: &str, person_id: i64) -> String {
+    sqlx::query_scalar("SELECT email FROM people WHERE id = $1")
+        .bind(person_id)
+        .fetch_one(&app.db.pool)
+        .await
+        .expect("the person")
+}

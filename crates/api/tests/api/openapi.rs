@@ -2,7 +2,7 @@ use crate::helpers::spawn_app;
 use serde_json::Value;
 
 /// Every endpoint the API serves, as (method, path).
-const ENDPOINTS: [(&str, &str); 63] = [
+const ENDPOINTS: [(&str, &str); 69] = [
     ("get", "/api/health"),
     ("get", "/api/openapi.json"),
     ("post", "/api/session"),
@@ -30,6 +30,12 @@ const ENDPOINTS: [(&str, &str); 63] = [
     ("post", "/api/evenings/{id}/bookings/batch"),
     ("get", "/api/evenings/{id}/bookings.csv"),
     ("get", "/api/bookings"),
+    ("get", "/api/evenings/{id}/waitlist"),
+    ("post", "/api/evenings/{id}/waitlist"),
+    ("post", "/api/waitlist/{id}/accept"),
+    ("delete", "/api/waitlist/{id}"),
+    ("get", "/api/households"),
+    ("put", "/api/students/{id}/households"),
     ("get", "/api/bookings/{id}"),
     ("delete", "/api/bookings/{id}"),
     ("put", "/api/bookings/{id}/slot"),

@@ -17,6 +17,9 @@ pub enum BookingStatus {
     Cancelled,
     Attended,
     NoShow,
+    /// Held for a family from a teacher's waitlist until they accept or the
+    /// offer ends: taken to everyone else, not yet an appointment.
+    Held,
 }
 
 impl BookingStatus {
@@ -27,6 +30,7 @@ impl BookingStatus {
             BookingStatus::Cancelled => "cancelled",
             BookingStatus::Attended => "attended",
             BookingStatus::NoShow => "no_show",
+            BookingStatus::Held => "held",
         }
     }
 
@@ -37,6 +41,7 @@ impl BookingStatus {
             BookingStatus::Cancelled,
             BookingStatus::Attended,
             BookingStatus::NoShow,
+            BookingStatus::Held,
         ]
         .into_iter()
         .find(|s| s.as_str() == name)

@@ -6,18 +6,22 @@
 mod account;
 mod booking;
 mod evening;
+mod household;
 mod live;
 mod outbox;
 mod profile;
 mod roster;
+mod waitlist;
 
 pub use account::*;
 pub use booking::*;
 pub use evening::*;
+pub use household::*;
 pub use live::*;
 pub use outbox::*;
 pub use profile::*;
 pub use roster::*;
+pub use waitlist::*;
 
 use crate::Role;
 use chrono::{DateTime, Utc};
