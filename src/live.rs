@@ -1,4 +1,5 @@
-//! The live-update socket: slots taken and freed by others, within a second.
+//! The live-update socket: slots taken and freed by others, and teachers
+//! running late, within a second.
 //!
 //! The token never goes in the URL: the socket sends it as its first message.
 //! A dropped connection is reopened after a pause while the page is open.
@@ -12,7 +13,20 @@ use wasm_bindgen::JsCast as _;
 
 use crate::session::Session;
 
-type Handler = Rc<dyn Fn(i64, String, bool)>;
+/// What changed on the evening.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Change {
+    /// A slot was taken or freed (its start in RFC 3339).
+    Slot {
+        teacher_id: i64,
+        start: String,
+        taken: bool,
+    },
+    /// A teacher is running this many minutes late (0: on time again).
+    Late { teacher_id: i64, minutes: u32 },
+}
+
+type Handler = Rc<dyn Fn(Change)>;
 
 /// The socket of one watching page.
 #[derive(Clone)]
@@ -24,12 +38,12 @@ struct Watch {
 }
 
 /// Watches an evening until the calling component is unmounted, calling
-/// `on_slot(teacher_id, start_rfc3339, taken)` for every change.
-pub fn watch(session: Session, evening_id: i64, on_slot: impl Fn(i64, String, bool) + 'static) {
+/// `on_change` for every change.
+pub fn watch(session: Session, evening_id: i64, on_change: impl Fn(Change) + 'static) {
     let watch = Watch {
         session,
         evening_id,
-        on_slot: Rc::new(on_slot),
+        on_slot: Rc::new(on_change),
         socket: StoredValue::new_local(None),
     };
     let socket = watch.socket;
@@ -83,7 +97,18 @@ fn connect(watch: Watch) {
                     teacher_id,
                     start,
                     taken,
-                }) => on_slot(teacher_id, start.to_rfc3339(), taken),
+                }) => on_slot(Change::Slot {
+                    teacher_id,
+                    start: start.to_rfc3339(),
+                    taken,
+                }),
+                Ok(LiveMessage::Late {
+                    teacher_id,
+                    minutes,
+                }) => on_slot(Change::Late {
+                    teacher_id,
+                    minutes,
+                }),
                 // The session ended on the server: end it here too (no reconnect loop).
                 Ok(LiveMessage::Error { code }) if code == "unauthenticated" => session.end(true),
                 _ => {}

@@ -116,6 +116,11 @@ test("the teacher sees the booking on their schedule and marks it attended", asy
   await page.reload();
   const now = page.locator(`.schedule-row[data-start="${start}"]`);
   await expect(now).toHaveAttribute("aria-current", "time");
+  // "Tonight": the appointment under way, large at the top, and the schedule opened at it.
+  const tonight = page.getByRole("region", { name: "Tonight" });
+  await expect(tonight.locator(".tonight-now")).toContainText((await now.locator(".booked-time").textContent())!);
+  await expect(tonight.locator(".tonight-next")).toBeVisible();
+  await expect(now).toBeInViewport();
   const attended = now.getByRole("button", { name: /^Attended: / });
   await attended.click();
   await expect(now.getByRole("button", { name: /^Attended: / })).toHaveAttribute("aria-pressed", "true");

@@ -30,6 +30,11 @@ for (const [device, viewport] of Object.entries(viewports)) {
           await page.getByRole("link", { name: "Book appointments" }).first().click();
           await expect(page.getByRole("heading", { level: 1, name: "Autumn parents' evening" })).toBeVisible();
           await page.screenshot({ path: path.join(dir, `${device}-parent-booking.png`), fullPage: true });
+          // "Plan my evening" with its proposed timeline (nothing is booked).
+          await page.getByRole("button", { name: "Plan my evening" }).click();
+          await page.getByRole("button", { name: "Find the best times" }).click();
+          await expect(page.getByRole("heading", { name: "Your plan" })).toBeFocused();
+          await page.screenshot({ path: path.join(dir, `${device}-parent-plan.png`), fullPage: true });
         }
         if (role === "teacher") {
           await page.getByRole("link", { name: "Your schedule" }).first().click();
@@ -47,6 +52,7 @@ for (const [device, viewport] of Object.entries(viewports)) {
           for (const [name, link, heading] of [
             ["people", /^People/, "People"],
             ["roster", /^Import the roster/, "Import the roster"],
+            ["households", /^Separated households/, "Separated households"],
             ["join-requests", /^Join requests/, "Join requests"],
             ["outbox", /^Outbox/, "Outbox"],
           ] as const) {

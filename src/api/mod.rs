@@ -11,8 +11,8 @@
 use confero_core::dto::{
     AvailabilityInput, AvailabilityView, BatchBooked, BatchBookingInput, Booking, BookingInput,
     BookingStatus, ChangePassword, ClassRoster, Evening, EveningInput, EveningStatus,
-    EveningStatusChange, Me, MoveInput, SchoolSummary, SessionCreated, SignIn, StatusInput,
-    StrandedBooking, StrandedBookings, TeacherSlots,
+    EveningStatusChange, Me, MoveInput, RunningLate, SchoolSummary, SessionCreated, SignIn,
+    StatusInput, StrandedBooking, StrandedBookings, TeacherSlots,
 };
 use confero_core::{ErrorBody, ErrorCode, ErrorDetail, Role};
 use gloo_net::http::{Request, RequestBuilder, Response};
@@ -312,6 +312,24 @@ pub async fn cancel(session: Session, id: i64) -> Result<Booking, ApiError> {
     decode(
         authorized(session, |auth| {
             with_auth(Request::delete(&url), &auth).build()
+        })
+        .await?,
+    )
+    .await
+}
+
+/// `PUT /api/evenings/{id}/teachers/{teacher_id}/late`: running `minutes` late (0: on time).
+pub async fn set_late(
+    session: Session,
+    evening: i64,
+    teacher: i64,
+    minutes: u32,
+) -> Result<RunningLate, ApiError> {
+    let url = format!("/api/evenings/{evening}/teachers/{teacher}/late");
+    let body = RunningLate { minutes };
+    decode(
+        authorized(session, |auth| {
+            with_auth(Request::put(&url), &auth).json(&body)
         })
         .await?,
     )

@@ -13,6 +13,7 @@ use crate::components::family_appointments::FamilyAppointments;
 use crate::components::loading::Loading;
 use crate::components::page_heading::PageHeading;
 use crate::components::plan_evening::PlanEvening;
+use crate::components::running_late::RunningLate;
 use crate::components::slot_legend::SlotLegend;
 use crate::components::slot_picker::SlotCells;
 use crate::components::waitlist_join::JoinAsk;
@@ -126,9 +127,27 @@ pub fn EveningBooking() -> impl IntoView {
     // The teachers whose waiting lists the family is in: any change to their
     // times may bring (or end) an offer, so the page is fetched again.
     let waiting_for = StoredValue::new(Vec::<i64>::new());
+    // How late each teacher is running, as fetched and then told live.
+    let late = RwSignal::new(std::collections::HashMap::<i64, u32>::new());
     Effect::new(move |_| {
         if let Some(id) = id.get() {
-            crate::live::watch(session, id, move |teacher, start, taken| {
+            crate::live::watch(session, id, move |change| {
+                let (teacher, start, taken) = match change {
+                    crate::live::Change::Late {
+                        teacher_id,
+                        minutes,
+                    } => {
+                        late.update(|late| {
+                            late.insert(teacher_id, minutes);
+                        });
+                        return;
+                    }
+                    crate::live::Change::Slot {
+                        teacher_id,
+                        start,
+                        taken,
+                    } => (teacher_id, start, taken),
+                };
                 if let Ok(start) = chrono::DateTime::parse_from_rfc3339(&start) {
                     if let Some(current) = cells.try_get_value() {
                         current.apply(teacher, start.timestamp(), taken);
@@ -464,6 +483,8 @@ pub fn EveningBooking() -> impl IntoView {
                 {move || Suspend::new(async move {
                     data.await.map(|(evening, grid, bookings, places)| {
                         waiting_for.set_value(places.iter().map(|p| p.teacher_id).collect());
+                        late.set(evening.teachers.iter().filter_map(|t| t.late_minutes.map(|m| (t.id, m))).collect());
+                        let ends_at = evening.sessions.iter().map(|s| s.end.timestamp()).max().unwrap_or_default();
                         let fresh = SlotCells::new();
                         cells.set_value(fresh);
                         let now = now();
@@ -491,6 +512,7 @@ pub fn EveningBooking() -> impl IntoView {
                             <p class="lead">{session_span}</p>
                             {window_note.map(|note| view! { <div class="notice notice-info" role="status">{note}</div> })}
                             {move || message.get().map(|text| view! { <div class="notice notice-info" role="status" id="booking-result" tabindex="-1">{text}</div> })}
+                            <RunningLate bookings=bookings.clone() late ends_at />
                             <WaitlistOffers places=places.clone() busy on_accept on_decline=on_leave />
                             <FamilyAppointments bookings=bookings.clone() can_cancel busy on_cancel on_calendar />
                             {open.then(|| {

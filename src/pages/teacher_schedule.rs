@@ -11,8 +11,10 @@ use crate::api::{self, ApiError};
 use crate::components::availability_form::AvailabilityForm;
 use crate::components::error_notice::ErrorNotice;
 use crate::components::family_line::FamilyLine;
+use crate::components::late_control::LateControl;
 use crate::components::loading::Loading;
 use crate::components::page_heading::PageHeading;
+use crate::components::tonight::{Appointment, Tonight};
 use crate::session::use_session;
 use crate::time_text::{clock, span};
 
@@ -59,7 +61,11 @@ pub fn TeacherSchedule() -> impl IntoView {
     Effect::new(move |_| {
         if let Some(id) = id.get() {
             let me = session.me().map(|m| m.id);
-            crate::live::watch(session, id, move |teacher, _, _| {
+            crate::live::watch(session, id, move |change| {
+                let teacher = match change {
+                    crate::live::Change::Slot { teacher_id, .. }
+                    | crate::live::Change::Late { teacher_id, .. } => teacher_id,
+                };
                 if Some(teacher) == me {
                     version.update(|v| *v += 1);
                 }
@@ -106,6 +112,7 @@ pub fn TeacherSchedule() -> impl IntoView {
     }
     // Outside the redrawn schedule, so it stays when the schedule reloads.
     let notice = RwSignal::new(None::<&'static str>);
+    let scrolled = StoredValue::new(false);
 
     view! {
         <p class="back"><A href="/teacher">"← Your classes"</A></p>
@@ -128,9 +135,39 @@ pub fn TeacherSchedule() -> impl IntoView {
                             version.update(|v| *v += 1);
                         });
                         let form_evening = evening.clone();
+                        let late = evening.teachers.iter().find(|t| t.id == teacher_id).and_then(|t| t.late_minutes).unwrap_or(0);
+                        let evening_id = evening.id;
+                        let late_saved = Callback::new(move |()| version.update(|v| *v += 1));
+                        let appointments: Vec<Appointment> = column
+                            .slots
+                            .iter()
+                            .filter_map(|slot| {
+                                slot.booking.as_ref().map(|holder| Appointment {
+                                    start: slot.start,
+                                    end: slot.end,
+                                    child: holder.student_name.clone(),
+                                    coming: families.get(&holder.booking_id).and_then(|f| f.name.clone()),
+                                })
+                            })
+                            .collect();
+                        let evening_span = (
+                            column.slots.first().map(|s| s.start.timestamp()).unwrap_or_default(),
+                            column.slots.last().map(|s| s.end.timestamp()).unwrap_or_default(),
+                        );
+                        // Once per visit, the schedule opens at the time now (when the evening is on).
+                        if !scrolled.get_value() {
+                            scrolled.set_value(true);
+                            request_animation_frame(|| {
+                                if let Some(row) = document().query_selector(".schedule-now").ok().flatten() {
+                                    row.scroll_into_view();
+                                }
+                            });
+                        }
                         view! {
                             <PageHeading>{format!("Your schedule · {}", evening.name)}</PageHeading>
                             <p class="lead">{format!("{when} · {} · {booked} booked", column.room.clone().unwrap_or_else(|| "no room set".into()))}</p>
+                            <Tonight appointments now span=evening_span />
+                            <LateControl evening_id teacher_id current=late on_done=late_saved />
                             <AvailabilityForm evening=form_evening teacher_id on_saved=saved />
                             <ol class="schedule" role="list">
                                 {evening.breaks.iter().map(|pause| {

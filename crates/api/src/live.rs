@@ -42,6 +42,13 @@ pub enum LiveEvent {
         school_id: i64,
         evening_id: i64,
     },
+    /// A teacher said how late they are running (0: on time again).
+    Late {
+        school_id: i64,
+        evening_id: i64,
+        teacher_id: i64,
+        minutes: u32,
+    },
     /// Some of a person's sessions were revoked.
     Sessions {
         school_id: i64,
@@ -54,9 +61,9 @@ impl LiveEvent {
     pub fn school_id(&self) -> i64 {
         match self {
             LiveEvent::Slot(slot) => slot.school_id,
-            LiveEvent::Evening { school_id, .. } | LiveEvent::Sessions { school_id, .. } => {
-                *school_id
-            }
+            LiveEvent::Evening { school_id, .. }
+            | LiveEvent::Late { school_id, .. }
+            | LiveEvent::Sessions { school_id, .. } => *school_id,
         }
     }
 }

@@ -87,6 +87,7 @@ pub fn evening_view(zone: &SchoolZone, record: &EveningRecord) -> Evening {
                 name: t.name.clone(),
                 room: t.room.clone(),
                 slot_minutes: t.slot_secs.map(minutes),
+                late_minutes: u32::try_from(t.late_minutes).ok().filter(|m| *m > 0),
             })
             .collect(),
     }
@@ -413,7 +414,7 @@ fn availability_view(
     })
 }
 
-fn may_edit_availability(session: &AuthSession, teacher_id: i64) -> ApiResult<()> {
+pub(super) fn may_edit_availability(session: &AuthSession, teacher_id: i64) -> ApiResult<()> {
     if session.has(Role::Admin) || (session.has(Role::Teacher) && session.person_id == teacher_id) {
         Ok(())
     } else {

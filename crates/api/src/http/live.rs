@@ -131,6 +131,11 @@ async fn serve(mut socket: WebSocket, state: AppState, evening_id: i64, mut plac
                         return;
                     }
                 }
+                Ok(LiveEvent::Late { evening_id, teacher_id, minutes, .. }) if evening_id == record.id => {
+                    if !send(&mut socket, &LiveMessage::Late { teacher_id, minutes }).await {
+                        return;
+                    }
+                }
                 Ok(LiveEvent::Sessions { person_id, .. }) if person_id == session.person_id => {
                     if recheck(&state, &token).await.is_err() {
                         return close_with(socket, "unauthenticated").await;

@@ -26,6 +26,7 @@ pub mod password_reset;
 pub mod people;
 pub mod profile;
 pub mod roster;
+pub mod running_late;
 pub mod school;
 pub mod serve;
 pub mod session;
@@ -123,6 +124,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
             evenings::put_availability
         ))
         .routes(routes!(evenings::slots))
+        .routes(routes!(running_late::set))
         .routes(routes!(live::live))
         .routes(routes!(bookings::create))
         .routes(routes!(booking_batch::create))

@@ -214,6 +214,10 @@ pub enum BookingChange {
     Offered {
         until: String,
     },
+    /// The teacher is running about `minutes` late.
+    Late {
+        minutes: u32,
+    },
 }
 
 /// A booking made, moved or cancelled, to a family or a teacher, with the
@@ -249,6 +253,16 @@ pub fn booking(
             ),
             format!("This appointment at {evening} has been cancelled."),
         ),
+        BookingChange::Late { minutes } => (
+            format!(
+                "Running late: {} is about {minutes} minutes behind",
+                appointment.teacher_name
+            ),
+            format!(
+                "{} is running about {minutes} minutes late at {evening}. Your appointment may start a little after its time; the appointments page shows the latest.",
+                appointment.teacher_name
+            ),
+        ),
         BookingChange::Offered { until } => (
             format!(
                 "A time has come up: {} with {}",
@@ -272,6 +286,8 @@ pub fn booking(
         link,
         if matches!(change, BookingChange::Offered { .. }) {
             "Book it or say no"
+        } else if matches!(change, BookingChange::Late { .. }) {
+            "See your appointments and the latest"
         } else {
             "See your appointments"
         },

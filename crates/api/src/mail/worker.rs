@@ -50,6 +50,9 @@ pub struct BookingNoticeDetails {
     /// Who acted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub by: Option<i64>,
+    /// How many minutes late the teacher is running.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub late: Option<u32>,
     /// Until when a time offered from the waitlist is held.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub until: Option<i64>,
@@ -283,6 +286,9 @@ impl Worker {
         }
         let change = match notice.kind.as_str() {
             kind::BOOKING_MADE => BookingChange::Made,
+            kind::RUNNING_LATE => BookingChange::Late {
+                minutes: details.late.unwrap_or_default(),
+            },
             kind::WAITLIST_OFFER => BookingChange::Offered {
                 until: details
                     .until
@@ -307,7 +313,9 @@ impl Worker {
             },
         };
         let calendar = match change {
-            BookingChange::Cancelled { .. } | BookingChange::Offered { .. } => None,
+            BookingChange::Cancelled { .. }
+            | BookingChange::Offered { .. }
+            | BookingChange::Late { .. } => None,
             _ => Some(ics::calendar(
                 zone,
                 &school,
@@ -334,7 +342,14 @@ impl Worker {
             }
         }
         let appointment_line = line(zone, &detail);
-        let family_link = if matches!(change, BookingChange::Offered { .. }) {
+        // A teacher running late is told only while the appointment is still to come.
+        if matches!(change, BookingChange::Late { .. }) && detail.row.status != "booked" {
+            return Ok(Vec::new());
+        }
+        let family_link = if matches!(
+            change,
+            BookingChange::Offered { .. } | BookingChange::Late { .. }
+        ) {
             self.settings
                 .link(&format!("/parent/evenings/{}", detail.row.evening_id))
         } else {

@@ -134,6 +134,24 @@ pub async fn is_taken(
     exists(db, query.bind(evening_id).bind(teacher_id).bind(start)).await
 }
 
+/// A teacher's booked appointments this evening that start after `now`.
+pub async fn later_with(
+    db: &Db,
+    evening_id: i64,
+    teacher_id: i64,
+    now: i64,
+) -> Result<Vec<i64>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT id FROM bookings WHERE evening_id = $1 AND teacher_id = $2 AND status = 'booked' AND starts_at > $3
+          ORDER BY starts_at",
+    )
+    .bind(evening_id)
+    .bind(teacher_id)
+    .bind(now)
+    .fetch_all(&db.pool)
+    .await
+}
+
 /// Whether the teacher teaches the student in some class of the school.
 pub async fn teaches(
     db: &Db,

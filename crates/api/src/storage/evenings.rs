@@ -28,6 +28,8 @@ pub struct TeacherRow {
     pub name: String,
     pub room: Option<String>,
     pub slot_secs: Option<i64>,
+    /// How far behind the teacher says they are (0: on time).
+    pub late_minutes: i64,
 }
 
 /// A whole evening.
@@ -59,6 +61,27 @@ impl EveningRecord {
     pub fn teacher(&self, teacher_id: i64) -> Option<&TeacherRow> {
         self.teachers.iter().find(|t| t.teacher_id == teacher_id)
     }
+}
+
+/// Records how late a teacher is running tonight; false when the teacher
+/// is not taking part in the evening.
+pub async fn set_late(
+    db: &Db,
+    evening_id: i64,
+    teacher_id: i64,
+    minutes: i64,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE evening_teachers SET late_minutes = $1, late_since = $2 WHERE evening_id = $3 AND teacher_id = $4",
+    )
+    .bind(minutes)
+    .bind((minutes > 0).then_some(now))
+    .bind(evening_id)
+    .bind(teacher_id)
+    .execute(&db.writer)
+    .await?;
+    Ok(done.rows_affected() == 1)
 }
 
 /// Creates an evening (as a draft) and returns its id.
@@ -325,7 +348,7 @@ pub async fn load(
     let breaks = spans.pop().unwrap_or_default();
     let sessions = spans.pop().unwrap_or_default();
     let teachers = sqlx::query(
-        "SELECT et.teacher_id, et.room, et.slot_secs, p.title, p.given_name, p.family_name
+        "SELECT et.teacher_id, et.room, et.slot_secs, et.late_minutes, p.title, p.given_name, p.family_name
            FROM evening_teachers et JOIN people p ON p.id = et.teacher_id
           WHERE et.evening_id = $1
           ORDER BY p.family_name, p.given_name, p.id",
@@ -343,6 +366,7 @@ pub async fn load(
             name: super::people::staff_name(title.as_deref(), &given, &family),
             room: row.try_get("room")?,
             slot_secs: row.try_get("slot_secs")?,
+            late_minutes: row.try_get("late_minutes")?,
         })
     })
     .collect::<Result<Vec<_>, sqlx::Error>>()?;

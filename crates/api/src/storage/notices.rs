@@ -12,6 +12,8 @@ pub mod kind {
     pub const BOOKING_MOVED: &str = "booking_moved";
     pub const BOOKING_CANCELLED: &str = "booking_cancelled";
     pub const REMINDER: &str = "reminder";
+    /// A teacher running late, told to a family with a later appointment.
+    pub const RUNNING_LATE: &str = "running_late";
     /// A time held for a family from a teacher's waitlist.
     pub const WAITLIST_OFFER: &str = "waitlist_offer";
 }

@@ -662,3 +662,20 @@ pub async fn email_of_teacher(app: &TestApp, _admin: &str, person_id: i64) -> St
         .await
         .expect("the person")
 }
+
+/// Who the outbox's messages whose subject starts with `subject` are to, in order.
+pub async fn outbox_to(app: &TestApp, subject: &str) -> Vec<String> {
+    use sqlx::Row as _;
+    sqlx::query("SELECT to_email, subject FROM outbox ORDER BY id")
+        .fetch_all(&app.db.pool)
+        .await
+        .unwrap()
+        .iter()
+        .filter(|row| {
+            row.try_get::<String, _>("subject")
+                .unwrap()
+                .starts_with(subject)
+        })
+        .map(|row| row.try_get::<String, _>("to_email").unwrap())
+        .collect()
+}

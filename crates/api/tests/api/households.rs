@@ -32,23 +32,6 @@ async fn created(response: reqwest::Response) -> Value {
     response.json().await.unwrap()
 }
 
-/// Recipients of the messages whose subject starts with `subject`.
-async fn recipients(app: &TestApp, subject: &str) -> Vec<String> {
-    use sqlx::Row as _;
-    sqlx::query("SELECT to_email, subject FROM outbox ORDER BY id")
-        .fetch_all(&app.db.pool)
-        .await
-        .unwrap()
-        .iter()
-        .filter(|row| {
-            row.try_get::<String, _>("subject")
-                .unwrap()
-                .starts_with(subject)
-        })
-        .map(|row| row.try_get::<String, _>("to_email").unwrap())
-        .collect()
-}
-
 #[tokio::test]
 async fn separated_guardians_book_the_same_teacher_on_their_own_and_never_see_each_other() {
     let app = spawn_app().await;
@@ -212,7 +195,7 @@ async fn separated_guardians_book_the_same_teacher_on_their_own_and_never_see_ea
     // Each household's emails go to that household only.
     let mut hiro_told = Vec::new();
     for _ in 0..100 {
-        hiro_told = recipients(&app, "Booked:").await;
+        hiro_told = crate::helpers::outbox_to(&app, "Booked:").await;
         if hiro_told.iter().filter(|to| to.as_str() == HIRO).count() >= 3 {
             break;
         }

@@ -266,3 +266,134 @@ async fn an_unauthenticated_socket_cannot_announce_a_large_frame() {
     }
     assert!(started.elapsed() < Duration::from_secs(3));
 }
+
+/// A teacher running late: every watcher hears it at once, the evening says
+/// so, and only the families with a later appointment with them are emailed.
+#[tokio::test]
+async fn a_teacher_running_late_reaches_families_live_and_by_email() {
+    let app = spawn_app().await;
+    app.seed_demo().await;
+    let admin = app.token(demo::ADMIN_EMAIL, PASSWORD).await;
+    let evening = app.demo_evening(&admin).await;
+    let teacher: i64 = sqlx::query_scalar("SELECT id FROM people WHERE email = $1")
+        .bind(demo::TEACHER_EMAIL)
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    // Two families taught by the teacher: one booked early, one later.
+    let mut families = Vec::new();
+    for email in crate::helpers::family_emails(&app).await {
+        let family = app.family(&email, evening).await;
+        if let Some((child, _)) = family.children.iter().find(|(_, t)| t.contains(&teacher)) {
+            families.push((email, family.token.clone(), *child));
+            if families.len() == 2 {
+                break;
+            }
+        }
+    }
+    let grid = app.slots(evening, &admin).await;
+    let (early, later) = (
+        slot_start(&grid, teacher, 0),
+        slot_start(&grid, teacher, 10),
+    );
+    for ((_, token, child), start) in families.iter().zip([&early, &later]) {
+        assert_eq!(
+            app.book(evening, token, teacher, *child, start)
+                .await
+                .status(),
+            201
+        );
+    }
+    // The evening is under way: the early appointment is over.
+    let at = chrono::DateTime::parse_from_rfc3339(&slot_start(&grid, teacher, 3)).unwrap();
+    let by = at.with_timezone(&chrono::Utc) - app.clock_now();
+    app.clock.advance(by);
+    // (Two weeks on, the sessions from before have ended.)
+    let admin = app.token(demo::ADMIN_EMAIL, PASSWORD).await;
+    let teacher_token = app.token(demo::TEACHER_EMAIL, PASSWORD).await;
+    families[1].1 = app.token(&families[1].0, PASSWORD).await;
+
+    let mut socket = open(&app, evening, &families[1].1).await;
+    assert_eq!(next(&mut socket).await["type"], "ready");
+    let path = format!("/api/evenings/{evening}/teachers/{teacher}/late");
+    let response = app
+        .put_json(&path, &teacher_token, serde_json::json!({"minutes": 10}))
+        .await;
+    assert_eq!(response.status(), 200);
+    let heard = next(&mut socket).await;
+    assert_eq!(
+        heard,
+        serde_json::json!({"type": "late", "teacher_id": teacher, "minutes": 10})
+    );
+    let late_said = || async {
+        let details = app
+            .json(&format!("/api/evenings/{evening}"), &families[1].1)
+            .await;
+        details["teachers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["id"] == teacher)
+            .unwrap()["late_minutes"]
+            .clone()
+    };
+    assert_eq!(late_said().await, 10);
+
+    // Emailed: the family still to come, not the one already seen.
+    let mut told = Vec::new();
+    for _ in 0..100 {
+        told = crate::helpers::outbox_to(&app, "Running late:").await;
+        if !told.is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(told.contains(&families[1].0), "{told:?}");
+    assert!(!told.contains(&families[0].0), "{told:?}");
+
+    // Back on time: heard at once, and the evening no longer says late.
+    assert_eq!(
+        app.put_json(&path, &teacher_token, serde_json::json!({"minutes": 0}))
+            .await
+            .status(),
+        200
+    );
+    assert_eq!(next(&mut socket).await["minutes"], 0);
+    assert_eq!(late_said().await, Value::Null);
+
+    // Only the teacher (or an admin) says so, within reason.
+    assert_eq!(
+        app.put_json(&path, &families[1].1, serde_json::json!({"minutes": 5}))
+            .await
+            .status(),
+        403
+    );
+    let other: i64 = grid
+        .iter()
+        .map(|c| c["teacher_id"].as_i64().unwrap())
+        .find(|t| *t != teacher)
+        .unwrap();
+    let other_path = format!("/api/evenings/{evening}/teachers/{other}/late");
+    assert_eq!(
+        app.put_json(
+            &other_path,
+            &teacher_token,
+            serde_json::json!({"minutes": 5})
+        )
+        .await
+        .status(),
+        403
+    );
+    assert_eq!(
+        app.put_json(&other_path, &admin, serde_json::json!({"minutes": 5}))
+            .await
+            .status(),
+        200
+    );
+    let (status, _, field) = crate::helpers::error_of(
+        app.put_json(&path, &teacher_token, serde_json::json!({"minutes": 91}))
+            .await,
+    )
+    .await;
+    assert_eq!((status.as_u16(), field.as_deref()), (422, Some("minutes")));
+}

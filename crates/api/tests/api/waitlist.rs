@@ -600,3 +600,59 @@ async fn frees_bookings_and_accepts_racing_each_other_break_no_rule() {
     assert_eq!(starts.len(), N);
     assert_every_rule_holds(app).await;
 }
+
+/// A time the teacher unblocks goes to the family waiting for it, before
+/// anyone else can take it.
+#[tokio::test]
+async fn a_time_unblocked_by_the_teacher_is_offered_to_the_waiting_family() {
+    let app = spawn_app().await;
+    app.seed_demo().await;
+    let admin = app.token(demo::ADMIN_EMAIL, PASSWORD).await;
+    let evening = app.demo_evening(&admin).await;
+    let teacher_token = app.token(demo::TEACHER_EMAIL, PASSWORD).await;
+    let teacher: i64 = sqlx::query_scalar("SELECT id FROM people WHERE email = $1")
+        .bind(demo::TEACHER_EMAIL)
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    let [(waiter, child)] = <[_; 1]>::try_from(families_of(&app, evening, teacher, 1).await)
+        .ok()
+        .unwrap();
+    let grid = app.slots(evening, &admin).await;
+    let wanted = span(&grid, teacher, 4);
+    let path = format!("/api/evenings/{evening}/teachers/{teacher}/availability");
+    let current = app.json(&path, &teacher_token).await;
+    let with_blocked = |blocked: Vec<&str>| json!({"room": current["room"], "slot_minutes": current["slot_minutes"], "windows": current["windows"], "blocked": blocked});
+    assert_eq!(
+        app.put_json(&path, &teacher_token, with_blocked(vec![&wanted.0]))
+            .await
+            .status(),
+        200
+    );
+
+    let joined: Value = join(&app, evening, &waiter.token, teacher, child, &wanted)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        joined["status"], "waiting",
+        "the only time in the window is blocked"
+    );
+
+    assert_eq!(
+        app.put_json(&path, &teacher_token, with_blocked(vec![]))
+            .await
+            .status(),
+        200
+    );
+    let mine = places(&app, evening, &waiter.token).await;
+    assert_eq!(mine[0]["status"], "offered");
+    assert_eq!(mine[0]["offer"]["start"], wanted.0);
+    let grid = app.slots(evening, &admin).await;
+    assert_eq!(
+        crate::helpers::slot_state(&grid, teacher, &wanted.0)["state"],
+        "taken"
+    );
+    assert_every_rule_holds(&app).await;
+}

@@ -162,6 +162,24 @@ pub struct EveningTeacher {
     pub room: Option<String>,
     /// The teacher's own appointment length, if set.
     pub slot_minutes: Option<u32>,
+    /// How many minutes behind the teacher says they are tonight (absent: on time).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub late_minutes: Option<u32>,
+}
+
+/// `PUT /api/evenings/{id}/teachers/{teacher_id}/late`: the teacher is
+/// running this many minutes late (0: back on time). Families with a later
+/// appointment with them see it live, and are emailed.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct RunningLate {
+    pub minutes: u32,
+}
+
+impl RunningLate {
+    /// The most minutes late a teacher can say.
+    pub const MAX_MINUTES: u32 = 90;
 }
 
 /// `PUT /api/evenings/{id}/teachers/{teacher_id}/availability`.

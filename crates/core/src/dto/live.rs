@@ -23,6 +23,8 @@ pub enum LiveMessage {
         start: DateTime<FixedOffset>,
         taken: bool,
     },
+    /// A teacher is running this many minutes late (0: on time again).
+    Late { teacher_id: i64, minutes: u32 },
     /// The socket is closing, with the reason.
     Error { code: String },
 }
