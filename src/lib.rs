@@ -12,6 +12,7 @@ pub mod files;
 pub mod form_errors;
 pub mod fragment;
 pub mod live;
+pub mod offline_store;
 pub mod pages;
 pub mod planning;
 pub mod prediction;

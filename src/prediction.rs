@@ -265,6 +265,7 @@ mod tests {
             status: BookingStatus::Booked,
             family: None,
             booked_by: None,
+            staff_note: None,
         }];
         let family = family(&bookings);
         let now = at("2026-06-01T00:00:00Z").timestamp();

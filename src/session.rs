@@ -56,6 +56,7 @@ impl Session {
     /// Starts a session from a successful sign-in.
     pub fn begin(&self, created: SessionCreated) {
         forget_token();
+        crate::offline_store::forget_all();
         let storage = if created.remember {
             device_storage()
         } else {
@@ -72,6 +73,7 @@ impl Session {
     /// Ends the session locally. `expired` tells the sign-in page to say why.
     pub fn end(&self, expired: bool) {
         forget_token();
+        crate::offline_store::forget_all();
         if self.token.get_untracked().is_some() {
             self.ended.set(expired);
         }

@@ -1,22 +1,17 @@
 import type { APIRequestContext, Page } from "@playwright/test";
 import { SignInPage } from "./fixtures/sign_in_page";
 import { expect, test } from "./fixtures/test";
+import { familyEmails, tokenFor } from "./fixtures/api";
 import { DEMO_PASSWORD, demo } from "./fixtures/demo";
 
 // Family 24: two guardians, one child; no other spec signs in as them.
 const FAMILY = 24;
 
-async function tokenFor(request: APIRequestContext, email: string): Promise<string> {
-  const response = await request.post("/api/session", { data: { email, password: DEMO_PASSWORD } });
-  expect(response.status()).toBe(201);
-  return (await response.json()).token;
-}
 
 /** The family's two guardians' emails, from the office's guardians export. */
 async function guardians(request: APIRequestContext): Promise<[string, string]> {
   const admin = await tokenFor(request, demo.admin.email);
-  const csv = await (await request.get("/api/guardians.csv", { headers: { Authorization: `Bearer ${admin}` } })).text();
-  const emails = [...new Set([...csv.matchAll(new RegExp(`[\\w.'-]+\\.${FAMILY}@families\\.demo\\.confero\\.test`, "g"))].map((m) => m[0]))].sort();
+  const emails = (await familyEmails(request, admin)).filter((e) => e.endsWith(`.${FAMILY}@families.demo.confero.test`)).sort();
   expect(emails).toHaveLength(2);
   return [emails[0], emails[1]];
 }

@@ -1,26 +1,19 @@
-import type { APIRequestContext } from "@playwright/test";
 import { SignInPage } from "./fixtures/sign_in_page";
 import { expect, test } from "./fixtures/test";
+import { bearer, familyEmails, tokenFor } from "./fixtures/api";
 import { DEMO_PASSWORD, demo } from "./fixtures/demo";
 
 // Families no other spec books for with the demo teacher.
 const CANDIDATES = [29, 28, 27, 26];
 const TEACHER = "Mr Okafor";
 
-async function tokenFor(request: APIRequestContext, email: string): Promise<string> {
-  const response = await request.post("/api/session", { data: { email, password: DEMO_PASSWORD } });
-  expect(response.status()).toBe(201);
-  return (await response.json()).token;
-}
 
-const auth = (token: string) => ({ headers: { Authorization: `Bearer ${token}` } });
 
 test("a teacher running late reaches a waiting parent's page live, and clears with one tap", async ({ page, browser, request, signInPage }) => {
   const admin = await tokenFor(request, demo.admin.email);
-  const csv = await (await request.get("/api/guardians.csv", auth(admin))).text();
-  const emails = [...csv.matchAll(/[\w.'-]+\.\d+@families\.demo\.confero\.test/g)].map((m) => m[0]);
-  const evening = (await (await request.get("/api/evenings", auth(admin))).json())[0].id;
-  const details = await (await request.get(`/api/evenings/${evening}`, auth(admin))).json();
+  const emails = await familyEmails(request, admin);
+  const evening = (await (await request.get("/api/evenings", bearer(admin))).json())[0].id;
+  const details = await (await request.get(`/api/evenings/${evening}`, bearer(admin))).json();
   const teacher = details.teachers.find((t: { name: string }) => t.name === TEACHER);
 
   // A family whose child Mr Okafor teaches books a later time with him.
@@ -28,13 +21,13 @@ test("a teacher running late reaches a waiting parent's page live, and clears wi
   for (const n of CANDIDATES) {
     const email = emails.filter((e) => e.endsWith(`.${n}@families.demo.confero.test`)).sort()[0];
     const token = await tokenFor(request, email);
-    const me = await (await request.get("/api/me", auth(token))).json();
+    const me = await (await request.get("/api/me", bearer(token))).json();
     const child = me.children.find((c: { teachers: { teacher_name: string }[] }) => c.teachers.some((t) => t.teacher_name === TEACHER));
     if (!child) continue;
-    const grid = await (await request.get(`/api/evenings/${evening}/slots?teacher_id=${teacher.id}`, auth(token))).json();
+    const grid = await (await request.get(`/api/evenings/${evening}/slots?teacher_id=${teacher.id}`, bearer(token))).json();
     for (const slot of grid[0].slots.slice(10).filter((s: { state: string }) => s.state === "free")) {
       const booked = await request.post(`/api/evenings/${evening}/bookings`, {
-        ...auth(token),
+        ...bearer(token),
         data: { teacher_id: teacher.id, student_id: child.id, start: slot.start },
       });
       if (booked.status() === 201) {

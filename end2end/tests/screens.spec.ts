@@ -30,6 +30,13 @@ for (const [device, viewport] of Object.entries(viewports)) {
           await page.getByRole("link", { name: "Book appointments" }).first().click();
           await expect(page.getByRole("heading", { level: 1, name: "Autumn parents' evening" })).toBeVisible();
           await page.screenshot({ path: path.join(dir, `${device}-parent-booking.png`), fullPage: true });
+          // The family's appointments as they print: no pickers, buttons or header.
+          await page.emulateMedia({ media: "print" });
+          await expect(page.locator(".app-header")).toBeHidden();
+          await expect(page.locator("section.child-booking").first()).toBeHidden();
+          await expect(page.getByRole("heading", { name: "Your appointments" })).toBeVisible();
+          await page.screenshot({ path: path.join(dir, `${device}-parent-booking-print.png`), fullPage: true });
+          await page.emulateMedia({ media: "screen" });
           // "Plan my evening" with its proposed timeline (nothing is booked).
           await page.getByRole("button", { name: "Plan my evening" }).click();
           await page.getByRole("button", { name: "Find the best times" }).click();
@@ -40,6 +47,12 @@ for (const [device, viewport] of Object.entries(viewports)) {
           await page.getByRole("link", { name: "Your schedule" }).first().click();
           await expect(page.getByRole("heading", { level: 1 })).toContainText("Your schedule");
           await page.screenshot({ path: path.join(dir, `${device}-teacher-schedule.png`), fullPage: true });
+          // The schedule as it prints: no header, buttons or forms.
+          await page.emulateMedia({ media: "print" });
+          await expect(page.locator(".app-header")).toBeHidden();
+          await expect(page.locator(".schedule-row").first()).toBeVisible();
+          await page.screenshot({ path: path.join(dir, `${device}-teacher-schedule-print.png`), fullPage: true });
+          await page.emulateMedia({ media: "screen" });
           await page.getByRole("link", { name: "Classes", exact: true }).click();
           await page.getByRole("link", { name: /students/ }).first().click();
           await expect(page.getByRole("table")).toBeVisible();

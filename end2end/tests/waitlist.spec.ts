@@ -1,6 +1,7 @@
 import type { APIRequestContext } from "@playwright/test";
 import { seriousViolations } from "./fixtures/axe";
 import { expect, test } from "./fixtures/test";
+import { familyEmails, tokenFor } from "./fixtures/api";
 import { DEMO_PASSWORD, demo } from "./fixtures/demo";
 
 // A two-child family no other spec signs in as, and the families that may
@@ -8,11 +9,6 @@ import { DEMO_PASSWORD, demo } from "./fixtures/demo";
 const WAITER = "carys.o-connor.3@families.demo.confero.test";
 const HOLDER_FAMILIES = [17, 18, 21, 22, 23, 25, 26, 27, 28, 29];
 
-async function tokenFor(request: APIRequestContext, email: string): Promise<string> {
-  const response = await request.post("/api/session", { data: { email, password: DEMO_PASSWORD } });
-  expect(response.status()).toBe(201);
-  return (await response.json()).token;
-}
 
 type Child = { id: number; given_name: string; teachers: { teacher_name: string }[] };
 type Slot = { start: string; end: string; state: string };
@@ -26,8 +22,7 @@ async function api(request: APIRequestContext, token: string, path: string) {
 /** The first guardian of each candidate family, from the office's guardians export. */
 async function candidates(request: APIRequestContext): Promise<string[]> {
   const admin = await tokenFor(request, demo.admin.email);
-  const csv = await (await request.get("/api/guardians.csv", { headers: { Authorization: `Bearer ${admin}` } })).text();
-  const emails = [...csv.matchAll(/[\w.'-]+\.\d+@families\.demo\.confero\.test/g)].map((m) => m[0]);
+  const emails = await familyEmails(request, admin);
   return HOLDER_FAMILIES.map((n) => emails.filter((e) => e.endsWith(`.${n}@families.demo.confero.test`)).sort()[0]).filter(Boolean);
 }
 

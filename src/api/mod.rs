@@ -11,8 +11,8 @@
 use confero_core::dto::{
     AvailabilityInput, AvailabilityView, BatchBooked, BatchBookingInput, Booking, BookingInput,
     BookingStatus, ChangePassword, ClassRoster, Evening, EveningInput, EveningStatus,
-    EveningStatusChange, Me, MoveInput, RunningLate, SchoolSummary, SessionCreated, SignIn,
-    StatusInput, StrandedBooking, StrandedBookings, TeacherSlots,
+    EveningStatusChange, Me, MoveInput, NoteInput, RunningLate, SchoolSummary, SessionCreated,
+    SignIn, StatusInput, StrandedBooking, StrandedBookings, TeacherSlots,
 };
 use confero_core::{ErrorBody, ErrorCode, ErrorDetail, Role};
 use gloo_net::http::{Request, RequestBuilder, Response};
@@ -327,6 +327,19 @@ pub async fn set_late(
 ) -> Result<RunningLate, ApiError> {
     let url = format!("/api/evenings/{evening}/teachers/{teacher}/late");
     let body = RunningLate { minutes };
+    decode(
+        authorized(session, |auth| {
+            with_auth(Request::put(&url), &auth).json(&body)
+        })
+        .await?,
+    )
+    .await
+}
+
+/// `PUT /api/bookings/{id}/note`: the teacher's private note (empty removes it).
+pub async fn set_note(session: Session, id: i64, note: String) -> Result<Booking, ApiError> {
+    let url = format!("/api/bookings/{id}/note");
+    let body = NoteInput { note };
     decode(
         authorized(session, |auth| {
             with_auth(Request::put(&url), &auth).json(&body)

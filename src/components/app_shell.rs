@@ -2,11 +2,12 @@ use leptos::prelude::*;
 use leptos_router::components::{Outlet, Redirect};
 use leptos_router::hooks::use_location;
 
-use crate::api;
+use crate::api::{self, ApiError};
 use crate::components::app_header::AppHeader;
 use crate::components::error_notice::ErrorNotice;
 use crate::components::loading::Loading;
 use crate::components::page_heading::HeadingFocus;
+use crate::offline_store;
 use crate::session::use_session;
 
 /// The signed-in frame around every page but sign-in: it sends visitors
@@ -32,7 +33,18 @@ pub fn AppShell() -> impl IntoView {
 #[component]
 fn SignedInFrame() -> impl IntoView {
     let session = use_session();
-    let me = LocalResource::new(move || api::me(session));
+    // Offline (bad Wi-Fi, a reload without a connection): who this tab
+    // signed in as, kept for the tab's session only.
+    let me = LocalResource::new(move || async move {
+        match api::me(session).await {
+            Ok(me) => {
+                offline_store::save_me(&me);
+                Ok(me)
+            }
+            Err(ApiError::Network) => offline_store::me().ok_or(ApiError::Network),
+            Err(error) => Err(error),
+        }
+    });
     let retry = Callback::new(move |()| me.refetch());
     HeadingFocus::provide();
 

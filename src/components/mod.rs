@@ -3,6 +3,7 @@
 pub mod app_header;
 pub mod app_shell;
 pub mod availability_form;
+pub mod book_for_pupil;
 pub mod child_booking;
 pub mod error_notice;
 pub mod evening_list;
@@ -25,6 +26,7 @@ pub mod running_late;
 pub mod session_list;
 pub mod slot_legend;
 pub mod slot_picker;
+pub mod staff_note;
 pub mod text_field;
 pub mod tonight;
 pub mod upcoming_appointments;

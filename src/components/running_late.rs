@@ -103,6 +103,7 @@ mod tests {
             status: BookingStatus::Booked,
             family: None,
             booked_by: None,
+            staff_note: None,
         }
     }
 

@@ -118,6 +118,7 @@ mod tests {
             status,
             family: None,
             booked_by: None,
+            staff_note: None,
         }
     }
 

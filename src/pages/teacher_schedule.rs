@@ -9,13 +9,17 @@ use leptos_router::params::Params;
 
 use crate::api::{self, ApiError};
 use crate::components::availability_form::AvailabilityForm;
+use crate::components::book_for_pupil::{BookForPupil, Pupil};
 use crate::components::error_notice::ErrorNotice;
 use crate::components::family_line::FamilyLine;
 use crate::components::late_control::LateControl;
 use crate::components::loading::Loading;
 use crate::components::page_heading::PageHeading;
+use crate::components::staff_note::StaffNote;
 use crate::components::tonight::{Appointment, Tonight};
+use crate::offline_store::{self, QueuedMark, QueuedNote, SavedSchedule};
 use crate::session::use_session;
+use crate::session::Session;
 use crate::time_text::{clock, span};
 
 fn now_secs() -> i64 {
@@ -25,6 +29,41 @@ fn now_secs() -> i64 {
 #[derive(Params, Clone, Debug, PartialEq)]
 struct ScheduleParams {
     id: Option<i64>,
+}
+
+/// The schedule from the API: the evening, the teacher's column, who of
+/// each family is coming.
+async fn fetch(session: Session, id: i64, teacher: i64) -> Result<SavedSchedule, ApiError> {
+    // Three requests at once: on a school's Wi-Fi each round trip counts.
+    let (evening, grid, bookings) = futures::future::join3(
+        api::evening(session, id),
+        api::slots(session, id, Some(teacher)),
+        api::bookings(session, id, Role::Teacher),
+    )
+    .await;
+    let (evening, mut grid) = (evening?, grid?);
+    let bookings = bookings?;
+    // The private notes, and who of each family is coming, as they show themselves to staff.
+    let notes = bookings
+        .iter()
+        .filter_map(|b| b.staff_note.clone().map(|n| (b.id, n)))
+        .collect();
+    let families = bookings
+        .into_iter()
+        .filter_map(|b| b.family.map(|f| (b.id, f)))
+        .collect();
+    Ok(SavedSchedule {
+        evening,
+        column: grid.pop(),
+        families,
+        notes,
+        fetched_at: now_secs(),
+    })
+}
+
+/// "Attended", "No-show", …: a status as the schedule says it.
+fn status_words(status: BookingStatus) -> String {
+    format!("{status:?}").replace("NoShow", "No-show")
 }
 
 /// A teacher's evening on a tablet: every slot and break in order, who is
@@ -42,20 +81,17 @@ pub fn TeacherSchedule() -> impl IntoView {
         async move {
             let id = id.ok_or(ApiError::Unexpected(404))?;
             let me = session.me().ok_or(ApiError::Unexpected(401))?;
-            // Three requests at once: on a school's Wi-Fi each round trip counts.
-            let (evening, grid, bookings) = futures::future::join3(
-                api::evening(session, id),
-                api::slots(session, id, Some(me.id)),
-                api::bookings(session, id, Role::Teacher),
-            )
-            .await;
-            let (evening, mut grid) = (evening?, grid?);
-            // Who of each family is coming, as they show themselves to staff.
-            let families: HashMap<i64, PersonView> = bookings?
-                .into_iter()
-                .filter_map(|b| b.family.map(|f| (b.id, f)))
-                .collect();
-            Ok::<_, ApiError>((evening, grid.pop(), families))
+            // Offline: the schedule as last fetched in this tab, said to be so.
+            match fetch(session, id, me.id).await {
+                Ok(saved) => {
+                    offline_store::save_schedule(id, &saved);
+                    Ok((saved, false))
+                }
+                Err(ApiError::Network) => offline_store::schedule(id)
+                    .map(|saved| (saved, true))
+                    .ok_or(ApiError::Network),
+                Err(error) => Err(error),
+            }
         }
     });
     Effect::new(move |_| {
@@ -92,12 +128,95 @@ pub fn TeacherSchedule() -> impl IntoView {
             version.update(|v| *v += 1);
         }
     });
+    // Marks made offline wait on the device and are sent once each when the
+    // connection returns.
+    let queued = RwSignal::new(offline_store::queued::<QueuedMark>());
+    let notes = RwSignal::new(offline_store::queued::<QueuedNote>());
+    let flushing = StoredValue::new(false);
+    let refused = RwSignal::new(None::<String>);
+    let flush = move || {
+        let nothing = queued.with_untracked(Vec::is_empty) && notes.with_untracked(Vec::is_empty);
+        if flushing.get_value() || nothing || !offline_store::online() {
+            return;
+        }
+        flushing.set_value(true);
+        leptos::task::spawn_local(async move {
+            for mark in queued.get_untracked() {
+                match api::mark(session, mark.booking_id, mark.status).await {
+                    Ok(_) => queued.set(offline_store::sent(&mark)),
+                    Err(ApiError::Network) => break,
+                    Err(error) => {
+                        refused.set(Some(format!("A mark could not be saved: {error}")));
+                        queued.set(offline_store::sent(&mark));
+                    }
+                }
+            }
+            for note in notes.get_untracked() {
+                match api::set_note(session, note.booking_id, note.note.clone()).await {
+                    Ok(_) => notes.set(offline_store::sent(&note)),
+                    Err(ApiError::Network) => break,
+                    Err(error) => {
+                        refused.set(Some(format!("A note could not be saved: {error}")));
+                        notes.set(offline_store::sent(&note));
+                    }
+                }
+            }
+            flushing.set_value(false);
+            version.update(|v| *v += 1);
+        });
+    };
+    flush();
+    let online = window_event_listener(leptos::ev::online, move |_| {
+        flush();
+        version.update(|v| *v += 1);
+    });
+    on_cleanup(move || online.remove());
     let mark = Action::new_local(move |(booking, status): &(i64, BookingStatus)| {
-        api::mark(session, *booking, *status)
+        let (booking, status) = (*booking, *status);
+        async move { (booking, status, api::mark(session, booking, status).await) }
     });
     Effect::new(move |_| {
-        if mark.value().with(Option::is_some) {
-            version.update(|v| *v += 1);
+        if let Some((booking_id, status, result)) = mark.value().get() {
+            if matches!(result, Err(ApiError::Network)) {
+                queued.set(offline_store::queue(QueuedMark { booking_id, status }));
+            } else {
+                version.update(|v| *v += 1);
+            }
+        }
+    });
+    let on_mark = move |booking_id: i64, status: BookingStatus| {
+        if offline_store::online() {
+            mark.dispatch((booking_id, status));
+        } else {
+            queued.set(offline_store::queue(QueuedMark { booking_id, status }));
+        }
+    };
+    let save_note = Action::new_local(move |(booking, note): &(i64, String)| {
+        let (booking, note) = (*booking, note.clone());
+        async move {
+            (
+                booking,
+                note.clone(),
+                api::set_note(session, booking, note).await,
+            )
+        }
+    });
+    Effect::new(move |_| {
+        if let Some((booking_id, note, result)) = save_note.value().get() {
+            match result {
+                Err(ApiError::Network) => {
+                    notes.set(offline_store::queue(QueuedNote { booking_id, note }))
+                }
+                Err(error) => refused.set(Some(format!("The note could not be saved: {error}"))),
+                Ok(_) => version.update(|v| *v += 1),
+            }
+        }
+    });
+    let on_note = Callback::new(move |(booking_id, note): (i64, String)| {
+        if offline_store::online() {
+            save_note.dispatch((booking_id, note));
+        } else {
+            notes.set(offline_store::queue(QueuedNote { booking_id, note }));
         }
     });
     let retry = Callback::new(move |()| data.refetch());
@@ -112,15 +231,34 @@ pub fn TeacherSchedule() -> impl IntoView {
     }
     // Outside the redrawn schedule, so it stays when the schedule reloads.
     let notice = RwSignal::new(None::<&'static str>);
+    // What booking for a pupil did.
+    let notice_text = RwSignal::new(None::<String>);
     let scrolled = StoredValue::new(false);
+    // The teacher's pupils, fetched the first time a free time is booked for one.
+    let pupils = RwSignal::new(None::<Result<Vec<Pupil>, String>>);
+    let booked_for = Callback::new(move |text: String| {
+        refused.set(None);
+        notice_text.set(Some(text));
+        version.update(|v| *v += 1);
+    });
 
     view! {
         <p class="back"><A href="/teacher">"← Your classes"</A></p>
         {move || notice.get().map(|text| view! { <div class="notice notice-success" role="status">{text}</div> })}
+        {move || refused.get().map(|text| view! { <div class="notice notice-error" role="alert">{text}</div> })}
+        {move || notice_text.get().map(|text| view! { <div class="notice notice-info" role="status">{text}</div> })}
         <Transition fallback=|| view! { <Loading what="your schedule" /> }>
             <ErrorBoundary fallback=move |errors| view! { <ErrorNotice errors retry /> }>
                 {move || Suspend::new(async move {
-                    data.await.map(|(evening, column, families)| {
+                    data.await.map(|(saved, offline)| {
+                        let SavedSchedule { evening, column, families, notes: staff_notes, fetched_at } = saved;
+                        let families: HashMap<i64, PersonView> = families.into_iter().collect();
+                        let staff_notes: HashMap<i64, String> = staff_notes.into_iter().collect();
+                        let offline_line = offline.then(|| {
+                            let offset = evening.sessions.first().map(|s| *s.start.offset()).unwrap_or(chrono::FixedOffset::east_opt(0).expect("UTC"));
+                            let at = chrono::DateTime::from_timestamp(fetched_at, 0).map(|t| clock(&t.with_timezone(&offset))).unwrap_or_default();
+                            view! { <p class="notice notice-warning offline-line" role="status">{format!("Offline — last updated {at}. Marks you make are kept on this device and sent when the connection returns.")}</p> }
+                        });
                         let when = evening.sessions.first().map(|s| span(&s.start, &s.end)).unwrap_or_default();
                         let Some(column) = column else {
                             return view! {
@@ -166,6 +304,7 @@ pub fn TeacherSchedule() -> impl IntoView {
                         view! {
                             <PageHeading>{format!("Your schedule · {}", evening.name)}</PageHeading>
                             <p class="lead">{format!("{when} · {} · {booked} booked", column.room.clone().unwrap_or_else(|| "no room set".into()))}</p>
+                            {offline_line}
                             <Tonight appointments now span=evening_span />
                             <LateControl evening_id teacher_id current=late on_done=late_saved />
                             <AvailabilityForm evening=form_evening teacher_id on_saved=saved />
@@ -186,24 +325,33 @@ pub fn TeacherSchedule() -> impl IntoView {
                                     let body = match (slot.booking, slot.state) {
                                         (Some(holder), _) => {
                                             let id = holder.booking_id;
-                                            let status = holder.status;
+                                            let fetched = holder.status;
                                             let name = holder.student_name.clone();
                                             let family = families.get(&id).cloned();
+                                            let note = staff_notes.get(&id).cloned();
+                                            let waiting_note = Signal::derive(move || notes.with(|q| q.iter().find(|n| n.booking_id == id).map(|n| n.note.clone())));
+                                            let child = holder.student_name.clone();
+                                            let waiting = move || queued.with(|q| q.iter().find(|m| m.booking_id == id).map(|m| m.status));
+                                            let status = move || waiting().unwrap_or(fetched);
                                             view! {
                                                 <span class="who">{holder.student_name}
                                                     {family.map(|f| view! { <FamilyLine family=f /> })}
+                                                    <StaffNote booking_id=id child note waiting=waiting_note on_save=on_note />
                                                 </span>
-                                                <span class=format!("status status-{status:?}").to_lowercase()>{format!("{status:?}").replace("NoShow", "No-show")}</span>
+                                                <span class=move || format!("status status-{:?}", status()).to_lowercase()>
+                                                    {move || status_words(status())}
+                                                    {move || waiting().is_some().then(|| view! { <span class="waiting"> " · waiting to send"</span> })}
+                                                </span>
                                                 <span class="actions">
                                                     {move || if started() {
                                                         let name = name.clone();
                                                         view! {
-                                                            <button type="button" class="button button-small" aria-pressed=(status == BookingStatus::Attended).to_string()
+                                                            <button type="button" class="button button-small" aria-pressed=move || (status() == BookingStatus::Attended).to_string()
                                                                 aria-label=format!("Attended: {name}")
-                                                                on:click=move |_| { mark.dispatch((id, BookingStatus::Attended)); }>"Attended"</button>
-                                                            <button type="button" class="button button-small" aria-pressed=(status == BookingStatus::NoShow).to_string()
+                                                                on:click=move |_| on_mark(id, BookingStatus::Attended)>"Attended"</button>
+                                                            <button type="button" class="button button-small" aria-pressed=move || (status() == BookingStatus::NoShow).to_string()
                                                                 aria-label=format!("No-show: {name}")
-                                                                on:click=move |_| { mark.dispatch((id, BookingStatus::NoShow)); }>"No-show"</button>
+                                                                on:click=move |_| on_mark(id, BookingStatus::NoShow)>"No-show"</button>
                                                         }.into_any()
                                                     } else {
                                                         view! { <span class="meta">{format!("Marking opens at {}", clock(&slot.start))}</span> }.into_any()
@@ -215,8 +363,11 @@ pub fn TeacherSchedule() -> impl IntoView {
                                             let blocked = state == SlotState::Blocked;
                                             let start = slot.start;
                                             let label = if blocked { "Unblock" } else { "Block" };
+                                            let book_for = (!blocked && slot.end.timestamp() > now.get_untracked()).then(|| view! {
+                                                <BookForPupil evening_id teacher_id start pupils on_done=booked_for />
+                                            });
                                             view! {
-                                                <span class="who meta">{if blocked { "Blocked" } else { "Free" }}</span>
+                                                <span class="who meta">{if blocked { "Blocked" } else { "Free" }}{book_for}</span>
                                                 <span class="actions">
                                                     <button type="button" class="button button-small"
                                                         aria-label=format!("{label} {}", clock(&start))

@@ -48,6 +48,7 @@ pub fn booking_view(zone: &SchoolZone, detail: &BookingDetail) -> Booking {
         status: BookingStatus::parse(&row.status).unwrap_or(BookingStatus::Booked),
         family: None,
         booked_by: None,
+        staff_note: None,
     }
 }
 
@@ -260,6 +261,7 @@ pub async fn list(
         let viewer = ProfileViewer::of(&session, &state.db).await?;
         let families = profiles::load_many(&state.db, session.school_id, &ids).await?;
         for (view, detail) in views.iter_mut().zip(&details) {
+            view.staff_note = detail.staff_note.clone();
             view.family = families
                 .iter()
                 .find(|f| f.id == detail.booked_by && f.guardian)
@@ -380,6 +382,12 @@ pub async fn set_status(
         return Err(ApiError::invalid(
             "status",
             "cancel with DELETE /api/bookings/{id}",
+        ));
+    }
+    if input.status == BookingStatus::Held {
+        return Err(ApiError::invalid(
+            "status",
+            "only the waiting list holds a time",
         ));
     }
     let actor = actor(&state, &session).await?;

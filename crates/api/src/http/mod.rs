@@ -20,6 +20,7 @@ pub mod join;
 pub mod live;
 pub mod me;
 pub mod my_data;
+pub mod notes;
 pub mod openapi;
 pub mod outbox;
 pub mod password_reset;
@@ -137,6 +138,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(bookings::get, bookings::cancel))
         .routes(routes!(bookings::move_slot))
         .routes(routes!(bookings::set_status))
+        .routes(routes!(notes::set))
         .routes(routes!(calendar::one))
         .routes(routes!(calendar::mine))
         .routes(routes!(exports::evening_bookings))

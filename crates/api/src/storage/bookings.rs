@@ -330,6 +330,17 @@ pub async fn find_in(
     .transpose()
 }
 
+/// Sets (or, with `None`, removes) the private note on a booking.
+pub async fn set_note(db: &Db, id: i64, note: Option<&str>, now: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE bookings SET staff_note = $1, updated_at = $2 WHERE id = $3")
+        .bind(note)
+        .bind(now)
+        .bind(id)
+        .execute(&db.writer)
+        .await
+        .map(|_| ())
+}
+
 /// Sets a booking's status.
 pub async fn set_status(
     conn: &mut AnyConnection,
@@ -422,9 +433,11 @@ pub struct BookingDetail {
     pub video_link: Option<String>,
     /// The guardian (or member of staff) who made the booking.
     pub booked_by: i64,
+    /// The teacher's private note: for staff views only.
+    pub staff_note: Option<String>,
 }
 
-const DETAIL_QUERY: &str = "SELECT b.id, b.evening_id, b.teacher_id, b.student_id, b.starts_at, b.ends_at, b.room, b.status, b.household, b.booked_by,
+const DETAIL_QUERY: &str = "SELECT b.id, b.evening_id, b.teacher_id, b.student_id, b.starts_at, b.ends_at, b.room, b.status, b.household, b.booked_by, b.staff_note,
             e.name AS evening_name, e.mode, e.video_link,
             t.title, t.given_name AS t_given, t.family_name AS t_family,
             s.given_name AS s_given, s.family_name AS s_family
@@ -447,6 +460,7 @@ fn detail(row: &sqlx::any::AnyRow) -> Result<BookingDetail, sqlx::Error> {
         mode: row.try_get("mode")?,
         video_link: row.try_get("video_link")?,
         booked_by: row.try_get("booked_by")?,
+        staff_note: row.try_get("staff_note")?,
     })
 }
 

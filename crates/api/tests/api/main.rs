@@ -18,6 +18,7 @@ mod households;
 mod live;
 mod logs;
 mod mail;
+mod notes;
 mod openapi;
 mod privacy_scan;
 mod profiles;

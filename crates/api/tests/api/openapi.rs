@@ -2,7 +2,7 @@ use crate::helpers::spawn_app;
 use serde_json::Value;
 
 /// Every endpoint the API serves, as (method, path).
-const ENDPOINTS: [(&str, &str); 70] = [
+const ENDPOINTS: [(&str, &str); 71] = [
     ("get", "/api/health"),
     ("get", "/api/openapi.json"),
     ("post", "/api/session"),
@@ -35,6 +35,7 @@ const ENDPOINTS: [(&str, &str); 70] = [
     ("post", "/api/waitlist/{id}/accept"),
     ("delete", "/api/waitlist/{id}"),
     ("get", "/api/households"),
+    ("put", "/api/bookings/{id}/note"),
     ("put", "/api/evenings/{id}/teachers/{teacher_id}/late"),
     ("put", "/api/students/{id}/households"),
     ("get", "/api/bookings/{id}"),

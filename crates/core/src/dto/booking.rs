@@ -132,6 +132,24 @@ pub struct Booking {
     /// so two guardians never wonder which of them did. Absent elsewhere.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub booked_by: Option<BookedBy>,
+    /// The teacher's private note, in the lists of a teacher's or admin's
+    /// schedule only. Families never see it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub staff_note: Option<String>,
+}
+
+/// `PUT /api/bookings/{id}/note`: the teacher's private note on an
+/// appointment (empty removes it). Staff only; at most [`NoteInput::MAX`] characters.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NoteInput {
+    pub note: String,
+}
+
+impl NoteInput {
+    /// The longest note.
+    pub const MAX: usize = 1000;
 }
 
 /// Who booked an appointment, as the child's family sees it.
