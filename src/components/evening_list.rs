@@ -156,7 +156,8 @@ pub fn EveningList(links: EveningLinks) -> impl IntoView {
                                                                 <button type="button" class="button" on:click=move |_| confirming.set(None)>"Not now"</button>
                                                             </span>
                                                         })}
-                                                        <button type="button" class="button" on:click=move |_| { export.dispatch(target.clone()); }>
+                                                        <button type="button" class="button" aria-label=format!("Export bookings (CSV) of {}", target.name)
+                                                            on:click=move |_| { export.dispatch(target.clone()); }>
                                                             "Export bookings (CSV)"
                                                         </button>
                                                     </span>

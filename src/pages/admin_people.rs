@@ -59,6 +59,10 @@ pub fn AdminPeople() -> impl IntoView {
         changed.update(|n| *n += 1);
         result
     });
+    // The office's contact list of parents and carers, as the school shares it (audited).
+    let contacts = Action::new_local(move |_: &()| async move {
+        api::download(session, "/api/guardians.csv", "parents-and-carers.csv").await
+    });
     let on_search = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         page.set(1);
@@ -84,6 +88,13 @@ pub fn AdminPeople() -> impl IntoView {
                 {move || if invite_all.pending().get() { "Inviting…" } else { "Invite everyone not yet invited" }}
             </button>
         </section>
+        <p class="actions">
+            <button type="button" class="button" prop:disabled=move || contacts.pending().get()
+                on:click=move |_| { contacts.dispatch(()); }>"Download parents’ and carers’ contacts (CSV)"</button>
+        </p>
+        {move || contacts.value().get().and_then(Result::err).map(|e: ApiError| view! {
+            <div class="notice notice-error" role="alert">{format!("Not downloaded: {e}")}</div>
+        })}
         <form class="filters" role="search" on:submit=on_search>
             <div class="field">
                 <label for="people-search">"Name or email"</label>

@@ -395,6 +395,30 @@ impl Booker<'_> {
         actor: &Actor,
         evening: &EveningSnapshot,
         attempt: &Attempt,
+        decided: Decided,
+        now: i64,
+    ) -> BookingResult<i64> {
+        let id = self
+            .insert_quietly(conn, actor, evening, attempt, decided, now)
+            .await?;
+        self.notice(
+            conn,
+            actor,
+            kind::BOOKING_MADE,
+            id,
+            BookingNoticeDetails::default(),
+        )
+        .await?;
+        Ok(id)
+    }
+
+    /// Inserts a decided booking; the caller tells the family.
+    async fn insert_quietly(
+        &self,
+        conn: &mut AnyConnection,
+        actor: &Actor,
+        evening: &EveningSnapshot,
+        attempt: &Attempt,
         Decided { slot, household }: Decided,
         now: i64,
     ) -> BookingResult<i64> {
@@ -410,18 +434,9 @@ impl Booker<'_> {
                 .teacher(attempt.teacher_id)
                 .and_then(|t| t.room.as_deref()),
         };
-        let id = bookings::insert(conn, &new, now)
+        bookings::insert(conn, &new, now)
             .await
-            .map_err(refusal_from)?;
-        self.notice(
-            conn,
-            actor,
-            kind::BOOKING_MADE,
-            id,
-            BookingNoticeDetails::default(),
-        )
-        .await?;
-        Ok(id)
+            .map_err(refusal_from)
     }
 
     /// Stores what a request booked under its idempotency key, in its transaction.

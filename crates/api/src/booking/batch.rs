@@ -11,6 +11,8 @@ use super::{
     Refusal,
 };
 use crate::cache::EveningSnapshot;
+use crate::mail::worker::BookingNoticeDetails;
+use crate::storage::notices::kind;
 
 /// One booking of a batch.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -90,7 +92,7 @@ impl Booker<'_> {
                 .map_err(&at)?;
             let slot = decided.slot;
             let id = self
-                .insert_booked(&mut tx, actor, &evening, attempt, decided, now)
+                .insert_quietly(&mut tx, actor, &evening, attempt, decided, now)
                 .await
                 .map_err(&at)?;
             events.push(event(
@@ -101,6 +103,15 @@ impl Booker<'_> {
                 true,
             ));
             ids.push(id);
+        }
+        // One message tells the family of the whole plan.
+        if let Some((&first, rest)) = ids.split_first() {
+            let together = BookingNoticeDetails {
+                with: rest.to_vec(),
+                ..BookingNoticeDetails::default()
+            };
+            self.notice(&mut tx, actor, kind::BOOKING_MADE, first, together)
+                .await?;
         }
         if let Some(idempotency) = idempotency {
             self.remember(&mut tx, actor, idempotency, ids_answer(&ids), now)

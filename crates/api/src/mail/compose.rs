@@ -297,6 +297,39 @@ pub fn booking(
     rendered
 }
 
+/// A plan booked at once: every appointment in one message, with one
+/// calendar file holding them all.
+pub fn bookings_made(
+    school: &str,
+    name: &str,
+    evening: &str,
+    appointments: &[AppointmentLine],
+    calendar: Option<String>,
+    link: &str,
+) -> Rendered {
+    let count = appointments.len();
+    let mut parts = vec![
+        Part::Text(format!(
+            "Your {count} appointments at {evening} are booked:"
+        )),
+        Part::List(appointments.iter().map(AppointmentLine::line).collect()),
+    ];
+    if calendar.is_some() {
+        parts.push(Part::Text(
+            "The attached calendar file adds them to your calendar, with a reminder.".into(),
+        ));
+    }
+    parts.push(Part::Link(link, "See your appointments"));
+    let mut rendered = message(
+        format!("Booked: {count} appointments at {evening}"),
+        school,
+        &format!("Dear {name},"),
+        &parts,
+    );
+    rendered.attachment = calendar.map(|text| ("appointments.ics".to_owned(), text));
+    rendered
+}
+
 /// A family's appointments before an evening.
 pub fn reminder(
     school: &str,

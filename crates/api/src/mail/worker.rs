@@ -50,6 +50,10 @@ pub struct BookingNoticeDetails {
     /// Who acted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub by: Option<i64>,
+    /// The other bookings made in the same request (a plan booked at once):
+    /// told in one message with this one.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub with: Vec<i64>,
     /// How many minutes late the teacher is running.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub late: Option<u32>,
@@ -312,6 +316,15 @@ impl Worker {
                 why: details.why.clone(),
             },
         };
+        // A plan booked at once is told in one message, with every appointment.
+        let mut plan = vec![detail.clone()];
+        if matches!(change, BookingChange::Made) {
+            for id in &details.with {
+                if let Some(other) = bookings::detail_of(&self.db, notice.school_id, *id).await? {
+                    plan.push(other);
+                }
+            }
+        }
         let calendar = match change {
             BookingChange::Cancelled { .. }
             | BookingChange::Offered { .. }
@@ -320,7 +333,7 @@ impl Worker {
                 zone,
                 &school,
                 &detail.evening_name,
-                &[appointment(&detail)],
+                &plan.iter().map(appointment).collect::<Vec<_>>(),
                 self.now(),
             )),
         };
@@ -355,17 +368,29 @@ impl Worker {
         } else {
             self.settings.link("/parent")
         };
+        let lines: Vec<AppointmentLine> = plan.iter().map(|d| line(zone, d)).collect();
         let mut messages = Vec::new();
         for to in &family {
-            let rendered = compose::booking(
-                &card.name,
-                &to.name,
-                &detail.evening_name,
-                &appointment_line,
-                &change,
-                calendar.clone(),
-                &family_link,
-            );
+            let rendered = if lines.len() > 1 {
+                compose::bookings_made(
+                    &card.name,
+                    &to.name,
+                    &detail.evening_name,
+                    &lines,
+                    calendar.clone(),
+                    &family_link,
+                )
+            } else {
+                compose::booking(
+                    &card.name,
+                    &to.name,
+                    &detail.evening_name,
+                    &appointment_line,
+                    &change,
+                    calendar.clone(),
+                    &family_link,
+                )
+            };
             messages.push(outgoing(notice, key, to, &notice.kind, rendered));
         }
         let teacher_acted = details.by == Some(detail.row.teacher_id);

@@ -88,6 +88,21 @@ async fn a_plan_is_booked_in_one_request_and_a_retry_books_nothing_more() {
         (status.as_u16(), code.as_str()),
         (422, "idempotency_key_reused")
     );
+
+    // One email tells the family of the whole plan, not one per appointment.
+    let mut told = Vec::new();
+    for _ in 0..100 {
+        told = crate::helpers::outbox_to(&app, "Booked:").await;
+        if !told.is_empty() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(told, vec![demo::PARENT_EMAIL.to_owned()]);
+    assert_eq!(
+        crate::helpers::outbox_to(&app, "Booked: 3 appointments at ").await,
+        vec![demo::PARENT_EMAIL.to_owned()]
+    );
 }
 
 #[tokio::test]
