@@ -15,10 +15,11 @@ use crate::pages::{
     admin_home::AdminHome, admin_households::AdminHouseholds,
     admin_join_requests::AdminJoinRequests, admin_outbox::AdminOutbox, admin_people::AdminPeople,
     admin_roster::AdminRoster, class_page::ClassPage, directory::Directory,
-    evening_booking::EveningBooking, forgot_password::ForgotPassword, join_confirm::JoinConfirm,
-    join_school::JoinSchool, landing::Landing, new_evening::NewEvening, not_found::NotFound,
-    parent_home::ParentHome, person::Person, profile::Profile, reset_password::ResetPassword,
-    sign_in::SignIn, teacher_home::TeacherHome, teacher_schedule::TeacherSchedule,
+    edit_evening::EditEvening, evening_booking::EveningBooking, evening_overview::EveningOverview,
+    forgot_password::ForgotPassword, join_confirm::JoinConfirm, join_school::JoinSchool,
+    landing::Landing, new_evening::NewEvening, not_found::NotFound, parent_home::ParentHome,
+    person::Person, profile::Profile, reset_password::ResetPassword, sign_in::SignIn,
+    teacher_home::TeacherHome, teacher_schedule::TeacherSchedule,
 };
 use crate::session::Session;
 
@@ -64,6 +65,8 @@ pub fn StaffApp() -> impl IntoView {
                     <Route path=path!("teacher/evenings/:id") view=TeacherSchedule />
                     <Route path=path!("admin") view=AdminHome />
                     <Route path=path!("admin/evenings/new") view=NewEvening />
+                    <Route path=path!("admin/evenings/:id/edit") view=EditEvening />
+                    <Route path=path!("admin/evenings/:id") view=EveningOverview />
                     <Route path=path!("admin/people") view=AdminPeople />
                     <Route path=path!("admin/roster") view=AdminRoster />
                     <Route path=path!("admin/join-requests") view=AdminJoinRequests />

@@ -35,6 +35,9 @@ pub struct SavedSchedule {
     /// The teacher's private notes, by booking.
     #[serde(default)]
     pub notes: Vec<(i64, String)>,
+    /// The teacher's class each booked child is in, by booking.
+    #[serde(default)]
+    pub classes: Vec<(i64, String)>,
     pub fetched_at: i64,
 }
 

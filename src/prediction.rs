@@ -266,6 +266,7 @@ mod tests {
             family: None,
             booked_by: None,
             staff_note: None,
+            class_name: None,
         }];
         let family = family(&bookings);
         let now = at("2026-06-01T00:00:00Z").timestamp();

@@ -66,6 +66,14 @@ for (const device of ["tablet", "desktop"] as const) {
       await page.getByRole("link", { name: "New evening" }).click();
       await expect(page.getByRole("heading", { level: 1, name: "New parents' evening" })).toBeVisible();
       await scan(page, "new evening");
+      await page.getByRole("link", { name: "School", exact: true }).click();
+      await page.getByRole("link", { name: "Overview of Autumn parents' evening" }).click();
+      await expect(page.getByRole("table", { name: "By year group" })).toBeVisible();
+      await scan(page, "evening overview");
+      await page.getByRole("link", { name: "Change the evening" }).click();
+      await expect(page.getByRole("heading", { level: 1, name: "Change Autumn parents' evening" })).toBeVisible();
+      await page.getByLabel("Some year groups or classes").check();
+      await scan(page, "change evening");
       for (const [link, heading] of [
         [/^People/, "People"],
         [/^Import the roster/, "Import the roster"],

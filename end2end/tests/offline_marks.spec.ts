@@ -51,7 +51,8 @@ test("marks and a note made offline survive a reload and arrive exactly once whe
 
   const sent: string[] = [];
   const notesSent: string[] = [];
-  page.on("request", (r) => {
+  // What reached the server and was answered (an attempt the network drops is tried again).
+  page.on("requestfinished", (r) => {
     if (r.method() === "PUT" && /\/api\/bookings\/\d+\/status$/.test(r.url())) sent.push(r.url());
     if (r.method() === "PUT" && /\/api\/bookings\/\d+\/note$/.test(r.url())) notesSent.push(r.url());
   });

@@ -1,5 +1,6 @@
 import * as path from "node:path";
-import { viewports, type DemoRole } from "./fixtures/demo";
+import { bearer, tokenFor } from "./fixtures/api";
+import { demo, viewports, type DemoRole } from "./fixtures/demo";
 import { expect, test } from "./fixtures/test";
 
 // Screenshots of every page at phone, tablet and desktop sizes, kept as
@@ -62,6 +63,16 @@ for (const [device, viewport] of Object.entries(viewports)) {
           await page.getByRole("link", { name: "New evening" }).click();
           await expect(page.getByRole("heading", { level: 1, name: "New parents' evening" })).toBeVisible();
           await page.screenshot({ path: path.join(dir, `${device}-admin-new-evening.png`), fullPage: true });
+          // The evening's overview, and its settings being changed.
+          await page.getByRole("link", { name: "School", exact: true }).click();
+          await page.getByRole("link", { name: "Overview of Autumn parents' evening" }).click();
+          await expect(page.getByRole("heading", { level: 1, name: "Autumn parents' evening" })).toBeVisible();
+          await expect(page.getByRole("table", { name: "By year group" })).toBeVisible();
+          await page.screenshot({ path: path.join(dir, `${device}-admin-overview.png`), fullPage: true });
+          await page.getByRole("link", { name: "Change the evening" }).click();
+          await expect(page.getByRole("heading", { level: 1, name: "Change Autumn parents' evening" })).toBeVisible();
+          await page.getByLabel("Some year groups or classes").check();
+          await page.screenshot({ path: path.join(dir, `${device}-admin-change-evening.png`), fullPage: true });
           for (const [name, link, heading] of [
             ["people", /^People/, "People"],
             ["roster", /^Import the roster/, "Import the roster"],
@@ -84,6 +95,39 @@ for (const [device, viewport] of Object.entries(viewports)) {
         await shell.signOut.click();
         await expect(signInPage.heading).toBeVisible();
       }
+    });
+
+    test("the teacher's evening as it happens: Tonight", async ({ page, signInPage, request }) => {
+      // Two of Mr Okafor's pupils booked at 16:30 and 16:40 by the office (pupils
+      // from the middle of his lists: other specs book the first and the last).
+      const admin = await tokenFor(request, demo.admin.email);
+      const teacher = await (await request.get("/api/me", bearer(await tokenFor(request, demo.teacher.email)))).json();
+      const evening = (await (await request.get("/api/evenings", bearer(admin))).json())[0].id;
+      const pupils: number[] = [];
+      for (const summary of teacher.classes) {
+        const roster = await (await request.get(`/api/classes/${summary.id}`, bearer(admin))).json();
+        pupils.push(...roster.students.map((s: { id: number }) => s.id));
+      }
+      const grid = await (await request.get(`/api/evenings/${evening}/slots?teacher_id=${teacher.id}`, bearer(admin))).json();
+      let next = Math.floor(pupils.length / 2);
+      for (const slot of grid[0].slots.slice(3, 5)) {
+        for (; slot.state === "free" && next < pupils.length; next++) {
+          const made = await request.post(`/api/evenings/${evening}/bookings`, {
+            ...bearer(admin),
+            data: { teacher_id: teacher.id, student_id: pupils[next], start: slot.start },
+          });
+          if (made.status() === 201 || (await made.json()).error.code === "slot_taken") break;
+        }
+        next++;
+      }
+      await signInPage.signInAs("teacher");
+      await page.getByRole("link", { name: "Your schedule" }).first().click();
+      await expect(page.getByRole("heading", { level: 1 })).toContainText("Your schedule");
+      // Five minutes into the 16:30 appointment, by the browser's clock.
+      await page.clock.setFixedTime(new Date(Date.parse(grid[0].slots[3].start) + 5 * 60_000));
+      await page.reload();
+      await expect(page.getByRole("region", { name: "Tonight" }).locator(".tonight-now")).toContainText("16:30");
+      await page.screenshot({ path: path.join(dir, `${device}-teacher-tonight.png`) });
     });
 
     test("nothing overflows sideways and touch targets are at least 44 px", async ({ page, signInPage }) => {

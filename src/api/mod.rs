@@ -1,8 +1,9 @@
 //! The one typed client for Confero's API. Pages never build URLs or parse
 //! JSON themselves: they call a function here (this file: sessions, evenings
 //! and bookings; `accounts`: invitations, resets, joining, devices; `admin`:
-//! people, roster import, join requests and the outbox; `waitlist`: places
-//! in teachers' lines and their offers).
+//! people, roster import, join requests and the outbox; `office`: an
+//! evening's settings, overview and reminders; `waitlist`: places in
+//! teachers' lines and their offers).
 //!
 //! Authenticated calls take the [`Session`]; any 401 ends it on the spot, so
 //! a revoked or timed-out token is dropped from storage the first time the
@@ -22,6 +23,7 @@ use crate::session::Session;
 
 mod accounts;
 mod admin;
+pub mod office;
 mod profile;
 mod waitlist;
 

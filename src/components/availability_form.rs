@@ -3,6 +3,7 @@ use confero_core::local::{LocalDate, LocalSpan, LocalTime};
 use leptos::prelude::*;
 
 use crate::api::{self, ApiError};
+use crate::components::stranded_notice::StrandedNotice;
 use crate::components::text_field::TextField;
 use crate::form_errors::field_error;
 use crate::session::use_session;
@@ -58,7 +59,7 @@ pub fn AvailabilityForm(
         Some(Err(ApiError::Strands(_, list))) => list,
         _ => Vec::new(),
     });
-    let cancel_and_save = move |_| {
+    let cancel_and_save = move |()| {
         if let Some(mut input) = last.get_value() {
             input.cancel_bookings = stranded
                 .get_untracked()
@@ -69,7 +70,7 @@ pub fn AvailabilityForm(
         }
     };
     // Back to the hours as saved.
-    let keep = move |_| {
+    let keep = move |()| {
         save.value().set(None);
         current.refetch();
     };
@@ -134,32 +135,8 @@ pub fn AvailabilityForm(
                     {move || if busy.get() { "Saving…" } else { "Save" }}
                 </button>
             </form>
-            {move || {
-                let list = stranded.get();
-                (!list.is_empty()).then(|| {
-                    let count = list.len();
-                    view! {
-                        <div class="notice notice-error stranded" role="alert">
-                            <p>{if count == 1 {
-                                "Not saved: these hours would leave a family's appointment without a time.".to_owned()
-                            } else {
-                                format!("Not saved: these hours would leave {count} families' appointments without a time.")
-                            }}</p>
-                            <ul>
-                                {list.into_iter().map(|s| view! {
-                                    <li>{format!("{}–{} · {}", clock(&s.start), clock(&s.end), s.student_name)}</li>
-                                }).collect::<Vec<_>>()}
-                            </ul>
-                            <p class="actions">
-                                <button type="button" class="button button-danger" prop:disabled=move || busy.get() on:click=cancel_and_save>
-                                    {if count == 1 { "Cancel it and save (the family is emailed)".to_owned() } else { format!("Cancel these {count} and save (each family is emailed)") }}
-                                </button>
-                                <button type="button" class="button" on:click=keep>{if count == 1 { "Keep the appointment" } else { "Keep the appointments" }}</button>
-                            </p>
-                        </div>
-                    }
-                })
-            }}
+            <StrandedNotice stranded what="these hours" busy
+                on_cancel_and_save=Callback::new(cancel_and_save) on_keep=Callback::new(keep) />
         </details>
     }
 }

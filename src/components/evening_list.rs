@@ -141,6 +141,10 @@ pub fn EveningList(links: EveningLinks) -> impl IntoView {
                                                 });
                                                 view! {
                                                     <span class="actions">
+                                                        <A href=format!("/admin/evenings/{id}") attr:class="button button-primary"
+                                                            attr:aria-label=format!("Overview of {}", evening.name)>"Overview"</A>
+                                                        <A href=format!("/admin/evenings/{id}/edit") attr:class="button"
+                                                            attr:aria-label=format!("Change {}", evening.name)>"Change"</A>
                                                         <button type="button" class="button"
                                                             aria-label=format!("{label} {}", evening.name)
                                                             aria-expanded=move || asking().to_string()
@@ -170,6 +174,9 @@ pub fn EveningList(links: EveningLinks) -> impl IntoView {
                                                     <h3>{evening.name.clone()}</h3>
                                                     <p class="meta">{when}</p>
                                                     <p class="meta">{format!("{status} · booking closes {}", moment(&evening.booking_closes_at))}</p>
+                                                    {(links != EveningLinks::Book && !evening.audience.is_everyone()).then(|| view! {
+                                                        <p class="meta">{format!("For {}", evening.audience.describe())}</p>
+                                                    })}
                                                 </div>
                                                 {action}
                                             </li>

@@ -104,6 +104,7 @@ mod tests {
             family: None,
             booked_by: None,
             staff_note: None,
+            class_name: None,
         }
     }
 

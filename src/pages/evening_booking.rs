@@ -493,7 +493,14 @@ pub fn EveningBooking() -> impl IntoView {
                             && now < evening.booking_closes_at.timestamp();
                         let can_cancel = now < evening.cancel_until.timestamp();
                         let family = prediction::family(&bookings);
-                        let children = session.me().map(|me| me.children).unwrap_or_default();
+                        // Only the children the evening is for (a Year 11 evening leaves out a Year 7 sibling).
+                        let children: Vec<_> = session
+                            .me()
+                            .map(|me| me.children)
+                            .unwrap_or_default()
+                            .into_iter()
+                            .filter(|c| evening.audience.includes(&c.year_group, c.teachers.iter().map(|t| t.class_name.as_str())))
+                            .collect();
                         let name = evening.name.clone();
                         let window_note = (!open).then(|| {
                             if now < evening.booking_opens_at.timestamp() {

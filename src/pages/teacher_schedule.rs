@@ -48,6 +48,10 @@ async fn fetch(session: Session, id: i64, teacher: i64) -> Result<SavedSchedule,
         .iter()
         .filter_map(|b| b.staff_note.clone().map(|n| (b.id, n)))
         .collect();
+    let classes = bookings
+        .iter()
+        .filter_map(|b| b.class_name.clone().map(|c| (b.id, c)))
+        .collect();
     let families = bookings
         .into_iter()
         .filter_map(|b| b.family.map(|f| (b.id, f)))
@@ -57,6 +61,7 @@ async fn fetch(session: Session, id: i64, teacher: i64) -> Result<SavedSchedule,
         column: grid.pop(),
         families,
         notes,
+        classes,
         fetched_at: now_secs(),
     })
 }
@@ -171,6 +176,11 @@ pub fn TeacherSchedule() -> impl IntoView {
         version.update(|v| *v += 1);
     });
     on_cleanup(move || online.remove());
+    // The `online` event is not always delivered (a page started offline may
+    // never get one), so anything still waiting is tried again every few seconds.
+    if let Ok(handle) = set_interval_with_handle(flush, std::time::Duration::from_secs(3)) {
+        on_cleanup(move || handle.clear());
+    }
     let mark = Action::new_local(move |(booking, status): &(i64, BookingStatus)| {
         let (booking, status) = (*booking, *status);
         async move { (booking, status, api::mark(session, booking, status).await) }
@@ -251,7 +261,8 @@ pub fn TeacherSchedule() -> impl IntoView {
             <ErrorBoundary fallback=move |errors| view! { <ErrorNotice errors retry /> }>
                 {move || Suspend::new(async move {
                     data.await.map(|(saved, offline)| {
-                        let SavedSchedule { evening, column, families, notes: staff_notes, fetched_at } = saved;
+                        let SavedSchedule { evening, column, families, notes: staff_notes, classes, fetched_at } = saved;
+                        let classes: HashMap<i64, String> = classes.into_iter().collect();
                         let families: HashMap<i64, PersonView> = families.into_iter().collect();
                         let staff_notes: HashMap<i64, String> = staff_notes.into_iter().collect();
                         let offline_line = offline.then(|| {
@@ -283,7 +294,10 @@ pub fn TeacherSchedule() -> impl IntoView {
                                 slot.booking.as_ref().map(|holder| Appointment {
                                     start: slot.start,
                                     end: slot.end,
-                                    child: holder.student_name.clone(),
+                                    child: match classes.get(&holder.booking_id) {
+                                        Some(class) => format!("{} ({class})", holder.student_name),
+                                        None => holder.student_name.clone(),
+                                    },
                                     coming: families.get(&holder.booking_id).and_then(|f| f.name.clone()),
                                 })
                             })
@@ -335,6 +349,7 @@ pub fn TeacherSchedule() -> impl IntoView {
                                             let status = move || waiting().unwrap_or(fetched);
                                             view! {
                                                 <span class="who">{holder.student_name}
+                                                    {classes.get(&id).map(|class| view! { <span class="class-name">{format!(" · {class}")}</span> })}
                                                     {family.map(|f| view! { <FamilyLine family=f /> })}
                                                     <StaffNote booking_id=id child note waiting=waiting_note on_save=on_note />
                                                 </span>

@@ -24,6 +24,7 @@ use crate::clock::Clock;
 use crate::live::{Live, LiveEvent, SlotEvent};
 use crate::mail::worker::BookingNoticeDetails;
 use crate::privacy::Viewer;
+use crate::storage::audiences;
 use crate::storage::bookings::{self, BookingRow, NewBooking};
 use crate::storage::evenings::{self, EveningRecord};
 use crate::storage::notices::{self, kind};
@@ -309,6 +310,11 @@ impl Booker<'_> {
                 message: "is not taking part in this evening",
             });
         };
+        if !evening.audience.is_everyone()
+            && !audiences::student_invited(conn, evening.id, student_id).await?
+        {
+            return Err(BookingError::Refused(Refusal::NotInvited));
+        }
         let household = match household {
             Some(household) => household,
             None => {

@@ -1,6 +1,6 @@
 //! No change to an evening strands a booking silently. A change to a
 //! teacher's hours, appointment length or blocked times, or to the evening's
-//! own times, is checked inside its transaction, against the evening as it
+//! own times or the year groups and classes it is for, is checked inside its transaction, against the evening as it
 //! would be: a booked appointment whose time no longer exists (or is now
 //! blocked) makes the change a 409 listing them, and nothing changes, unless
 //! the request names exactly those bookings to cancel with it. Then they are
@@ -14,6 +14,7 @@ use sqlx::AnyConnection;
 use crate::cache::EveningSnapshot;
 use crate::http::error::{ApiError, ApiResult};
 use crate::mail::worker::BookingNoticeDetails;
+use crate::storage::audiences;
 use crate::storage::bookings::{self, BookingDetail};
 use crate::storage::notices::{self, kind};
 use crate::storage::roster_sync;
@@ -47,9 +48,18 @@ pub async fn settle(
     let booked =
         bookings::booked_details_in(conn, change.school_id, change.evening_id, change.teacher_id)
             .await?;
+    // A child the evening is no longer for loses their appointments too.
+    let uninvited = if snapshot.audience.is_everyone() {
+        Vec::new()
+    } else {
+        audiences::booked_outside(conn, change.evening_id).await?
+    };
     let stranded: Vec<BookingDetail> = booked
         .into_iter()
-        .filter(|b| !keeps_its_time(snapshot.teacher_slots(b.row.teacher_id), &b.row.span))
+        .filter(|b| {
+            !keeps_its_time(snapshot.teacher_slots(b.row.teacher_id), &b.row.span)
+                || uninvited.contains(&b.row.id)
+        })
         .collect();
     if stranded.is_empty() {
         return Ok(0);

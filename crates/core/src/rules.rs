@@ -27,6 +27,8 @@ pub enum Refusal {
     CancellationClosed,
     #[error("this teacher does not teach this child")]
     NotTheirTeacher,
+    #[error("this evening is not for this child's year group or classes")]
+    NotInvited,
     #[error("there is no such appointment time")]
     NoSuchSlot,
     #[error("the teacher is not available at this time")]

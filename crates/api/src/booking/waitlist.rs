@@ -21,6 +21,7 @@ use super::{bookings, event, retrying, window, Actor, Booker, BookingError, Book
 use crate::cache::EveningSnapshot;
 use crate::live::LiveEvent;
 use crate::mail::worker::BookingNoticeDetails;
+use crate::storage::audiences;
 use crate::storage::notices::kind;
 use crate::storage::waitlist::{self, EntryRow, NewEntry};
 
@@ -95,6 +96,11 @@ impl Booker<'_> {
         let evening = self
             .lock_and_read(&mut tx, join.student_id, snapshot)
             .await?;
+        if !evening.audience.is_everyone()
+            && !audiences::student_invited(&mut tx, evening.id, join.student_id).await?
+        {
+            return Err(BookingError::Refused(confero_core::Refusal::NotInvited));
+        }
         let household =
             bookings::household_for(&mut tx, join.student_id, Some(actor.viewer.person_id)).await?;
         let timelines = bookings::timelines(

@@ -49,6 +49,7 @@ pub fn booking_view(zone: &SchoolZone, detail: &BookingDetail) -> Booking {
         family: None,
         booked_by: None,
         staff_note: None,
+        class_name: None,
     }
 }
 
@@ -260,8 +261,20 @@ pub async fn list(
         ids.dedup();
         let viewer = ProfileViewer::of(&session, &state.db).await?;
         let families = profiles::load_many(&state.db, session.school_id, &ids).await?;
+        let mut teachers: Vec<i64> = details.iter().map(|d| d.row.teacher_id).collect();
+        teachers.sort_unstable();
+        teachers.dedup();
+        let mut classes = std::collections::HashMap::new();
+        for teacher in teachers {
+            for (student, class) in bookings::classes_of_teacher(&state.db, teacher).await? {
+                classes.insert((teacher, student), class);
+            }
+        }
         for (view, detail) in views.iter_mut().zip(&details) {
             view.staff_note = detail.staff_note.clone();
+            view.class_name = classes
+                .get(&(detail.row.teacher_id, detail.row.student_id))
+                .cloned();
             view.family = families
                 .iter()
                 .find(|f| f.id == detail.booked_by && f.guardian)

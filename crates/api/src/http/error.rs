@@ -115,7 +115,9 @@ impl ApiError {
             ApiError::Conflict(_) => (StatusCode::CONFLICT, ErrorCode::Conflict),
             ApiError::Refused(refusal) | ApiError::RefusedAt { refusal, .. } => {
                 let status = match refusal {
-                    confero_core::Refusal::NotTheirTeacher => StatusCode::FORBIDDEN,
+                    confero_core::Refusal::NotTheirTeacher | confero_core::Refusal::NotInvited => {
+                        StatusCode::FORBIDDEN
+                    }
                     _ => StatusCode::CONFLICT,
                 };
                 (status, ErrorCode::from(*refusal))

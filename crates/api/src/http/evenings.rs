@@ -21,8 +21,8 @@ use super::extract::{ApiJson, ApiPath, ApiQuery, AuthSession, IdParam};
 use super::AppState;
 use crate::live::LiveEvent;
 use crate::privacy::{slot_view, Viewer};
-use crate::storage::bookings;
 use crate::storage::evenings::{self, EveningFields, EveningRecord};
+use crate::storage::{audiences, bookings};
 use crate::stranding;
 use crate::zone::SchoolZone;
 
@@ -48,10 +48,26 @@ pub async fn visible_evening(
         .await?
         .ok_or(ApiError::NotFound)?;
     let staff = session.has(Role::Admin) || session.has(Role::Teacher);
-    if record.status == EveningStatus::Draft.as_str() && !staff {
+    if !staff && !for_family(state, session, &record).await? {
         return Err(ApiError::NotFound);
     }
     Ok(record)
+}
+
+/// Whether a family may see the evening: published or archived, and for one
+/// of the viewer's children when it is for some year groups or classes only.
+async fn for_family(
+    state: &AppState,
+    session: &AuthSession,
+    record: &EveningSnapshot,
+) -> ApiResult<bool> {
+    if record.status == EveningStatus::Draft.as_str() {
+        return Ok(false);
+    }
+    if record.audience.is_everyone() {
+        return Ok(true);
+    }
+    Ok(audiences::guardian_invited(&state.db, record.id, session.person_id).await?)
 }
 
 fn minutes(secs: i64) -> u32 {
@@ -90,6 +106,7 @@ pub fn evening_view(zone: &SchoolZone, record: &EveningRecord) -> Evening {
                 late_minutes: u32::try_from(t.late_minutes).ok().filter(|m| *m > 0),
             })
             .collect(),
+        audience: record.audience.clone(),
     }
 }
 
@@ -210,6 +227,46 @@ fn validate(zone: &SchoolZone, input: &EveningInput) -> ApiResult<ValidEvening> 
     })
 }
 
+/// The audience asked for, checked against the school's year groups and classes.
+async fn audience_of(
+    conn: &mut sqlx::AnyConnection,
+    school_id: i64,
+    input: &EveningInput,
+) -> ApiResult<(Vec<String>, Vec<i64>)> {
+    const MOST: usize = 100;
+    if input.year_groups.len() > MOST {
+        return Err(ApiError::invalid("year_groups", "must list at most 100"));
+    }
+    if input.class_ids.len() > MOST {
+        return Err(ApiError::invalid("class_ids", "must list at most 100"));
+    }
+    let mut year_groups: Vec<String> = input
+        .year_groups
+        .iter()
+        .map(|y| y.trim().to_owned())
+        .collect();
+    year_groups.sort_unstable();
+    year_groups.dedup();
+    let known = audiences::year_groups(conn, school_id).await?;
+    if let Some(unknown) = year_groups.iter().find(|y| !known.contains(y)) {
+        return Err(ApiError::invalid(
+            "year_groups",
+            format!("no pupil of this school is in \"{unknown}\""),
+        ));
+    }
+    let mut class_ids = input.class_ids.clone();
+    class_ids.sort_unstable();
+    class_ids.dedup();
+    let known = audiences::known_classes(conn, school_id, &class_ids).await?;
+    if let Some(unknown) = class_ids.iter().find(|id| !known.contains(id)) {
+        return Err(ApiError::invalid(
+            "class_ids",
+            format!("{unknown} is not a class of this school"),
+        ));
+    }
+    Ok((year_groups, class_ids))
+}
+
 /// Saves an evening (new when `id` is `None`) with its teachers, in one transaction.
 async fn save(
     state: &AppState,
@@ -248,6 +305,8 @@ async fn save(
     };
     evenings::replace_times(&mut tx, id, &valid.sessions, &valid.breaks).await?;
     evenings::set_teachers(&mut tx, id, &teachers).await?;
+    let (year_groups, class_ids) = audience_of(&mut tx, session.school_id, input).await?;
+    audiences::set(&mut tx, id, &year_groups, &class_ids).await?;
     let change = stranding::Change {
         school_id: session.school_id,
         evening_id: id,
@@ -255,9 +314,12 @@ async fn save(
         agreed: &input.cancel_bookings,
         actor: session.person_id,
         now,
-        why: "The evening's times have changed and no longer include this appointment, so it is cancelled. Please book another time.",
+        why: "The evening has changed (its times, or the year groups and classes it is for) and no longer includes this appointment, so it is cancelled.",
     };
     let cancelled = stranding::settle(&mut tx, &zone, &change).await?;
+    if !year_groups.is_empty() || !class_ids.is_empty() {
+        audiences::leave_waitlists_outside(&mut tx, id, now).await?;
+    }
     tx.commit().await?;
     if cancelled > 0 {
         state.mail_wake.notify_one();
@@ -290,7 +352,9 @@ pub async fn list(
             .evening(&state.db, session.school_id, id)
             .await?
         {
-            out.push(evening_view(&zone, &record));
+            if staff || for_family(&state, &session, &record).await? {
+                out.push(evening_view(&zone, &record));
+            }
         }
     }
     Ok(Json(out))

@@ -54,6 +54,19 @@ fn csv_response(rows: Vec<Vec<String>>, filename: &str) -> ApiResult<Response> {
         .into_response())
 }
 
+/// A student's guardians' names, emails and phones, each joined with "; ".
+async fn contact_cells(state: &AppState, student_id: i64) -> ApiResult<[String; 3]> {
+    let contacts = people::guardian_contacts(&state.db, student_id).await?;
+    let join = |f: fn(&people::GuardianContact) -> String| {
+        contacts.iter().map(f).collect::<Vec<_>>().join("; ")
+    };
+    Ok([
+        join(|c| c.name.clone()),
+        join(|c| c.email.clone()),
+        join(|c| c.phone.clone().unwrap_or_default()),
+    ])
+}
+
 /// Every active booking of an evening with the contact details of each child's guardians.
 #[utoipa::path(
     get, path = "/api/evenings/{id}/bookings.csv", tag = "exports", security(("bearer" = [])),
@@ -84,10 +97,7 @@ pub async fn evening_bookings(
     for detail in
         bookings::list_details(&state.db, session.school_id, Some(record.id), Scope::School).await?
     {
-        let contacts = people::guardian_contacts(&state.db, detail.row.student_id).await?;
-        let join = |f: fn(&people::GuardianContact) -> String| {
-            contacts.iter().map(f).collect::<Vec<_>>().join("; ")
-        };
+        let [names, emails, phones] = contact_cells(&state, detail.row.student_id).await?;
         rows.push(vec![
             detail.teacher_name.clone(),
             zone.rfc3339(detail.row.span.start)
@@ -99,9 +109,9 @@ pub async fn evening_bookings(
             detail.row.room.clone().unwrap_or_default(),
             detail.student_name.clone(),
             detail.row.status.clone(),
-            join(|c| c.name.clone()),
-            join(|c| c.email.clone()),
-            join(|c| c.phone.clone().unwrap_or_default()),
+            names,
+            emails,
+            phones,
         ]);
     }
     let now = state.clock.now().timestamp();
@@ -115,6 +125,59 @@ pub async fn evening_bookings(
     )
     .await?;
     csv_response(rows, &format!("evening-{}-bookings.csv", record.id))
+}
+
+/// The pupils an evening is for with no appointment yet, with their
+/// guardians' contact details: for the office to phone or write to.
+#[utoipa::path(
+    get, path = "/api/evenings/{id}/unbooked.csv", tag = "exports", security(("bearer" = [])),
+    params(("id" = i64, Path)),
+    responses((status = 200, description = "CSV", content_type = "text/csv"), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody))
+)]
+pub async fn unbooked(
+    State(state): State<AppState>,
+    session: AuthSession,
+    ApiPath(IdParam { id }): ApiPath<IdParam>,
+) -> ApiResult<Response> {
+    session.require_any(&[Role::Admin])?;
+    let record = visible_evening(&state, &session, id).await?;
+    let zone = zone_of(&state, session.school_id).await?;
+    let (_, unbooked) = super::overview::build(&state, session.school_id, &zone, &record).await?;
+    let mut rows = vec![[
+        "student",
+        "year group",
+        "guardians",
+        "guardian emails",
+        "guardian phones",
+        "last reminded",
+    ]
+    .map(String::from)
+    .to_vec()];
+    for pupil in unbooked.pupils {
+        let [names, emails, phones] = contact_cells(&state, pupil.student_id).await?;
+        rows.push(vec![
+            pupil.name,
+            pupil.year_group,
+            names,
+            emails,
+            phones,
+            pupil
+                .reminded_at
+                .map(|at| at.format("%Y-%m-%d %H:%M").to_string())
+                .unwrap_or_default(),
+        ]);
+    }
+    let now = state.clock.now().timestamp();
+    audit::record(
+        &state.db,
+        session.school_id,
+        session.person_id,
+        "export_unbooked",
+        &format!("evening {}", record.id),
+        now,
+    )
+    .await?;
+    csv_response(rows, &format!("evening-{}-not-booked.csv", record.id))
 }
 
 /// Every guardian with each of their students: the portability export.

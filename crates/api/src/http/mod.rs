@@ -23,6 +23,7 @@ pub mod my_data;
 pub mod notes;
 pub mod openapi;
 pub mod outbox;
+pub mod overview;
 pub mod password_reset;
 pub mod people;
 pub mod profile;
@@ -117,6 +118,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(school::summary))
         .routes(routes!(school::settings, school::set_settings))
         .routes(routes!(school::retention, school::set_retention))
+        .routes(routes!(school::audiences))
         .routes(routes!(evenings::list, evenings::create))
         .routes(routes!(evenings::get, evenings::update))
         .routes(routes!(evenings::set_status))
@@ -125,6 +127,9 @@ fn api_routes() -> OpenApiRouter<AppState> {
             evenings::put_availability
         ))
         .routes(routes!(evenings::slots))
+        .routes(routes!(overview::get))
+        .routes(routes!(overview::remind))
+        .routes(routes!(overview::pupils))
         .routes(routes!(running_late::set))
         .routes(routes!(live::live))
         .routes(routes!(bookings::create))
@@ -143,6 +148,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(calendar::mine))
         .routes(routes!(exports::evening_bookings))
         .routes(routes!(exports::guardians))
+        .routes(routes!(exports::unbooked))
         .routes(routes!(exports::log))
         .routes(routes!(people::list))
         .routes(routes!(people::disable))

@@ -2,13 +2,13 @@
 
 use axum::extract::State;
 use axum::Json;
-use confero_core::dto::{RetentionSettings, SchoolSettings, SchoolSummary};
+use confero_core::dto::{AudienceChoices, RetentionSettings, SchoolSettings, SchoolSummary};
 use confero_core::{ErrorBody, Line, Role};
 
 use super::error::{ApiError, ApiResult};
 use super::extract::{ApiJson, AuthSession};
 use super::AppState;
-use crate::storage::{audit, retention, schools};
+use crate::storage::{self, audit, retention, schools};
 
 /// Head counts of the session's school.
 #[utoipa::path(
@@ -149,4 +149,19 @@ pub async fn set_retention(
     )
     .await?;
     Ok(Json(input))
+}
+
+/// The year groups and classes an evening can be for.
+#[utoipa::path(
+    get, path = "/api/school/audiences", tag = "school", security(("bearer" = [])),
+    responses((status = 200, body = AudienceChoices), (status = 403, body = ErrorBody))
+)]
+pub async fn audiences(
+    State(state): State<AppState>,
+    session: AuthSession,
+) -> ApiResult<Json<AudienceChoices>> {
+    session.require_any(&[Role::Admin])?;
+    Ok(Json(
+        storage::audiences::choices(&state.db, session.school_id).await?,
+    ))
 }

@@ -354,6 +354,33 @@ pub fn reminder(
     rendered
 }
 
+/// The office's reminder to a family with children not yet booked.
+pub fn booking_nudge(
+    school: &str,
+    name: &str,
+    evening: &str,
+    children: &[String],
+    closes: &str,
+    link: &str,
+) -> Rendered {
+    message(
+        format!("Book your appointments for {evening}"),
+        school,
+        &format!("Dear {name},"),
+        &[
+            Part::Text(format!(
+                "Booking is open for {evening}, and there is no appointment yet for:"
+            )),
+            Part::List(children.to_vec()),
+            Part::Text(format!("Booking closes {closes}.")),
+            Part::Link(link, "Book appointments"),
+            Part::Text(
+                "If you cannot come, or have already arranged to see the teachers, you can ignore this email.".into(),
+            ),
+        ],
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

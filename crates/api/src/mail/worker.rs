@@ -27,7 +27,7 @@ use crate::storage::bookings::{self, BookingDetail};
 use crate::storage::notices::{self, kind, Notice};
 use crate::storage::outbox::{self, Claimed, NewMessage};
 use crate::storage::people::{self, Contact};
-use crate::storage::{schools, Db};
+use crate::storage::{overview, schools, Db};
 
 /// Attempts before a message is marked failed.
 pub const MAX_ATTEMPTS: i64 = 8;
@@ -274,6 +274,9 @@ impl Worker {
         if notice.kind == kind::REMINDER {
             return self.reminder(notice, key, zone, &school).await;
         }
+        if notice.kind == kind::BOOKING_NUDGE {
+            return self.nudge(notice, key, zone, &school).await;
+        }
         let Some(booking_id) = notice.booking_id else {
             return Ok(Vec::new());
         };
@@ -459,6 +462,74 @@ impl Worker {
             key,
             &guardian,
             kind::REMINDER,
+            rendered,
+        )])
+    }
+
+    /// The office's reminder to book: the guardian's children the evening is
+    /// for that still have no appointment (none left: nothing is sent).
+    async fn nudge(
+        &self,
+        notice: &Notice,
+        key: &str,
+        zone: Tz,
+        school: &SchoolCard,
+    ) -> Result<Vec<NewMessage>, sqlx::Error> {
+        let Ok(details) = serde_json::from_str::<ReminderDetails>(&notice.details) else {
+            return Ok(Vec::new());
+        };
+        let Some(guardian) =
+            people::contact_of(&self.db, notice.school_id, details.guardian_id).await?
+        else {
+            return Ok(Vec::new());
+        };
+        let Some((evening, closes)) =
+            overview::evening_card(&self.db, notice.school_id, details.evening_id).await?
+        else {
+            return Ok(Vec::new());
+        };
+        let restricted = overview::restricted(&self.db, details.evening_id).await?;
+        let filter = overview::PupilFilter {
+            guardian: Some(details.guardian_id),
+            ..overview::PupilFilter::default()
+        };
+        let children: Vec<String> = overview::pupils(
+            &self.db,
+            notice.school_id,
+            details.evening_id,
+            restricted,
+            filter,
+        )
+        .await?
+        .into_iter()
+        .filter(|p| p.appointments == 0)
+        .map(|p| format!("{} ({})", p.name, p.year_group))
+        .collect();
+        if children.is_empty() || guardian.disabled {
+            return Ok(Vec::new());
+        }
+        let closes = Utc
+            .timestamp_opt(closes, 0)
+            .single()
+            .unwrap_or_default()
+            .with_timezone(&zone)
+            .format("%A %-d %B at %H:%M")
+            .to_string();
+        let rendered = compose::booking_nudge(
+            &school.name,
+            &guardian.name,
+            &evening,
+            &children,
+            &closes,
+            &self
+                .settings
+                .link(&format!("/parent/evenings/{}", details.evening_id)),
+        );
+        Ok(vec![outgoing(
+            notice,
+            key,
+            &guardian,
+            kind::BOOKING_NUDGE,
             rendered,
         )])
     }

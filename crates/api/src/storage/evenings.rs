@@ -1,5 +1,6 @@
 //! Evenings, their sessions and breaks, participating teachers and their availability.
 
+use confero_core::dto::EveningAudience;
 use confero_core::slots::{Availability, EveningPlan};
 use confero_core::Interval;
 use sqlx::{AnyConnection, Row as _};
@@ -44,6 +45,8 @@ pub struct EveningRecord {
     pub sessions: Vec<Interval>,
     pub breaks: Vec<Interval>,
     pub teachers: Vec<TeacherRow>,
+    /// Who the evening is for (empty: the whole school).
+    pub audience: EveningAudience,
 }
 
 impl EveningRecord {
@@ -370,6 +373,7 @@ pub async fn load(
         })
     })
     .collect::<Result<Vec<_>, sqlx::Error>>()?;
+    let audience = super::audiences::load(conn, id).await?;
     Ok(Some(EveningRecord {
         id: row.try_get("id")?,
         school_id: row.try_get("school_id")?,
@@ -389,6 +393,7 @@ pub async fn load(
         sessions,
         breaks,
         teachers,
+        audience,
     }))
 }
 

@@ -7,6 +7,7 @@
 //! as Unix seconds in 64-bit integers and ids are 64-bit integers, the types
 //! the `Any` driver carries faithfully on both.
 
+pub mod audiences;
 pub mod audit;
 pub mod bookings;
 pub mod codes;
@@ -16,6 +17,7 @@ pub mod households;
 pub mod join_requests;
 pub mod notices;
 pub mod outbox;
+pub mod overview;
 pub mod people;
 pub mod profiles;
 pub mod retention;

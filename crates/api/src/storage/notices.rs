@@ -16,6 +16,8 @@ pub mod kind {
     pub const RUNNING_LATE: &str = "running_late";
     /// A time held for a family from a teacher's waitlist.
     pub const WAITLIST_OFFER: &str = "waitlist_offer";
+    /// The office reminding a family with no appointment yet to book.
+    pub const BOOKING_NUDGE: &str = "booking_nudge";
 }
 
 /// A notice waiting to be expanded.

@@ -3,6 +3,7 @@
 //! `CONFERO_TEST_POSTGRES_URL` names a server (`cargo xtask test` runs both).
 
 mod accounts;
+mod audiences;
 mod batch;
 mod bookings;
 mod concurrency;
@@ -20,6 +21,7 @@ mod logs;
 mod mail;
 mod notes;
 mod openapi;
+mod overview;
 mod privacy_scan;
 mod profiles;
 mod races;

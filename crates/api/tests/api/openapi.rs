@@ -2,7 +2,7 @@ use crate::helpers::spawn_app;
 use serde_json::Value;
 
 /// Every endpoint the API serves, as (method, path).
-const ENDPOINTS: [(&str, &str); 71] = [
+const ENDPOINTS: [(&str, &str); 76] = [
     ("get", "/api/health"),
     ("get", "/api/openapi.json"),
     ("post", "/api/session"),
@@ -53,6 +53,11 @@ const ENDPOINTS: [(&str, &str); 71] = [
     ("post", "/api/me/erasure"),
     ("get", "/api/school/retention"),
     ("put", "/api/school/retention"),
+    ("get", "/api/school/audiences"),
+    ("get", "/api/evenings/{id}/overview"),
+    ("post", "/api/evenings/{id}/reminders"),
+    ("get", "/api/evenings/{id}/pupils"),
+    ("get", "/api/evenings/{id}/unbooked.csv"),
     ("post", "/api/people/{id}/erase"),
     ("get", "/api/profile"),
     ("put", "/api/profile"),

@@ -226,5 +226,5 @@ async fn moving_the_evenings_times_over_bookings_is_refused_listing_them() {
     input["cancel_bookings"] = json!(ids);
     assert_eq!(app.put_json(&path, &admin, input).await.status(), 200);
     assert_eq!(status_of(&app, booking, &parent).await, "cancelled");
-    assert!(cancellation_notices(&app, booking).await[0].contains("evening's times have changed"));
+    assert!(cancellation_notices(&app, booking).await[0].contains("The evening has changed"));
 }

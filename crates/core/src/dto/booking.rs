@@ -136,6 +136,10 @@ pub struct Booking {
     /// schedule only. Families never see it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub staff_note: Option<String>,
+    /// The teacher's class the child is in ("10B Maths"), in the lists of a
+    /// teacher's or admin's schedule only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub class_name: Option<String>,
 }
 
 /// `PUT /api/bookings/{id}/note`: the teacher's private note on an

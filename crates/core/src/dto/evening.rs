@@ -127,10 +127,78 @@ pub struct EveningInput {
     /// Participating teachers; default: everyone who teaches a class.
     #[serde(default)]
     pub teacher_ids: Option<Vec<i64>>,
+    /// Who the evening is for: children in these year groups…
+    #[serde(default)]
+    pub year_groups: Vec<String>,
+    /// …or enrolled in these classes. Both empty: the whole school.
+    #[serde(default)]
+    pub class_ids: Vec<i64>,
     /// On a change to an existing evening: the bookings it leaves without a
-    /// time, cancelled with it (each family is told); see [`AvailabilityInput`].
+    /// time (or whose child it is no longer for), cancelled with it (each
+    /// family is told); see [`AvailabilityInput`].
     #[serde(default)]
     pub cancel_bookings: Vec<i64>,
+}
+
+/// Who an evening is for. Empty: the whole school. Otherwise the children in
+/// one of the year groups or enrolled in one of the classes; only their
+/// guardians see the evening, and only they can be booked.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct EveningAudience {
+    #[serde(default)]
+    pub year_groups: Vec<String>,
+    #[serde(default)]
+    pub classes: Vec<AudienceClass>,
+}
+
+/// A class an evening is for.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct AudienceClass {
+    pub id: i64,
+    pub name: String,
+}
+
+impl EveningAudience {
+    /// For the whole school.
+    pub fn is_everyone(&self) -> bool {
+        self.year_groups.is_empty() && self.classes.is_empty()
+    }
+
+    /// Whether a child of `year_group`, enrolled in the classes named
+    /// `class_names`, is invited (the same rule the API applies in SQL).
+    pub fn includes<'a>(
+        &self,
+        year_group: &str,
+        mut class_names: impl Iterator<Item = &'a str>,
+    ) -> bool {
+        self.is_everyone()
+            || self.year_groups.iter().any(|y| y == year_group)
+            || class_names.any(|name| self.classes.iter().any(|c| c.name == name))
+    }
+
+    /// "Year 11, 10B" or "the whole school", for people.
+    pub fn describe(&self) -> String {
+        if self.is_everyone() {
+            return "the whole school".to_owned();
+        }
+        self.year_groups
+            .iter()
+            .map(String::as_str)
+            .chain(self.classes.iter().map(|c| c.name.as_str()))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+/// `GET /api/school/audiences`: the year groups and classes an evening can be for.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct AudienceChoices {
+    /// Every year group with at least one pupil, in order.
+    pub year_groups: Vec<String>,
+    pub classes: Vec<AudienceClass>,
 }
 
 /// An evening, as everyone in the school may see it once published.
@@ -151,6 +219,9 @@ pub struct Evening {
     pub mode: MeetingMode,
     pub video_link: Option<String>,
     pub teachers: Vec<EveningTeacher>,
+    /// Who the evening is for.
+    #[serde(default)]
+    pub audience: EveningAudience,
 }
 
 /// A participating teacher.

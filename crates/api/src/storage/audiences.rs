@@ -1,0 +1,245 @@
+//! Who an evening is for: its year groups and classes. An evening with
+//! neither is for the whole school. The rule "a child is invited when in one
+//! of the year groups or enrolled in one of the classes" is written once, in
+//! [`invited`], and used by every query here.
+
+use confero_core::dto::{AudienceChoices, AudienceClass, EveningAudience};
+use sqlx::{AnyConnection, Row as _};
+
+use super::Db;
+
+/// SQL true when the student `student` (an expression) is invited to the
+/// evening `evening` (an expression). Only meaningful for an evening with an
+/// audience: callers check [`EveningAudience::is_everyone`] first.
+pub(super) fn invited(evening: &str, student: &str) -> String {
+    format!(
+        "(EXISTS (SELECT 1 FROM evening_year_groups ay JOIN students ays ON ays.year_group = ay.year_group
+                   WHERE ay.evening_id = {evening} AND ays.id = {student})
+          OR EXISTS (SELECT 1 FROM evening_classes ac JOIN enrolments ae ON ae.class_id = ac.class_id
+                   WHERE ac.evening_id = {evening} AND ae.student_id = {student}))"
+    )
+}
+
+fn audience_class(row: &sqlx::any::AnyRow) -> Result<AudienceClass, sqlx::Error> {
+    Ok(AudienceClass {
+        id: row.try_get("id")?,
+        name: row.try_get("name")?,
+    })
+}
+
+/// The evening's audience (empty: the whole school).
+pub async fn load(
+    conn: &mut AnyConnection,
+    evening_id: i64,
+) -> Result<EveningAudience, sqlx::Error> {
+    let mut year_groups: Vec<String> =
+        sqlx::query_scalar("SELECT year_group FROM evening_year_groups WHERE evening_id = $1")
+            .bind(evening_id)
+            .fetch_all(&mut *conn)
+            .await?;
+    year_groups.sort_by_cached_key(|name| natural_key(name));
+    let classes = sqlx::query(
+        "SELECT c.id, c.name FROM evening_classes ec JOIN classes c ON c.id = ec.class_id
+          WHERE ec.evening_id = $1 ORDER BY c.name",
+    )
+    .bind(evening_id)
+    .fetch_all(&mut *conn)
+    .await?
+    .iter()
+    .map(audience_class)
+    .collect::<Result<Vec<_>, sqlx::Error>>()?;
+    Ok(EveningAudience {
+        year_groups,
+        classes,
+    })
+}
+
+/// Replaces the evening's audience.
+pub async fn set(
+    conn: &mut AnyConnection,
+    evening_id: i64,
+    year_groups: &[String],
+    class_ids: &[i64],
+) -> Result<(), sqlx::Error> {
+    for table in ["evening_year_groups", "evening_classes"] {
+        sqlx::query(&format!("DELETE FROM {table} WHERE evening_id = $1"))
+            .bind(evening_id)
+            .execute(&mut *conn)
+            .await?;
+    }
+    for year_group in year_groups {
+        sqlx::query("INSERT INTO evening_year_groups (evening_id, year_group) VALUES ($1, $2)")
+            .bind(evening_id)
+            .bind(year_group)
+            .execute(&mut *conn)
+            .await?;
+    }
+    for class_id in class_ids {
+        sqlx::query("INSERT INTO evening_classes (evening_id, class_id) VALUES ($1, $2)")
+            .bind(evening_id)
+            .bind(class_id)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Whether the evening (which has an audience) is for the student.
+pub async fn student_invited(
+    conn: &mut AnyConnection,
+    evening_id: i64,
+    student_id: i64,
+) -> Result<bool, sqlx::Error> {
+    let found: Option<i64> = sqlx::query_scalar(&format!(
+        "SELECT CAST(1 AS BIGINT) WHERE {}",
+        invited("$1", "$2")
+    ))
+    .bind(evening_id)
+    .bind(student_id)
+    .fetch_optional(conn)
+    .await?;
+    Ok(found.is_some())
+}
+
+/// Whether the evening (which has an audience) is for any of the guardian's children.
+pub async fn guardian_invited(
+    db: &Db,
+    evening_id: i64,
+    guardian_id: i64,
+) -> Result<bool, sqlx::Error> {
+    let found: Option<i64> = sqlx::query_scalar(&format!(
+        "SELECT CAST(1 AS BIGINT) FROM guardianships g WHERE g.guardian_id = $2 AND {} LIMIT 1",
+        invited("$1", "g.student_id")
+    ))
+    .bind(evening_id)
+    .bind(guardian_id)
+    .fetch_optional(&db.pool)
+    .await?;
+    Ok(found.is_some())
+}
+
+/// The evening's booked (or held) appointments whose child the evening (which
+/// has an audience) is no longer for.
+pub async fn booked_outside(
+    conn: &mut AnyConnection,
+    evening_id: i64,
+) -> Result<Vec<i64>, sqlx::Error> {
+    sqlx::query_scalar(&format!(
+        "SELECT b.id FROM bookings b
+          WHERE b.evening_id = $1 AND b.status = 'booked' AND NOT {}
+          ORDER BY b.id",
+        invited("$1", "b.student_id")
+    ))
+    .bind(evening_id)
+    .fetch_all(conn)
+    .await
+}
+
+/// Takes the evening's (which has an audience) waiting families whose child
+/// it is no longer for out of its waiting lists.
+pub async fn leave_waitlists_outside(
+    conn: &mut AnyConnection,
+    evening_id: i64,
+    now: i64,
+) -> Result<u64, sqlx::Error> {
+    let done = sqlx::query(&format!(
+        "UPDATE waitlist SET status = 'left', updated_at = $2
+          WHERE evening_id = $1 AND status = 'waiting' AND NOT {}",
+        invited("$1", "waitlist.student_id")
+    ))
+    .bind(evening_id)
+    .bind(now)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected())
+}
+
+/// The year groups and classes of the school, for choosing an audience.
+pub async fn choices(db: &Db, school_id: i64) -> Result<AudienceChoices, sqlx::Error> {
+    let mut conn = db.pool.acquire().await?;
+    let year_groups = year_groups(&mut conn, school_id).await?;
+    let classes = sqlx::query("SELECT id, name FROM classes WHERE school_id = $1 ORDER BY name")
+        .bind(school_id)
+        .fetch_all(&mut *conn)
+        .await?
+        .iter()
+        .map(audience_class)
+        .collect::<Result<Vec<_>, sqlx::Error>>()?;
+    Ok(AudienceChoices {
+        year_groups,
+        classes,
+    })
+}
+
+/// Every year group with at least one pupil in the school, in order.
+pub async fn year_groups(
+    conn: &mut AnyConnection,
+    school_id: i64,
+) -> Result<Vec<String>, sqlx::Error> {
+    let mut found: Vec<String> = sqlx::query_scalar(
+        "SELECT DISTINCT year_group FROM students WHERE school_id = $1 AND year_group <> ''",
+    )
+    .bind(school_id)
+    .fetch_all(conn)
+    .await?;
+    // "Year 7" before "Year 10": compare the numbers in the names as numbers.
+    found.sort_by_cached_key(|name| natural_key(name));
+    Ok(found)
+}
+
+/// Which of `ids` are classes of the school.
+pub async fn known_classes(
+    conn: &mut AnyConnection,
+    school_id: i64,
+    ids: &[i64],
+) -> Result<Vec<i64>, sqlx::Error> {
+    let mut known = Vec::new();
+    for id in ids {
+        let found: Option<i64> =
+            sqlx::query_scalar("SELECT id FROM classes WHERE id = $1 AND school_id = $2")
+                .bind(id)
+                .bind(school_id)
+                .fetch_optional(&mut *conn)
+                .await?;
+        known.extend(found);
+    }
+    Ok(known)
+}
+
+/// A sort key that orders runs of digits by their value.
+pub fn natural_key(name: &str) -> Vec<(u8, u64, String)> {
+    let mut key = Vec::new();
+    let mut chars = name.chars().peekable();
+    while let Some(&c) = chars.peek() {
+        let digits = c.is_ascii_digit();
+        let mut run = String::new();
+        while let Some(&c) = chars.peek() {
+            if c.is_ascii_digit() != digits {
+                break;
+            }
+            run.push(c);
+            chars.next();
+        }
+        if digits {
+            key.push((1, run.parse().unwrap_or(u64::MAX), String::new()));
+        } else {
+            key.push((0, 0, run.to_lowercase()));
+        }
+    }
+    key
+}
+
+#[cfg(test)]
+mod tests {
+    use super::natural_key;
+
+    #[test]
+    fn year_groups_sort_by_their_numbers() {
+        let mut names = vec!["Year 10", "Year 7", "Reception", "Year 11", "Year 8"];
+        names.sort_by_cached_key(|n| natural_key(n));
+        assert_eq!(
+            names,
+            ["Reception", "Year 7", "Year 8", "Year 10", "Year 11"]
+        );
+    }
+}
