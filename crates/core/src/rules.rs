@@ -4,7 +4,8 @@
 //! 1. A slot holds at most one active booking.
 //! 2. One active booking per (evening, student, teacher).
 //! 3. A family's appointments never overlap, and when rooms differ they are at
-//!    least the evening's travel buffer apart. Siblings share their guardians' timeline.
+//!    least the evening's travel buffer apart (staff may book closer: they
+//!    know the building and the family). Siblings share their guardians' timeline.
 //! 4. A guardian may book only teachers who teach their child (staff may override).
 //! 5. Parents book only inside the booking window and cancel only before the
 //!    cut-off; staff can act outside them.
@@ -129,11 +130,13 @@ pub fn check_booking(
     if others().any(|a| a.teacher_id == request.teacher_id && a.student_id == request.student_id) {
         return Err(Refusal::AlreadyBookedWithTeacher);
     }
+    // Staff may book closer than the travel buffer, never overlapping.
+    let buffer = if ctx.staff { 0 } else { ctx.travel_buffer_secs };
     if family_conflict(
         &slot.interval(),
         request.room,
         ctx.family,
-        ctx.travel_buffer_secs,
+        buffer,
         ctx.moving,
     )
     .is_some()
@@ -294,6 +297,24 @@ mod tests {
                 "back to back, different rooms: needs the buffer",
                 ctx(&s, &[], &family_other_room),
                 request(1200, "A1"),
+                Err(Refusal::FamilyOverlap),
+            ),
+            (
+                "back to back, different rooms, booked by staff: allowed",
+                BookingContext {
+                    staff: true,
+                    ..ctx(&s, &[], &family_other_room)
+                },
+                request(1200, "A1"),
+                Ok(1200),
+            ),
+            (
+                "at the same time, booked by staff: still refused",
+                BookingContext {
+                    staff: true,
+                    ..ctx(&s, &[], &family_other_room)
+                },
+                request(600, "A1"),
                 Err(Refusal::FamilyOverlap),
             ),
             (

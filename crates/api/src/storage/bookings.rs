@@ -671,7 +671,8 @@ pub struct Violations {
     pub double_booked_slots: i64,
     /// (evening, student, teacher, household) with more than one active booking (rule 2).
     pub duplicate_pairs: i64,
-    /// Pairs of a family's active bookings that overlap or lack the travel buffer (rule 3).
+    /// Pairs of a family's active bookings that overlap, or lack the travel
+    /// buffer when guardians booked both (rule 3; staff may book closer).
     pub family_overlaps: i64,
     /// Active bookings made by a guardian outside the booking window (rule 5).
     pub outside_window: i64,
@@ -705,9 +706,13 @@ pub async fn violations(db: &Db) -> Result<Violations, sqlx::Error> {
                 WHERE b1.status <> 'cancelled' AND b2.status <> 'cancelled'
                   AND (b1.household = 0 OR b2.household = 0 OR b1.household = b2.household)
                   AND b1.starts_at < b2.ends_at
-                        + CASE WHEN COALESCE(b1.room, '') = COALESCE(b2.room, '') THEN 0 ELSE e.travel_buffer_secs END
+                        + CASE WHEN COALESCE(b1.room, '') = COALESCE(b2.room, '')
+                                 OR EXISTS (SELECT 1 FROM person_roles s WHERE s.person_id IN (b1.booked_by, b2.booked_by) AND s.role IN ('admin', 'teacher'))
+                            THEN 0 ELSE e.travel_buffer_secs END
                   AND b2.starts_at < b1.ends_at
-                        + CASE WHEN COALESCE(b1.room, '') = COALESCE(b2.room, '') THEN 0 ELSE e.travel_buffer_secs END
+                        + CASE WHEN COALESCE(b1.room, '') = COALESCE(b2.room, '')
+                                 OR EXISTS (SELECT 1 FROM person_roles s WHERE s.person_id IN (b1.booked_by, b2.booked_by) AND s.role IN ('admin', 'teacher'))
+                            THEN 0 ELSE e.travel_buffer_secs END
              ) AS x",
         )
         .await?,

@@ -2,33 +2,11 @@
 //! only their children can be booked or wait, and narrowing the audience
 //! over a booked child is refused until the office agrees to cancel it.
 
-use crate::helpers::{error_of, family_emails, slot_start, spawn_app, Family, TestApp, PASSWORD};
+use crate::helpers::{
+    error_of, evening_input, family_emails, slot_start, spawn_app, Family, TestApp, PASSWORD,
+};
 use confero_api::demo;
 use serde_json::{json, Value};
-
-/// The evening's input as it stands, to change one thing and send back.
-async fn input_of(app: &TestApp, admin: &str, evening: i64) -> Value {
-    let e = app.json(&format!("/api/evenings/{evening}"), admin).await;
-    let local = |field: &Value| field.as_str().unwrap()[..16].to_owned();
-    let span = |s: &Value| {
-        let start = s["start"].as_str().unwrap();
-        json!({"date": &start[..10], "start": &start[11..16], "end": &s["end"].as_str().unwrap()[11..16]})
-    };
-    json!({
-        "name": e["name"],
-        "sessions": e["sessions"].as_array().unwrap().iter().map(span).collect::<Vec<_>>(),
-        "breaks": e["breaks"].as_array().unwrap().iter().map(span).collect::<Vec<_>>(),
-        "slot_minutes": e["slot_minutes"],
-        "changeover_minutes": e["changeover_minutes"],
-        "travel_buffer_minutes": e["travel_buffer_minutes"],
-        "booking_opens_at": local(&e["booking_opens_at"]),
-        "booking_closes_at": local(&e["booking_closes_at"]),
-        "cancel_until": local(&e["cancel_until"]),
-        "mode": e["mode"],
-        "year_groups": e["audience"]["year_groups"],
-        "class_ids": e["audience"]["classes"].as_array().unwrap().iter().map(|c| c["id"].clone()).collect::<Vec<_>>(),
-    })
-}
 
 /// A demo family's children with their year groups, from `/api/me`.
 async fn years_of(app: &TestApp, token: &str) -> Vec<(i64, String)> {
@@ -125,7 +103,7 @@ async fn an_evening_for_one_year_group_is_seen_and_booked_only_by_its_families()
     let s = school().await;
     let app = &s.app;
     let path = format!("/api/evenings/{}", s.evening);
-    let mut input = input_of(app, &s.admin, s.evening).await;
+    let mut input = evening_input(app, &s.admin, s.evening).await;
     input["year_groups"] = json!(["Year 11"]);
     let answer = app.put_json(&path, &s.admin, input).await;
     assert_eq!(answer.status(), 200);
@@ -212,7 +190,7 @@ async fn an_evening_for_one_year_group_is_seen_and_booked_only_by_its_families()
         .find(|c| c["name"] == "7En")
         .unwrap()["id"]
         .clone();
-    let mut input = input_of(app, &s.admin, s.evening).await;
+    let mut input = evening_input(app, &s.admin, s.evening).await;
     input["class_ids"] = json!([class_7]);
     assert_eq!(app.put_json(&path, &s.admin, input).await.status(), 200);
     assert_eq!(app.get(&path, Some(&s.year7.token)).await.status(), 200);
@@ -239,7 +217,7 @@ async fn narrowing_the_audience_over_a_booked_child_is_refused_until_agreed() {
         .unwrap();
     let booking = booking["id"].as_i64().unwrap();
 
-    let mut input = input_of(app, &s.admin, s.evening).await;
+    let mut input = evening_input(app, &s.admin, s.evening).await;
     input["year_groups"] = json!(["Year 11"]);
     let answer = app.put_json(&path, &s.admin, input.clone()).await;
     assert_eq!(answer.status(), 409);
@@ -289,7 +267,7 @@ async fn an_audience_names_the_schools_own_year_groups_and_classes() {
         ("year_groups", json!(["Year 12"])),
         ("class_ids", json!([987_654])),
     ] {
-        let mut input = input_of(app, &s.admin, s.evening).await;
+        let mut input = evening_input(app, &s.admin, s.evening).await;
         input[field] = value;
         let (status, code, named) = error_of(app.put_json(&path, &s.admin, input).await).await;
         assert_eq!(

@@ -10,7 +10,7 @@ use confero_api::config::Config;
 use confero_api::storage::Db;
 use confero_api::{demo, Application};
 use reqwest::{Client, Method, Response, StatusCode};
-use serde_json::Value;
+use serde_json::{json, Value};
 use sqlx::Connection as _;
 
 /// The demo password.
@@ -678,4 +678,28 @@ pub async fn outbox_to(app: &TestApp, subject: &str) -> Vec<String> {
         })
         .map(|row| row.try_get::<String, _>("to_email").unwrap())
         .collect()
+}
+
+/// An evening's input as it stands, to change one thing and send back.
+pub async fn evening_input(app: &TestApp, admin: &str, evening: i64) -> Value {
+    let e = app.json(&format!("/api/evenings/{evening}"), admin).await;
+    let local = |field: &Value| field.as_str().unwrap()[..16].to_owned();
+    let span = |s: &Value| {
+        let start = s["start"].as_str().unwrap();
+        json!({"date": &start[..10], "start": &start[11..16], "end": &s["end"].as_str().unwrap()[11..16]})
+    };
+    json!({
+        "name": e["name"],
+        "sessions": e["sessions"].as_array().unwrap().iter().map(span).collect::<Vec<_>>(),
+        "breaks": e["breaks"].as_array().unwrap().iter().map(span).collect::<Vec<_>>(),
+        "slot_minutes": e["slot_minutes"],
+        "changeover_minutes": e["changeover_minutes"],
+        "travel_buffer_minutes": e["travel_buffer_minutes"],
+        "booking_opens_at": local(&e["booking_opens_at"]),
+        "booking_closes_at": local(&e["booking_closes_at"]),
+        "cancel_until": local(&e["cancel_until"]),
+        "mode": e["mode"],
+        "year_groups": e["audience"]["year_groups"],
+        "class_ids": e["audience"]["classes"].as_array().unwrap().iter().map(|c| c["id"].clone()).collect::<Vec<_>>(),
+    })
 }

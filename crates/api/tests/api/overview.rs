@@ -4,7 +4,9 @@
 
 use std::collections::HashMap;
 
-use crate::helpers::{error_of, outbox_to, slot_start, spawn_app, TestApp, PASSWORD};
+use crate::helpers::{
+    error_of, evening_input, outbox_to, slot_start, spawn_app, TestApp, PASSWORD,
+};
 use confero_api::demo;
 use serde_json::{json, Value};
 
@@ -139,26 +141,8 @@ async fn the_overview_counts_match_the_bookings_and_the_office_books_for_a_pupil
         .any(|t| t["teacher_id"] == teacher && t.get("booked_at").is_some()));
 
     // Narrowed to one year group, the overview counts only its pupils.
-    let e = app.json(&format!("/api/evenings/{evening}"), &admin).await;
-    let local = |field: &Value| field.as_str().unwrap()[..16].to_owned();
-    let session = &e["sessions"][0];
-    let start = session["start"].as_str().unwrap();
-    let mut input = json!({
-        "name": e["name"],
-        "sessions": [{"date": &start[..10], "start": &start[11..16], "end": &session["end"].as_str().unwrap()[11..16]}],
-        "breaks": e["breaks"].as_array().unwrap().iter().map(|b| {
-            let s = b["start"].as_str().unwrap();
-            json!({"date": &s[..10], "start": &s[11..16], "end": &b["end"].as_str().unwrap()[11..16]})
-        }).collect::<Vec<_>>(),
-        "slot_minutes": e["slot_minutes"],
-        "changeover_minutes": e["changeover_minutes"],
-        "travel_buffer_minutes": e["travel_buffer_minutes"],
-        "booking_opens_at": local(&e["booking_opens_at"]),
-        "booking_closes_at": local(&e["booking_closes_at"]),
-        "cancel_until": local(&e["cancel_until"]),
-        "mode": e["mode"],
-        "year_groups": [&after["year_groups"][4]["year_group"]],
-    });
+    let mut input = evening_input(&app, &admin, evening).await;
+    input["year_groups"] = json!([&after["year_groups"][4]["year_group"]]);
     // Whatever bookings the other year groups hold are cancelled with the change.
     let path = format!("/api/evenings/{evening}");
     let answer = app.put_json(&path, &admin, input.clone()).await;
@@ -266,4 +250,54 @@ async fn families_without_an_appointment_are_reminded_once_a_day_and_exported() 
         let (status, _, _) = error_of(app.post_json(&path, token, json!({})).await).await;
         assert_eq!(status, 403);
     }
+}
+
+#[tokio::test]
+async fn the_office_may_book_closer_than_the_travel_buffer_but_never_overlapping() {
+    let app = spawn_app().await;
+    app.seed_demo().await;
+    let admin = app.token(demo::ADMIN_EMAIL, PASSWORD).await;
+    let evening = app.demo_evening(&admin).await;
+    // Fifteen minutes to get between rooms.
+    let mut input = evening_input(&app, &admin, evening).await;
+    input["travel_buffer_minutes"] = json!(15);
+    assert_eq!(
+        app.put_json(&format!("/api/evenings/{evening}"), &admin, input)
+            .await
+            .status(),
+        200
+    );
+    let family = app.family(demo::PARENT_EMAIL, evening).await;
+    let (child, teachers) = family.children[0].clone();
+    let (first, second) = (teachers[0], teachers[1]);
+    let grid = app.slots(evening, &admin).await;
+    let booked = app
+        .book(
+            evening,
+            &family.token,
+            first,
+            child,
+            &slot_start(&grid, first, 4),
+        )
+        .await;
+    assert_eq!(booked.status(), 201);
+    // The next time with another teacher (another room): too close for the family…
+    let next = slot_start(&grid, second, 5);
+    let (status, code, _) =
+        error_of(app.book(evening, &family.token, second, child, &next).await).await;
+    assert_eq!((status.as_u16(), code.as_str()), (409, "family_overlap"));
+    // …the office books it; at the same time as the first, it may not.
+    let same = slot_start(&grid, second, 4);
+    let (status, code, _) = error_of(app.book(evening, &admin, second, child, &same).await).await;
+    assert_eq!((status.as_u16(), code.as_str()), (409, "family_overlap"));
+    assert_eq!(
+        app.book(evening, &admin, second, child, &next)
+            .await
+            .status(),
+        201
+    );
+    let broken = confero_api::storage::bookings::violations(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(broken, Default::default());
 }
