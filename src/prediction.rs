@@ -207,6 +207,7 @@ mod tests {
             mode: MeetingMode::InPerson,
             video_link: None,
             teachers: vec![],
+            audience: Default::default(),
         }
     }
 

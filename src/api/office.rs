@@ -2,7 +2,7 @@
 //! who has booked, reminders to families who have not.
 
 use confero_core::dto::{
-    AudienceChoices, Evening, EveningInput, EveningOverview, PupilToBook, RemindersSent,
+    Evening, EveningChoices, EveningInput, EveningOverview, PupilToBook, RemindersSent,
 };
 use gloo_net::http::Request;
 
@@ -26,11 +26,11 @@ pub async fn update_evening(
     .await
 }
 
-/// `GET /api/school/audiences`: the year groups and classes an evening can be for.
-pub async fn audience_choices(session: Session) -> Result<AudienceChoices, ApiError> {
+/// `GET /api/school/evening-choices`: the year groups and classes an evening can be for.
+pub async fn evening_choices(session: Session) -> Result<EveningChoices, ApiError> {
     decode(
         authorized(session, |auth| {
-            with_auth(Request::get("/api/school/audiences"), &auth).build()
+            with_auth(Request::get("/api/school/evening-choices"), &auth).build()
         })
         .await?,
     )

@@ -1,5 +1,7 @@
 use chrono::{DateTime, FixedOffset};
-use confero_core::dto::{AudienceChoices, Evening, EveningInput, MeetingMode, StrandedBooking};
+use confero_core::dto::{
+    Evening, EveningChoices, EveningInput, MeetingMode, StrandedBooking, TeacherChoice,
+};
 use confero_core::local::{LocalDate, LocalDateTime, LocalSpan, LocalTime};
 use leptos::prelude::*;
 
@@ -65,6 +67,8 @@ struct Fields {
     audience: RwSignal<String>,
     year_groups: RwSignal<Vec<String>>,
     class_ids: RwSignal<Vec<i64>>,
+    /// The teachers taking part.
+    teachers: RwSignal<Vec<i64>>,
     next_key: StoredValue<u32>,
 }
 
@@ -74,7 +78,7 @@ fn local_moment(at: &DateTime<FixedOffset>) -> String {
 }
 
 impl Fields {
-    fn of(evening: Option<&Evening>) -> Fields {
+    fn of(evening: Option<&Evening>, choices: &EveningChoices) -> Fields {
         let text = |value: String| RwSignal::new(value);
         let rows = |spans: &[confero_core::dto::Span], first: u32| {
             spans
@@ -106,6 +110,7 @@ impl Fields {
                 ),
                 year_groups: RwSignal::new(e.audience.year_groups.clone()),
                 class_ids: RwSignal::new(e.audience.classes.iter().map(|c| c.id).collect()),
+                teachers: RwSignal::new(e.teachers.iter().map(|t| t.id).collect()),
                 next_key: StoredValue::new(200),
             },
             None => Fields {
@@ -123,6 +128,15 @@ impl Fields {
                 audience: text("everyone".to_owned()),
                 year_groups: RwSignal::new(Vec::new()),
                 class_ids: RwSignal::new(Vec::new()),
+                // Everyone who teaches a class.
+                teachers: RwSignal::new(
+                    choices
+                        .teachers
+                        .iter()
+                        .filter(|t| t.teaches_classes)
+                        .map(|t| t.id)
+                        .collect(),
+                ),
                 next_key: StoredValue::new(200),
             },
         }
@@ -135,7 +149,7 @@ impl Fields {
     }
 
     /// Reads the form into the API's input, naming the field of any value that does not parse.
-    fn input(&self, teacher_ids: Option<Vec<i64>>) -> Result<EveningInput, (&'static str, String)> {
+    fn input(&self) -> Result<EveningInput, (&'static str, String)> {
         let moment = |field: &'static str, value: RwSignal<String>| {
             LocalDateTime::parse(&value.get_untracked()).map_err(|e| (field, e.to_string()))
         };
@@ -161,6 +175,10 @@ impl Fields {
         } else {
             (Vec::new(), Vec::new())
         };
+        let teacher_ids = self.teachers.get_untracked();
+        if teacher_ids.is_empty() {
+            return Err(("teacher_ids", "choose at least one teacher".to_owned()));
+        }
         if some && year_groups.is_empty() && class_ids.is_empty() {
             return Err((
                 "year_groups",
@@ -189,7 +207,7 @@ impl Fields {
             cancel_until: moment("cancel_until", self.cancel_until)?,
             mode,
             video_link: (!link.trim().is_empty()).then_some(link),
-            teacher_ids,
+            teacher_ids: Some(teacher_ids),
             year_groups,
             class_ids,
             cancel_bookings: Vec::new(),
@@ -310,11 +328,53 @@ fn SpanRows(
     }
 }
 
+/// The teachers taking part, ticked (a new evening: everyone who teaches a class).
+#[component]
+fn TeacherChoices(
+    fields: Fields,
+    teachers: Vec<TeacherChoice>,
+    error: Signal<Option<String>>,
+    #[prop(into)] busy: Signal<bool>,
+) -> impl IntoView {
+    let total = teachers.len();
+    view! {
+        <fieldset class="teacher-choices" aria-describedby=move || error.with(Option::is_some).then_some("teacher_ids-error")>
+            <legend>"Teachers taking part"</legend>
+            <details>
+                <summary>{move || format!("{} of {total} teachers", fields.teachers.with(Vec::len))}</summary>
+                <p class="hint">"A teacher taken out loses their times; families booked with them are listed first and asked about."</p>
+                <div class="audience-choices">
+                    {teachers.into_iter().map(|teacher| {
+                        let id = format!("teacher-{}", teacher.id);
+                        let teacher_id = teacher.id;
+                        view! {
+                            <div class="field field-check">
+                                <input type="checkbox" id=id.clone()
+                                    prop:checked=move || fields.teachers.with(|t| t.contains(&teacher_id))
+                                    prop:disabled=move || busy.get()
+                                    on:change=move |ev| {
+                                        let on = event_target_checked(&ev);
+                                        fields.teachers.update(|t| {
+                                            t.retain(|x| *x != teacher_id);
+                                            if on { t.push(teacher_id); }
+                                        });
+                                    } />
+                                <label for=id>{teacher.name}</label>
+                            </div>
+                        }
+                    }).collect::<Vec<_>>()}
+                </div>
+            </details>
+            {move || error.get().map(|message| view! { <p class="field-error" id="teacher_ids-error">{message}</p> })}
+        </fieldset>
+    }
+}
+
 /// Who the evening is for: the whole school, or chosen year groups and classes.
 #[component]
 fn AudienceChoice(
     fields: Fields,
-    choices: AudienceChoices,
+    choices: EveningChoices,
     error: Signal<Option<String>>,
     #[prop(into)] busy: Signal<bool>,
 ) -> impl IntoView {
@@ -409,17 +469,13 @@ pub fn EveningForm(
     /// The evening being changed; none for a new one.
     #[prop(optional)]
     evening: Option<Evening>,
-    choices: AudienceChoices,
+    choices: EveningChoices,
     /// Called with the saved evening.
     on_saved: Callback<Evening>,
 ) -> impl IntoView {
     let session = use_session();
-    let fields = Fields::of(evening.as_ref());
+    let fields = Fields::of(evening.as_ref(), &choices);
     let id = evening.as_ref().map(|e| e.id);
-    // An existing evening keeps its teachers; a new one takes everyone who teaches a class.
-    let teacher_ids = evening
-        .as_ref()
-        .map(|e| e.teachers.iter().map(|t| t.id).collect::<Vec<_>>());
     let local_error = RwSignal::new(None::<(&'static str, String)>);
     let last = StoredValue::new(None::<EveningInput>);
     let save = Action::new_local(move |input: &EveningInput| {
@@ -469,7 +525,7 @@ pub fn EveningForm(
     });
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        match fields.input(teacher_ids.clone()) {
+        match fields.input() {
             Ok(input) => {
                 local_error.set(None);
                 save.dispatch(input);
@@ -508,6 +564,7 @@ pub fn EveningForm(
             <Show when=move || fields.mode.get() == "video">
                 <TextField id="video_link" label="Video link" kind="url" hint="An https:// link families will join." value=fields.video_link error=error_for("video_link") disabled=busy />
             </Show>
+            <TeacherChoices fields teachers=choices.teachers.clone() error=error_for("teacher_ids") busy />
             <AudienceChoice fields choices=choices.clone() error=audience_error busy />
             <StrandedNotice stranded what="this change" with_teacher=true busy
                 on_cancel_and_save=Callback::new(cancel_and_save) on_keep=Callback::new(keep) />

@@ -217,6 +217,7 @@ mod tests {
             mode: confero_core::dto::MeetingMode::InPerson,
             video_link: None,
             teachers: vec![],
+            audience: Default::default(),
         }
     }
 

@@ -30,7 +30,7 @@ pub fn EditEvening() -> impl IntoView {
         async move {
             let id = id.ok_or(ApiError::Unexpected(404))?;
             let evening = api::evening(session, id).await?;
-            let choices = api::office::audience_choices(session).await?;
+            let choices = api::office::evening_choices(session).await?;
             Ok::<_, ApiError>((evening, choices))
         }
     });

@@ -15,13 +15,13 @@ use crate::session::use_session;
 pub fn NewEvening() -> impl IntoView {
     let session = use_session();
     let navigate = use_navigate();
-    let choices = LocalResource::new(move || api::office::audience_choices(session));
+    let choices = LocalResource::new(move || api::office::evening_choices(session));
     let retry = Callback::new(move |()| choices.refetch());
     let on_saved = Callback::new(move |_| navigate("/admin", Default::default()));
     view! {
         <p class="back"><A href="/admin">"← School"</A></p>
         <PageHeading>"New parents' evening"</PageHeading>
-        <p class="lead">"Times are in the school's time zone. Everyone who teaches a class takes part; teachers can set their own room and hours."</p>
+        <p class="lead">"Times are in the school's time zone. Everyone who teaches a class takes part unless you choose otherwise; teachers can set their own room and hours."</p>
         <Transition fallback=|| view! { <Loading what="the school's year groups" /> }>
             <ErrorBoundary fallback=move |errors| view! { <ErrorNotice errors retry /> }>
                 {move || Suspend::new(async move {

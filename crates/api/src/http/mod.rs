@@ -118,7 +118,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(school::summary))
         .routes(routes!(school::settings, school::set_settings))
         .routes(routes!(school::retention, school::set_retention))
-        .routes(routes!(school::audiences))
+        .routes(routes!(school::evening_choices))
         .routes(routes!(evenings::list, evenings::create))
         .routes(routes!(evenings::get, evenings::update))
         .routes(routes!(evenings::set_status))

@@ -2,7 +2,7 @@
 
 use axum::extract::State;
 use axum::Json;
-use confero_core::dto::{AudienceChoices, RetentionSettings, SchoolSettings, SchoolSummary};
+use confero_core::dto::{EveningChoices, RetentionSettings, SchoolSettings, SchoolSummary};
 use confero_core::{ErrorBody, Line, Role};
 
 use super::error::{ApiError, ApiResult};
@@ -153,13 +153,13 @@ pub async fn set_retention(
 
 /// The year groups and classes an evening can be for.
 #[utoipa::path(
-    get, path = "/api/school/audiences", tag = "school", security(("bearer" = [])),
-    responses((status = 200, body = AudienceChoices), (status = 403, body = ErrorBody))
+    get, path = "/api/school/evening-choices", tag = "school", security(("bearer" = [])),
+    responses((status = 200, body = EveningChoices), (status = 403, body = ErrorBody))
 )]
-pub async fn audiences(
+pub async fn evening_choices(
     State(state): State<AppState>,
     session: AuthSession,
-) -> ApiResult<Json<AudienceChoices>> {
+) -> ApiResult<Json<EveningChoices>> {
     session.require_any(&[Role::Admin])?;
     Ok(Json(
         storage::audiences::choices(&state.db, session.school_id).await?,

@@ -3,7 +3,7 @@
 //! of the year groups or enrolled in one of the classes" is written once, in
 //! [`invited`], and used by every query here.
 
-use confero_core::dto::{AudienceChoices, AudienceClass, EveningAudience};
+use confero_core::dto::{AudienceClass, EveningAudience, EveningChoices, TeacherChoice};
 use sqlx::{AnyConnection, Row as _};
 
 use super::Db;
@@ -154,8 +154,8 @@ pub async fn leave_waitlists_outside(
     Ok(done.rows_affected())
 }
 
-/// The year groups and classes of the school, for choosing an audience.
-pub async fn choices(db: &Db, school_id: i64) -> Result<AudienceChoices, sqlx::Error> {
+/// The teachers, year groups and classes of the school, for setting up an evening.
+pub async fn choices(db: &Db, school_id: i64) -> Result<EveningChoices, sqlx::Error> {
     let mut conn = db.pool.acquire().await?;
     let year_groups = year_groups(&mut conn, school_id).await?;
     let classes = sqlx::query("SELECT id, name FROM classes WHERE school_id = $1 ORDER BY name")
@@ -165,9 +165,34 @@ pub async fn choices(db: &Db, school_id: i64) -> Result<AudienceChoices, sqlx::E
         .iter()
         .map(audience_class)
         .collect::<Result<Vec<_>, sqlx::Error>>()?;
-    Ok(AudienceChoices {
+    let teachers = sqlx::query(
+        "SELECT p.id, p.title, p.given_name, p.family_name,
+                CAST(CASE WHEN EXISTS (SELECT 1 FROM classes c WHERE c.teacher_id = p.id)
+                          THEN 1 ELSE 0 END AS BIGINT) AS teaches
+           FROM people p JOIN person_roles r ON r.person_id = p.id AND r.role = 'teacher'
+          WHERE p.school_id = $1 AND p.disabled_at IS NULL
+          ORDER BY p.family_name, p.given_name, p.id",
+    )
+    .bind(school_id)
+    .fetch_all(&mut *conn)
+    .await?
+    .into_iter()
+    .map(|row| {
+        let title: Option<String> = row.try_get("title")?;
+        let given: String = row.try_get("given_name")?;
+        let family: String = row.try_get("family_name")?;
+        let teaches: i64 = row.try_get("teaches")?;
+        Ok(TeacherChoice {
+            id: row.try_get("id")?,
+            name: super::people::staff_name(title.as_deref(), &given, &family),
+            teaches_classes: teaches == 1,
+        })
+    })
+    .collect::<Result<Vec<_>, sqlx::Error>>()?;
+    Ok(EveningChoices {
         year_groups,
         classes,
+        teachers,
     })
 }
 

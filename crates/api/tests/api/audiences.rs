@@ -178,11 +178,16 @@ async fn an_evening_for_one_year_group_is_seen_and_booked_only_by_its_families()
     assert_eq!(booked.status(), 201);
 
     // An evening for a class reaches its pupils' families.
-    let choices = app.json("/api/school/audiences", &s.admin).await;
+    let choices = app.json("/api/school/evening-choices", &s.admin).await;
     assert_eq!(
         choices["year_groups"],
         json!(["Year 7", "Year 8", "Year 9", "Year 10", "Year 11"])
     );
+    // The teachers who can take part: the evening's own, each teaching a class.
+    let evening_teachers = app.json(&path, &s.admin).await["teachers"].clone();
+    let offered = choices["teachers"].as_array().unwrap();
+    assert_eq!(offered.len(), evening_teachers.as_array().unwrap().len());
+    assert!(offered.iter().all(|t| t["teaches_classes"] == true));
     let class_7 = choices["classes"]
         .as_array()
         .unwrap()
@@ -276,7 +281,10 @@ async fn an_audience_names_the_schools_own_year_groups_and_classes() {
         );
     }
     assert_eq!(app.json(&path, &s.admin).await, before, "nothing changed");
-    let (status, _, _) =
-        error_of(app.get("/api/school/audiences", Some(&s.year7.token)).await).await;
+    let (status, _, _) = error_of(
+        app.get("/api/school/evening-choices", Some(&s.year7.token))
+            .await,
+    )
+    .await;
     assert_eq!(status, 403);
 }

@@ -53,7 +53,7 @@ const ENDPOINTS: [(&str, &str); 76] = [
     ("post", "/api/me/erasure"),
     ("get", "/api/school/retention"),
     ("put", "/api/school/retention"),
-    ("get", "/api/school/audiences"),
+    ("get", "/api/school/evening-choices"),
     ("get", "/api/evenings/{id}/overview"),
     ("post", "/api/evenings/{id}/reminders"),
     ("get", "/api/evenings/{id}/pupils"),

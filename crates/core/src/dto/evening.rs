@@ -192,13 +192,27 @@ impl EveningAudience {
     }
 }
 
-/// `GET /api/school/audiences`: the year groups and classes an evening can be for.
+/// `GET /api/school/evening-choices`: what an evening can be set up with:
+/// the teachers who can take part, and the year groups and classes it can be for.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
-pub struct AudienceChoices {
+pub struct EveningChoices {
     /// Every year group with at least one pupil, in order.
     pub year_groups: Vec<String>,
     pub classes: Vec<AudienceClass>,
+    /// The school's teachers (active accounts), by family name.
+    #[serde(default)]
+    pub teachers: Vec<TeacherChoice>,
+}
+
+/// A teacher who can take part in an evening.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct TeacherChoice {
+    pub id: i64,
+    pub name: String,
+    /// Whether they teach a class (a new evening takes those by default).
+    pub teaches_classes: bool,
 }
 
 /// An evening, as everyone in the school may see it once published.
