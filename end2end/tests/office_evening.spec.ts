@@ -71,6 +71,16 @@ test("an admin edits an evening's audience and a parent of another year no longe
   await parent.getByRole("button", { name: "Sign in" }).click();
   await expect(parent).toHaveURL("/parent");
   await expect(parent.getByRole("heading", { name: "Spring science evening" })).toBeVisible();
+  // …and books a time in it for their Year 7 child.
+  const year7Token = await tokenFor(request, onlyYear7);
+  const child = (await (await request.get("/api/me", bearer(year7Token))).json()).children[0];
+  const grid = await (await request.get(`/api/evenings/${evening.id}/slots`, bearer(year7Token))).json();
+  const column = grid.find((c: { teacher_name: string }) => c.teacher_name === child.teachers[0].teacher_name);
+  const booked = await request.post(`/api/evenings/${evening.id}/bookings`, {
+    ...bearer(year7Token),
+    data: { teacher_id: column.teacher_id, student_id: child.id, start: column.slots[2].start },
+  });
+  expect(booked.status()).toBe(201);
 
   // The office changes it to Year 11 only, in the form.
   await signInPage.signInAs("admin");
@@ -83,6 +93,11 @@ test("an admin edits an evening's audience and a parent of another year no longe
   await expect(audience.getByLabel("Year 7")).toBeChecked();
   await audience.getByLabel("Year 7").uncheck();
   await page.getByRole("button", { name: "Save changes" }).click();
+  // Refused first: the Year 7 child's appointment would be left without an evening.
+  const refusal = page.getByRole("alert").filter({ hasText: "Not saved" });
+  await expect(refusal).toContainText(`${child.given_name} ${child.family_name}`);
+  await expect(page).toHaveURL(`/admin/evenings/${evening.id}/edit`);
+  await refusal.getByRole("button", { name: /^Cancel it and save/ }).click();
   await expect(page).toHaveURL("/admin");
   await expect(item).toContainText("For Year 11");
 
@@ -95,6 +110,10 @@ test("an admin edits an evening's audience and a parent of another year no longe
   await expect(parent.getByRole("alert")).toBeVisible();
   await expect(parent.getByRole("heading", { name: "Spring science evening" })).toHaveCount(0);
   await family.close();
+
+  // The family's appointment is cancelled, and they are told why.
+  const theirBooking = await request.get(`/api/bookings/${(await booked.json()).id}`, bearer(year7Token));
+  expect((await theirBooking.json()).status).toBe("cancelled");
 
   // A Year 11 family still does, through the API as their phone would.
   const year11 = await tokenFor(request, withYear11);
