@@ -5,14 +5,18 @@
 //! the write cannot put the old state back); another API process's write is
 //! seen within `EVENING_TTL`. Snapshots serve reads and early refusals only:
 //! the booking transaction compares the snapshot's version with the
-//! evening's and decides from a fresh read when they differ. Bookings
-//! themselves are never cached.
+//! evening's and decides from a fresh read when they differ. Bookings are
+//! never cached for decisions; the one view of them kept here is the
+//! family-neutral slot grid that parents' reads share ([`NeutralGrid`]),
+//! dropped by every slot change this process hears of (its own, and other
+//! processes' through the live relay) and after [`EVENING_TTL`] in any case.
 
 use std::collections::HashMap;
 use std::ops::Deref;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use confero_core::dto::TeacherSlots;
 use confero_core::slots::{self, Availability, Slot};
 use sqlx::AnyConnection;
 
@@ -81,11 +85,31 @@ struct Entry {
     cached: Option<(Instant, Arc<EveningSnapshot>)>,
 }
 
+/// An evening's slot grid as every family sees the slots they do not hold:
+/// free, taken or blocked, no holder named. Each teacher's column is kept
+/// as JSON too, so a family's read copies the columns it holds nothing in.
+#[derive(Debug)]
+pub struct NeutralGrid {
+    pub columns: Vec<TeacherSlots>,
+    pub encoded: Vec<String>,
+}
+
+/// A neutral grid, for the evening version and live generation it was read at.
+#[derive(Debug)]
+struct GridEntry {
+    version: i64,
+    generation: u64,
+    at: Instant,
+    grid: Arc<NeutralGrid>,
+}
+
 /// The process's caches.
 #[derive(Debug, Default)]
 pub struct Caches {
     evenings: Mutex<HashMap<(i64, i64), Entry>>,
     zones: Mutex<HashMap<i64, SchoolZone>>,
+    /// Neutral grids by evening id.
+    grids: Mutex<HashMap<i64, GridEntry>>,
 }
 
 impl Caches {
@@ -126,6 +150,38 @@ impl Caches {
         let entry = entries.entry((school_id, id)).or_default();
         entry.generation += 1;
         entry.cached = None;
+    }
+
+    /// The evening's neutral grid, if one was read at this evening version
+    /// and live generation (every slot change this process hears of moves
+    /// the generation) within [`EVENING_TTL`].
+    pub fn grid(&self, evening_id: i64, version: i64, generation: u64) -> Option<Arc<NeutralGrid>> {
+        lock(&self.grids)
+            .get(&evening_id)
+            .filter(|e| {
+                e.version == version && e.generation == generation && e.at.elapsed() < EVENING_TTL
+            })
+            .map(|e| e.grid.clone())
+    }
+
+    /// Keeps a neutral grid read at `version` and `generation` (the caller
+    /// checks the generation did not move while it read).
+    pub fn store_grid(
+        &self,
+        evening_id: i64,
+        version: i64,
+        generation: u64,
+        grid: Arc<NeutralGrid>,
+    ) {
+        lock(&self.grids).insert(
+            evening_id,
+            GridEntry {
+                version,
+                generation,
+                at: Instant::now(),
+                grid,
+            },
+        );
     }
 
     /// A school's time zone (it never changes once the school exists).

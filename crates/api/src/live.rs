@@ -145,6 +145,9 @@ impl Drop for SocketPlace {
 #[derive(Clone, Debug)]
 pub struct Live {
     schools: Arc<Mutex<HashMap<i64, broadcast::Sender<LiveEvent>>>>,
+    /// Per evening, how many slot or evening changes this process has heard
+    /// of: what the shared grid cache is keyed by.
+    generations: Arc<Mutex<HashMap<i64, u64>>>,
     origin: String,
     pub sockets: Arc<SocketLimits>,
 }
@@ -154,6 +157,7 @@ impl Live {
     pub fn new(sockets: Arc<SocketLimits>) -> Live {
         Live {
             schools: Arc::default(),
+            generations: Arc::default(),
             origin: uuid::Uuid::new_v4().to_string(),
             sockets,
         }
@@ -210,8 +214,26 @@ impl Live {
         self.publish(events);
     }
 
+    /// How many slot or evening changes of the evening this process has heard of.
+    pub fn generation(&self, evening_id: i64) -> u64 {
+        lock(&self.generations)
+            .get(&evening_id)
+            .copied()
+            .unwrap_or(0)
+    }
+
     /// Tells this process's watchers, after the change committed.
     pub fn publish(&self, events: Vec<LiveEvent>) {
+        {
+            let mut generations = lock(&self.generations);
+            for event in &events {
+                if let LiveEvent::Slot(SlotEvent { evening_id, .. })
+                | LiveEvent::Evening { evening_id, .. } = event
+                {
+                    *generations.entry(*evening_id).or_default() += 1;
+                }
+            }
+        }
         let mut schools = lock(&self.schools);
         for event in events {
             let school_id = event.school_id();

@@ -409,29 +409,51 @@ pub struct Holder {
 
 /// The active bookings of an evening, for the slot grid.
 pub async fn holders(db: &Db, evening_id: i64) -> Result<Vec<Holder>, sqlx::Error> {
-    sqlx::query(
-        "SELECT b.teacher_id, b.starts_at, b.id, b.student_id, s.given_name, s.family_name, b.status, b.household
-           FROM bookings b JOIN students s ON s.id = b.student_id
-          WHERE b.evening_id = $1 AND b.status <> 'cancelled'",
-    )
+    sqlx::query(&format!(
+        "{HOLDER_QUERY} WHERE b.evening_id = $1 AND b.status <> 'cancelled'"
+    ))
     .bind(evening_id)
     .fetch_all(&db.pool)
     .await?
-    .into_iter()
-    .map(|row| {
-        let given: String = row.try_get("given_name")?;
-        let family: String = row.try_get("family_name")?;
-        Ok(Holder {
-            household: row.try_get("household")?,
-            teacher_id: row.try_get("teacher_id")?,
-            start: row.try_get("starts_at")?,
-            booking_id: row.try_get("id")?,
-            student_id: row.try_get("student_id")?,
-            student_name: format!("{given} {family}"),
-            status: row.try_get("status")?,
-        })
-    })
+    .iter()
+    .map(holder)
     .collect()
+}
+
+/// The active bookings (and holds) of a guardian's children at an evening.
+pub async fn family_holders(
+    db: &Db,
+    evening_id: i64,
+    guardian_id: i64,
+) -> Result<Vec<Holder>, sqlx::Error> {
+    sqlx::query(&format!(
+        "{HOLDER_QUERY} WHERE b.evening_id = $1 AND b.status <> 'cancelled'
+            AND b.student_id IN (SELECT student_id FROM guardianships WHERE guardian_id = $2)"
+    ))
+    .bind(evening_id)
+    .bind(guardian_id)
+    .fetch_all(&db.pool)
+    .await?
+    .iter()
+    .map(holder)
+    .collect()
+}
+
+const HOLDER_QUERY: &str = "SELECT b.teacher_id, b.starts_at, b.id, b.student_id, s.given_name, s.family_name, b.status, b.household
+           FROM bookings b JOIN students s ON s.id = b.student_id";
+
+fn holder(row: &sqlx::any::AnyRow) -> Result<Holder, sqlx::Error> {
+    let given: String = row.try_get("given_name")?;
+    let family: String = row.try_get("family_name")?;
+    Ok(Holder {
+        household: row.try_get("household")?,
+        teacher_id: row.try_get("teacher_id")?,
+        start: row.try_get("starts_at")?,
+        booking_id: row.try_get("id")?,
+        student_id: row.try_get("student_id")?,
+        student_name: format!("{given} {family}"),
+        status: row.try_get("status")?,
+    })
 }
 
 /// The students a guardian may book for.

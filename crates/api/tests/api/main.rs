@@ -13,6 +13,7 @@ mod erasure;
 mod errors;
 mod evenings;
 mod exports;
+mod grid_cache;
 mod health;
 mod helpers;
 mod households;
