@@ -92,6 +92,8 @@ struct Entry {
 pub struct NeutralGrid {
     pub columns: Vec<TeacherSlots>,
     pub encoded: Vec<String>,
+    /// The whole grid as JSON, for a family that holds nothing in it.
+    pub whole: axum::body::Bytes,
 }
 
 /// A neutral grid, for the evening version and live generation it was read at.

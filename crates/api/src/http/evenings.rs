@@ -606,10 +606,10 @@ pub async fn slots(
 ) -> ApiResult<Response> {
     let zone = zone_of(&state, session.school_id).await?;
     let record = visible_evening(&state, &session, id).await?;
-    let viewer = Viewer::of(&session, &state.db).await?;
-    if !viewer.is_staff() {
-        return family_grid(&state, &zone, &record, &viewer, query.teacher_id).await;
+    if !(session.has(Role::Admin) || session.has(Role::Teacher)) {
+        return family_grid(&state, &zone, &record, session.person_id, query.teacher_id).await;
     }
+    let viewer = Viewer::of(&session, &state.db).await?;
     let holders = bookings::holders(&state.db, record.id).await?;
     let grid = grid_for(&zone, &record, &viewer, &holders, query.teacher_id);
     Ok(Json(grid).into_response())
@@ -655,7 +655,7 @@ async fn family_grid(
     state: &AppState,
     zone: &SchoolZone,
     record: &EveningSnapshot,
-    viewer: &Viewer,
+    guardian_id: i64,
     teacher: Option<i64>,
 ) -> ApiResult<Response> {
     // Read first: a change announced while the grid is read leaves it unstored.
@@ -670,7 +670,12 @@ async fn family_grid(
                 .map(serde_json::to_string)
                 .collect::<Result<Vec<_>, _>>()
                 .map_err(ApiError::internal)?;
-            let grid = Arc::new(NeutralGrid { columns, encoded });
+            let whole = format!("[{}]", encoded.join(","));
+            let grid = Arc::new(NeutralGrid {
+                columns,
+                encoded,
+                whole: whole.into(),
+            });
             if state.live.generation(record.id) == generation {
                 state
                     .caches
@@ -679,12 +684,26 @@ async fn family_grid(
             grid
         }
     };
-    let own: Vec<bookings::Holder> =
-        bookings::family_holders(&state.db, record.id, viewer.person_id)
-            .await?
-            .into_iter()
-            .filter(|h| viewer.family_holds(h.student_id, h.household))
-            .collect();
+    // The guardian's children's bookings: the viewer needs no other
+    // children to be drawn their own times.
+    let family = bookings::family_holders(&state.db, record.id, guardian_id).await?;
+    let viewer = Viewer {
+        person_id: guardian_id,
+        children: family.iter().map(|h| h.student_id).collect(),
+        ..Viewer::nobody()
+    };
+    let own: Vec<bookings::Holder> = family
+        .into_iter()
+        .filter(|h| viewer.family_holds(h.student_id, h.household))
+        .collect();
+    let json = [(
+        axum::http::header::CONTENT_TYPE,
+        axum::http::HeaderValue::from_static("application/json"),
+    )];
+    if own.is_empty() && teacher.is_none() {
+        // Nothing of theirs: the shared grid as it is, not copied.
+        return Ok((json, axum::body::Body::from(grid.whole.clone())).into_response());
+    }
     let mut body = String::with_capacity(grid.encoded.iter().map(String::len).sum::<usize>() + 64);
     body.push('[');
     let mut first = true;
@@ -696,7 +715,7 @@ async fn family_grid(
             body.push(',');
         }
         if own.iter().any(|h| h.teacher_id == column.teacher_id) {
-            let mine = grid_for(zone, record, viewer, &own, Some(column.teacher_id));
+            let mine = grid_for(zone, record, &viewer, &own, Some(column.teacher_id));
             let neutral = column.slots.iter();
             // The family's own times, drawn for them, over the neutral column.
             let slots = mine
@@ -718,12 +737,5 @@ async fn family_grid(
         }
     }
     body.push(']');
-    Ok((
-        [(
-            axum::http::header::CONTENT_TYPE,
-            axum::http::HeaderValue::from_static("application/json"),
-        )],
-        body,
-    )
-        .into_response())
+    Ok((json, body).into_response())
 }
