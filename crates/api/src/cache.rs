@@ -94,6 +94,8 @@ pub struct NeutralGrid {
     pub encoded: Vec<String>,
     /// The whole grid as JSON, for a family that holds nothing in it.
     pub whole: axum::body::Bytes,
+    /// The same, brotli-compressed once (a 60 × 30 grid: ~160 KB → a few KB).
+    pub whole_br: axum::body::Bytes,
 }
 
 /// A neutral grid, for the evening version and live generation it was read at.

@@ -5,8 +5,9 @@ use std::sync::Arc;
 
 use crate::cache::{EveningSnapshot, NeutralGrid};
 
+use axum::body::Body;
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use confero_core::dto::{
@@ -603,11 +604,17 @@ pub async fn slots(
     session: AuthSession,
     ApiPath(IdParam { id }): ApiPath<IdParam>,
     ApiQuery(query): ApiQuery<SlotsQuery>,
+    headers: HeaderMap,
 ) -> ApiResult<Response> {
     let zone = zone_of(&state, session.school_id).await?;
     let record = visible_evening(&state, &session, id).await?;
     if !(session.has(Role::Admin) || session.has(Role::Teacher)) {
-        return family_grid(&state, &zone, &record, session.person_id, query.teacher_id).await;
+        let family = Family {
+            guardian_id: session.person_id,
+            teacher: query.teacher_id,
+            brotli: accepts_brotli(&headers),
+        };
+        return family_grid(&state, &zone, &record, family).await;
     }
     let viewer = Viewer::of(&session, &state.db).await?;
     let holders = bookings::holders(&state.db, record.id).await?;
@@ -647,6 +654,49 @@ fn grid_for(
         .collect()
 }
 
+/// Whose grid a family read is, and how it may be sent.
+struct Family {
+    guardian_id: i64,
+    /// Only this teacher's column.
+    teacher: Option<i64>,
+    /// The client takes brotli.
+    brotli: bool,
+}
+
+/// Whether `Accept-Encoding` offers brotli (`br`, not with `q=0`).
+fn accepts_brotli(headers: &HeaderMap) -> bool {
+    headers
+        .get_all(header::ACCEPT_ENCODING)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|offer| {
+            let mut parts = offer.split(';').map(str::trim);
+            parts
+                .next()
+                .is_some_and(|name| name.eq_ignore_ascii_case("br"))
+                && !parts.any(|p| {
+                    p.strip_prefix("q=")
+                        .is_some_and(|q| q.parse::<f32>().is_ok_and(|q| q == 0.0))
+                })
+        })
+}
+
+/// Brotli at a quality cheap enough to run on every change of a busy evening.
+fn compress(bytes: &[u8]) -> Vec<u8> {
+    let params = brotli::enc::BrotliEncoderParams {
+        quality: 5,
+        lgwin: 22,
+        ..Default::default()
+    };
+    let mut out = Vec::with_capacity(bytes.len() / 8);
+    match brotli::BrotliCompress(&mut &bytes[..], &mut out, &params) {
+        Ok(_) => out,
+        // Writing to memory does not fail; if it ever did, the grid goes uncompressed.
+        Err(_) => Vec::new(),
+    }
+}
+
 /// A family's grid: the evening's neutral grid (shared by every family's
 /// read until a slot changes), with the columns where the family holds a
 /// time drawn again for them. The same answer as drawing every slot for
@@ -655,9 +705,13 @@ async fn family_grid(
     state: &AppState,
     zone: &SchoolZone,
     record: &EveningSnapshot,
-    guardian_id: i64,
-    teacher: Option<i64>,
+    family: Family,
 ) -> ApiResult<Response> {
+    let Family {
+        guardian_id,
+        teacher,
+        brotli,
+    } = family;
     // Read first: a change announced while the grid is read leaves it unstored.
     let generation = state.live.generation(record.id);
     let grid = match state.caches.grid(record.id, record.version, generation) {
@@ -671,10 +725,12 @@ async fn family_grid(
                 .collect::<Result<Vec<_>, _>>()
                 .map_err(ApiError::internal)?;
             let whole = format!("[{}]", encoded.join(","));
+            let whole_br = compress(whole.as_bytes());
             let grid = Arc::new(NeutralGrid {
                 columns,
                 encoded,
                 whole: whole.into(),
+                whole_br: whole_br.into(),
             });
             if state.live.generation(record.id) == generation {
                 state
@@ -696,13 +752,21 @@ async fn family_grid(
         .into_iter()
         .filter(|h| viewer.family_holds(h.student_id, h.household))
         .collect();
-    let json = [(
-        axum::http::header::CONTENT_TYPE,
-        axum::http::HeaderValue::from_static("application/json"),
-    )];
+    let json = [
+        (
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        ),
+        (header::VARY, HeaderValue::from_static("accept-encoding")),
+    ];
     if own.is_empty() && teacher.is_none() {
-        // Nothing of theirs: the shared grid as it is, not copied.
-        return Ok((json, axum::body::Body::from(grid.whole.clone())).into_response());
+        // Nothing of theirs: the shared grid as it is, not copied, and
+        // compressed already for a browser that takes brotli.
+        if brotli && !grid.whole_br.is_empty() {
+            let encoding = [(header::CONTENT_ENCODING, HeaderValue::from_static("br"))];
+            return Ok((json, encoding, Body::from(grid.whole_br.clone())).into_response());
+        }
+        return Ok((json, Body::from(grid.whole.clone())).into_response());
     }
     let mut body = String::with_capacity(grid.encoded.iter().map(String::len).sum::<usize>() + 64);
     body.push('[');

@@ -126,3 +126,55 @@ async fn a_familys_grid_is_theirs_and_every_booking_shows_on_the_next_read() {
         .unwrap();
     assert_eq!(one.as_array().unwrap(), &vec![column.clone()]);
 }
+
+#[tokio::test]
+async fn a_browser_taking_brotli_gets_the_same_grid_compressed() {
+    let app = spawn_app().await;
+    app.seed_demo().await;
+    let admin = app.token(demo::ADMIN_EMAIL, PASSWORD).await;
+    let evening = app.demo_evening(&admin).await;
+    // A family with nothing booked gets the shared grid.
+    let family = app
+        .family("carys.mensah.13@families.demo.confero.test", evening)
+        .await;
+    let path = format!("/api/evenings/{evening}/slots");
+    let plain = app.get(&path, Some(&family.token)).await;
+    assert_eq!(plain.headers()["vary"], "accept-encoding");
+    assert!(plain.headers().get("content-encoding").is_none());
+    let plain = plain.bytes().await.unwrap();
+    for (offer, compressed) in [
+        ("gzip, deflate, br, zstd", true),
+        ("br;q=0, gzip", false),
+        ("gzip", false),
+    ] {
+        let answer = reqwest::Client::new()
+            .get(app.url(&path))
+            .bearer_auth(&family.token)
+            .header("accept-encoding", offer)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(answer.status(), 200);
+        let encoding = answer.headers().get("content-encoding").cloned();
+        let body = answer.bytes().await.unwrap();
+        if compressed {
+            assert_eq!(encoding.unwrap(), "br", "{offer}");
+            assert!(
+                body.len() * 10 < plain.len(),
+                "{} → {}",
+                plain.len(),
+                body.len()
+            );
+            let mut decoded = Vec::new();
+            std::io::Read::read_to_end(
+                &mut brotli::Decompressor::new(&body[..], 4096),
+                &mut decoded,
+            )
+            .unwrap();
+            assert_eq!(decoded, plain.to_vec());
+        } else {
+            assert!(encoding.is_none(), "{offer}");
+            assert_eq!(body, plain);
+        }
+    }
+}
