@@ -1,18 +1,18 @@
-use confero_core::dto::{SlotState, TeacherLoad, TeacherSlots};
+use confero_core::dto::{BookingHolder, BookingStatus, SlotState, TeacherLoad, TeacherSlots};
 use leptos::prelude::*;
 
 use crate::time_text::clock;
 
-/// What a cell of the occupancy table says, and its class.
-fn cell(state: SlotState, who: Option<&str>) -> (&'static str, String) {
-    match state {
-        SlotState::Free => ("occ-free", "Free".to_owned()),
-        SlotState::Blocked => ("occ-blocked", "Not available".to_owned()),
-        SlotState::Taken | SlotState::Mine => match who {
-            Some(name) => ("occ-booked", format!("Booked: {name}")),
-            // A time held for a family on the waiting list.
-            None => ("occ-held", "Held for the waiting list".to_owned()),
-        },
+/// What a cell of the occupancy table says, and its class (the office sees
+/// every holder, so a time held for a waiting family says so by its status).
+fn cell(state: SlotState, holder: Option<&BookingHolder>) -> (&'static str, String) {
+    match (state, holder) {
+        (SlotState::Free, _) => ("occ-free", "Free".to_owned()),
+        (SlotState::Blocked, _) => ("occ-blocked", "Not available".to_owned()),
+        (_, Some(h)) if h.status != BookingStatus::Held => {
+            ("occ-booked", format!("Booked: {}", h.student_name))
+        }
+        _ => ("occ-held", "Held for the waiting list".to_owned()),
     }
 }
 
@@ -75,8 +75,7 @@ pub fn OccupancyTable(grid: Vec<TeacherSlots>, loads: Vec<TeacherLoad>) -> impl 
                                 <td class="num">{load.as_ref().map(|l| l.booked).unwrap_or_default()}</td>
                                 <td class="num">{free}</td>
                                 {column.slots.iter().map(|slot| {
-                                    let who = slot.booking.as_ref().map(|b| b.student_name.as_str());
-                                    let (class, words) = cell(slot.state, who);
+                                    let (class, words) = cell(slot.state, slot.booking.as_ref());
                                     let title = format!("{} {}", clock(&slot.start), words);
                                     view! {
                                         <td class=format!("occ {class}") title=title>

@@ -418,6 +418,21 @@ impl Worker {
         Ok(messages)
     }
 
+    /// Who a reminder notice (the evening's, or the office's to book) is
+    /// for: its details and the guardian, unless the account is gone or disabled.
+    async fn reminded(
+        &self,
+        notice: &Notice,
+    ) -> Result<Option<(ReminderDetails, Contact)>, sqlx::Error> {
+        let Ok(details) = serde_json::from_str::<ReminderDetails>(&notice.details) else {
+            return Ok(None);
+        };
+        let guardian = people::contact_of(&self.db, notice.school_id, details.guardian_id).await?;
+        Ok(guardian
+            .filter(|g| !g.disabled)
+            .map(|guardian| (details, guardian)))
+    }
+
     async fn reminder(
         &self,
         notice: &Notice,
@@ -425,12 +440,7 @@ impl Worker {
         zone: Tz,
         school: &SchoolCard,
     ) -> Result<Vec<NewMessage>, sqlx::Error> {
-        let Ok(details) = serde_json::from_str::<ReminderDetails>(&notice.details) else {
-            return Ok(Vec::new());
-        };
-        let Some(guardian) =
-            people::contact_of(&self.db, notice.school_id, details.guardian_id).await?
-        else {
+        let Some((details, guardian)) = self.reminded(notice).await? else {
             return Ok(Vec::new());
         };
         let booked = bookings::family_at_evening(
@@ -443,9 +453,6 @@ impl Worker {
         let Some(first) = booked.first() else {
             return Ok(Vec::new());
         };
-        if guardian.disabled {
-            return Ok(Vec::new());
-        }
         let lines: Vec<AppointmentLine> = booked.iter().map(|d| line(zone, d)).collect();
         let appointments: Vec<Appointment> = booked.iter().map(appointment).collect();
         let calendar = ics::calendar(zone, school, &first.evening_name, &appointments, self.now());
@@ -475,12 +482,7 @@ impl Worker {
         zone: Tz,
         school: &SchoolCard,
     ) -> Result<Vec<NewMessage>, sqlx::Error> {
-        let Ok(details) = serde_json::from_str::<ReminderDetails>(&notice.details) else {
-            return Ok(Vec::new());
-        };
-        let Some(guardian) =
-            people::contact_of(&self.db, notice.school_id, details.guardian_id).await?
-        else {
+        let Some((details, guardian)) = self.reminded(notice).await? else {
             return Ok(Vec::new());
         };
         let Some((evening, closes)) =
@@ -505,7 +507,7 @@ impl Worker {
         .filter(|p| p.appointments == 0)
         .map(|p| format!("{} ({})", p.name, p.year_group))
         .collect();
-        if children.is_empty() || guardian.disabled {
+        if children.is_empty() {
             return Ok(Vec::new());
         }
         let closes = Utc
