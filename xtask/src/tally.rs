@@ -26,15 +26,51 @@ pub fn run_counting(name: &str, mut command: Command) -> Result<Tally, String> {
         .spawn()
         .map_err(|e| format!("{name}: could not start: {e}"))?;
     let mut tally = Tally::default();
+    let mut failures = FailureBlock::default();
     if let Some(stdout) = child.stdout.take() {
         for line in BufReader::new(stdout).lines().map_while(Result::ok) {
             println!("{line}");
             tally.add(parse_line(&line));
+            failures.read(&line);
         }
     }
     let status = child.wait().map_err(|e| format!("{name}: {e}"))?;
-    crate::process::check(name, status)?;
+    // Said again in the error, which is printed last: a log cut to its last
+    // lines (a CI summary) still shows why.
+    crate::process::check(name, status).map_err(|error| failures.before(error))?;
     Ok(tally)
+}
+
+/// The first lines of a runner's failure report: cargo's `failures:` section,
+/// or Playwright's numbered failures (`  1) tests/…`).
+#[derive(Debug, Default)]
+struct FailureBlock {
+    lines: Vec<String>,
+}
+
+impl FailureBlock {
+    const MAX_LINES: usize = 60;
+
+    fn read(&mut self, line: &str) {
+        let started = !self.lines.is_empty();
+        let trimmed = line.trim();
+        if (started || trimmed == "failures:" || trimmed.starts_with("1) "))
+            && self.lines.len() < Self::MAX_LINES
+        {
+            self.lines.push(line.to_owned());
+        }
+    }
+
+    fn before(&self, error: String) -> String {
+        if self.lines.is_empty() {
+            return error;
+        }
+        format!(
+            "--- why (the first {} lines of the failure report) ---\n{}\n{error}",
+            self.lines.len(),
+            self.lines.join("\n")
+        )
+    }
 }
 
 /// What one output line reports.
@@ -88,5 +124,25 @@ mod tests {
         for (line, (passed, failed)) in cases {
             assert_eq!(parse_line(line), Tally { passed, failed }, "{line}");
         }
+    }
+
+    #[test]
+    fn a_failure_report_is_said_again_before_the_error() {
+        let mut block = FailureBlock::default();
+        for line in [
+            "  ✓  1 tests/a.spec.ts:3:1 › fine (1.0s)",
+            "  1) tests/b.spec.ts:9:1 › broken",
+            "    Error: expect(locator).toBeVisible() failed",
+        ] {
+            block.read(line);
+        }
+        let said = block.before("e2e failed (exit status: 1)".into());
+        assert!(!said.contains("fine"), "{said}");
+        assert!(
+            said.contains("1) tests/b.spec.ts:9:1 › broken\n    Error: expect"),
+            "{said}"
+        );
+        assert!(said.ends_with("e2e failed (exit status: 1)"), "{said}");
+        assert_eq!(FailureBlock::default().before("x".into()), "x");
     }
 }
