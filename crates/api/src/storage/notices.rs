@@ -79,14 +79,25 @@ pub async fn pending(db: &Db, limit: i64) -> Result<Vec<Notice>, sqlx::Error> {
     .collect()
 }
 
-/// Marks a notice expanded, in the transaction that queued its messages.
-pub async fn mark_expanded(conn: &mut AnyConnection, id: i64, now: i64) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE notices SET expanded_at = $1 WHERE id = $2")
-        .bind(now)
-        .bind(id)
-        .execute(conn)
-        .await
-        .map(|_| ())
+/// Marks notices expanded, in the transaction that queued their messages.
+pub async fn mark_expanded(
+    conn: &mut AnyConnection,
+    ids: &[i64],
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let list = (2..ids.len() + 2)
+        .map(|n| format!("${n}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let sql = format!("UPDATE notices SET expanded_at = $1 WHERE id IN ({list})");
+    let mut query = sqlx::query(&sql).bind(now);
+    for id in ids {
+        query = query.bind(*id);
+    }
+    query.execute(conn).await.map(|_| ())
 }
 
 /// Families with active appointments in a published evening that starts

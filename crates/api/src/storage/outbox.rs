@@ -58,6 +58,71 @@ pub async fn enqueue(
     Ok(done.rows_affected() == 1)
 }
 
+/// Queues many messages in as few statements as the database allows (one
+/// per [`ROWS_PER_INSERT`]); a message whose dedupe key was already used is
+/// left out. Returns how many were queued.
+pub async fn enqueue_all(
+    conn: &mut AnyConnection,
+    messages: &[NewMessage],
+    now: i64,
+) -> Result<u64, sqlx::Error> {
+    let mut queued = 0;
+    for chunk in messages.chunks(ROWS_PER_INSERT) {
+        let rows = (0..chunk.len())
+            .map(|row| {
+                let n = row * 11;
+                let p = |k: usize| format!("${}", n + k);
+                format!(
+                    "({}, {}, {}, {}, {}, {}, {}, {}, {}, {}, 'pending', $1, {}, $1)",
+                    p(2),
+                    p(3),
+                    p(4),
+                    p(5),
+                    p(6),
+                    p(7),
+                    p(8),
+                    p(9),
+                    p(10),
+                    p(11),
+                    p(12)
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!(
+            "INSERT INTO outbox (school_id, person_id, kind, to_email, to_name, subject, text_body, html_body,
+                                 attachment_name, attachment_body, status, next_attempt_at, dedupe_key, created_at)
+             VALUES {rows}
+             ON CONFLICT (dedupe_key) DO NOTHING"
+        );
+        let mut query = sqlx::query(&sql).bind(now);
+        for message in chunk {
+            let (attachment_name, attachment_body) = match &message.attachment {
+                Some((name, body)) => (Some(name.as_str()), Some(body.as_str())),
+                None => (None, None),
+            };
+            query = query
+                .bind(message.school_id)
+                .bind(message.person_id)
+                .bind(&message.kind)
+                .bind(&message.to_email)
+                .bind(&message.to_name)
+                .bind(&message.subject)
+                .bind(&message.text_body)
+                .bind(&message.html_body)
+                .bind(attachment_name)
+                .bind(attachment_body)
+                .bind(message.dedupe_key.as_deref());
+        }
+        queued += query.execute(&mut *conn).await?.rows_affected();
+    }
+    Ok(queued)
+}
+
+/// Rows per statement of [`enqueue_all`]: 11 parameters each, well inside
+/// SQLite's 32,766 and PostgreSQL's 65,535.
+const ROWS_PER_INSERT: usize = 200;
+
 /// A message claimed for sending.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Claimed {

@@ -4,7 +4,10 @@
 use std::collections::HashSet;
 use std::time::Duration;
 
-use crate::helpers::{slot_start, spawn_app, spawn_app_with, ServerProcess, TestApp, PASSWORD};
+use crate::helpers::{
+    family_emails, outbox_to, slot_start, spawn_app, spawn_app_with, ServerProcess, TestApp,
+    PASSWORD,
+};
 use crate::smtp_sink::SmtpSink;
 use confero_api::demo;
 use serde_json::Value;
@@ -139,6 +142,72 @@ async fn a_cancellation_tells_the_family_and_the_teacher() {
     assert!(received[made..]
         .iter()
         .any(|m| m.to.iter().any(|to| to == demo::PARENT_EMAIL)));
+}
+
+/// Twenty families book at once: the worker expands the notices in batches
+/// (one write transaction each), and every booking still reaches each of the
+/// child's guardians exactly once, with every notice marked done.
+#[tokio::test]
+async fn a_burst_of_bookings_is_queued_once_per_guardian() {
+    let app = spawn_app().await;
+    app.seed_demo().await;
+    let admin = app.token(demo::ADMIN_EMAIL, PASSWORD).await;
+    let evening = app.demo_evening(&admin).await;
+    let mut families = Vec::new();
+    for email in family_emails(&app).await.iter().take(20) {
+        families.push(app.family(email, evening).await);
+    }
+    let grid = app.slots(evening, &admin).await;
+    // Each family its own slot index, so no two want the same time.
+    let answers = futures::future::join_all(families.iter().enumerate().map(|(n, family)| {
+        let (child, teachers) = family.children[0].clone();
+        let start = slot_start(&grid, teachers[0], n % 12);
+        let app = &app;
+        async move {
+            let answer = app
+                .book(evening, &family.token, teachers[0], child, &start)
+                .await;
+            (
+                answer.status().as_u16(),
+                answer.json::<Value>().await.unwrap(),
+            )
+        }
+    }))
+    .await;
+    let booked: Vec<i64> = answers
+        .iter()
+        .filter(|(status, _)| *status == 201)
+        .map(|(_, body)| body["student_id"].as_i64().unwrap())
+        .collect();
+    assert!(booked.len() >= 10, "{answers:?}");
+    let mut expected = Vec::new();
+    for student in &booked {
+        let guardians: Vec<String> = sqlx::query_scalar(
+            "SELECT p.email FROM guardianships g JOIN people p ON p.id = g.guardian_id WHERE g.student_id = $1",
+        )
+        .bind(student)
+        .fetch_all(&app.db.pool)
+        .await
+        .unwrap();
+        expected.extend(guardians);
+    }
+    expected.sort();
+    for _ in 0..200 {
+        if outbox_to(&app, "Booked: ").await.len() >= expected.len() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    // A moment more: nothing arrives twice.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let mut queued = outbox_to(&app, "Booked: ").await;
+    queued.sort();
+    assert_eq!(queued, expected);
+    let waiting: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM notices WHERE expanded_at IS NULL")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(waiting, 0);
 }
 
 #[tokio::test]
