@@ -156,6 +156,18 @@ impl Caches {
         entry.cached = None;
     }
 
+    /// Forgets every evening of a school after a change that reaches them
+    /// all without touching their rows (a roster import: who an evening's
+    /// classes are, which classes are left).
+    pub fn forget_school(&self, school_id: i64) {
+        for (key, entry) in lock(&self.evenings).iter_mut() {
+            if key.0 == school_id {
+                entry.generation += 1;
+                entry.cached = None;
+            }
+        }
+    }
+
     /// The evening's neutral grid, if one was read at this evening version
     /// and live generation (every slot change this process hears of moves
     /// the generation) within [`EVENING_TTL`].

@@ -154,6 +154,8 @@ pub async fn apply(
     let applied = importer(&state)
         .apply(session.school_id, session.person_id, &upload.files, &token)
         .await?;
+    // Evenings' audiences name classes the import may have removed.
+    state.caches.forget_school(session.school_id);
     tracing::info!(
         school_id = session.school_id,
         cancelled = applied.cancelled_bookings,

@@ -1,5 +1,7 @@
 //! Who an evening is for: its year groups and classes. An evening with
-//! neither is for the whole school. The rule "a child is invited when in one
+//! neither is for the whole school, unless it was for some (its
+//! `audience_restricted` flag) and its classes have since left the roster:
+//! then it is for no one until the office chooses again. The rule "a child is invited when in one
 //! of the year groups or enrolled in one of the classes" is written once, in
 //! [`invited`], and used by every query here.
 
@@ -27,7 +29,7 @@ fn audience_class(row: &sqlx::any::AnyRow) -> Result<AudienceClass, sqlx::Error>
     })
 }
 
-/// The evening's audience (empty: the whole school).
+/// The evening's audience (empty and not restricted: the whole school).
 pub async fn load(
     conn: &mut AnyConnection,
     evening_id: i64,
@@ -48,9 +50,16 @@ pub async fn load(
     .iter()
     .map(audience_class)
     .collect::<Result<Vec<_>, sqlx::Error>>()?;
+    let restricted: i64 =
+        sqlx::query_scalar("SELECT audience_restricted FROM evenings WHERE id = $1")
+            .bind(evening_id)
+            .fetch_optional(&mut *conn)
+            .await?
+            .unwrap_or(0);
     Ok(EveningAudience {
         year_groups,
         classes,
+        restricted: restricted == 1,
     })
 }
 
@@ -61,6 +70,11 @@ pub async fn set(
     year_groups: &[String],
     class_ids: &[i64],
 ) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE evenings SET audience_restricted = $2 WHERE id = $1")
+        .bind(evening_id)
+        .bind(i64::from(!(year_groups.is_empty() && class_ids.is_empty())))
+        .execute(&mut *conn)
+        .await?;
     for table in ["evening_year_groups", "evening_classes"] {
         sqlx::query(&format!("DELETE FROM {table} WHERE evening_id = $1"))
             .bind(evening_id)

@@ -1,10 +1,10 @@
 //! Roster import over HTTP and from the command line: preview, apply,
 //! problems by line, the size limit, a stale preview, and what removing
-//! people does to their bookings.
+//! people (and classes) does to their bookings and evenings.
 
 use std::time::Duration;
 
-use crate::helpers::{error_of, slot_start, spawn_app, TestApp, PASSWORD};
+use crate::helpers::{error_of, evening_input, slot_start, spawn_app, TestApp, PASSWORD};
 use confero_api::demo;
 use reqwest::multipart::{Form, Part};
 use serde_json::{json, Value};
@@ -287,13 +287,8 @@ async fn riverside_evening(app: &TestApp, admin: &str) -> i64 {
     id
 }
 
-#[tokio::test]
-async fn removing_a_guardian_cancels_their_booking_frees_the_slot_and_tells_the_teacher() {
-    let app = spawn_app().await;
-    let (_, admin) = riverside(&app).await;
-    import(&app, &admin, &all_samples()).await;
-    let evening = riverside_evening(&app, &admin).await;
-    // Asha Patel (G2001) gets an account and books for Noah (S1001).
+/// Asha Patel (G2001, the samples' first guardian) with a password, signed in.
+async fn asha_signed_in(app: &TestApp) -> String {
     let (_, asha) = app.person_id("asha.patel@example.net").await;
     let hash = confero_api::auth::password::hash("asha's long passphrase").unwrap();
     let mut conn = app.db.writer.acquire().await.unwrap();
@@ -304,9 +299,18 @@ async fn removing_a_guardian_cancels_their_booking_frees_the_slot_and_tells_the_
         .await
         .unwrap();
     drop(conn);
-    let parent = app
-        .token("asha.patel@example.net", "asha's long passphrase")
-        .await;
+    app.token("asha.patel@example.net", "asha's long passphrase")
+        .await
+}
+
+#[tokio::test]
+async fn removing_a_guardian_cancels_their_booking_frees_the_slot_and_tells_the_teacher() {
+    let app = spawn_app().await;
+    let (_, admin) = riverside(&app).await;
+    import(&app, &admin, &all_samples()).await;
+    let evening = riverside_evening(&app, &admin).await;
+    // Asha Patel (G2001) gets an account and books for Noah (S1001).
+    let parent = asha_signed_in(&app).await;
     let me = app.json("/api/me", &parent).await;
     let noah = me["children"]
         .as_array()
@@ -500,4 +504,55 @@ async fn a_pupil_who_leaves_takes_their_bookings_with_them_and_everyone_is_told(
         .await
         .unwrap();
     assert!(told.contains(&teacher_email), "{told:?}");
+}
+
+#[tokio::test]
+async fn an_evening_whose_only_class_leaves_the_roster_is_for_no_one_not_everyone() {
+    let app = spawn_app().await;
+    let (_, admin) = riverside(&app).await;
+    import(&app, &admin, &all_samples()).await;
+    let evening = riverside_evening(&app, &admin).await;
+    let english: i64 = sqlx::query_scalar("SELECT id FROM classes WHERE name = '7A/En'")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    let path = format!("/api/evenings/{evening}");
+    let mut input = evening_input(&app, &admin, evening).await;
+    input["year_groups"] = json!([]);
+    input["class_ids"] = json!([english]);
+    assert_eq!(app.put_json(&path, &admin, input).await.status(), 200);
+    // Asha Patel: Noah (S1001) is in 7A/En, her other child is not.
+    let parent = asha_signed_in(&app).await;
+    assert_eq!(app.get(&path, Some(&parent)).await.status(), 200);
+
+    // The next export drops 7A/En (Noah stays, in 7A/Ma).
+    let without_english: Vec<(&str, String)> = all_samples()
+        .into_iter()
+        .map(|(name, text)| {
+            let kept: String = text
+                .lines()
+                .filter(|line| name != "classes" || !line.starts_with("7A/En,"))
+                .map(|line| format!("{line}\n"))
+                .collect();
+            (name, kept)
+        })
+        .collect();
+    import(&app, &admin, &without_english).await;
+    let seen = app.json(&path, &admin).await;
+    assert_eq!(seen["audience"]["classes"], json!([]), "{seen}");
+    assert_eq!(seen["audience"]["restricted"], true, "{seen}");
+    // Closed, not opened to the whole school: Asha no longer sees it at all.
+    assert_eq!(app.get(&path, Some(&parent)).await.status(), 404);
+    let hers = app.json("/api/evenings", &parent).await;
+    assert!(
+        hers.as_array().unwrap().iter().all(|e| e["id"] != evening),
+        "{hers}"
+    );
+    // Saving it again for a year group opens it to that year only.
+    let mut input = evening_input(&app, &admin, evening).await;
+    input["year_groups"] = json!(["7"]);
+    input["class_ids"] = json!([]);
+    let saved = app.put_json(&path, &admin, input).await;
+    assert_eq!(saved.status(), 200);
+    assert_eq!(app.get(&path, Some(&parent)).await.status(), 200);
 }

@@ -150,6 +150,11 @@ pub struct EveningAudience {
     pub year_groups: Vec<String>,
     #[serde(default)]
     pub classes: Vec<AudienceClass>,
+    /// Set up for some year groups or classes only. With both lists empty
+    /// (its classes have left the roster) the evening is for no one, never
+    /// the whole school.
+    #[serde(default)]
+    pub restricted: bool,
 }
 
 /// A class an evening is for.
@@ -163,7 +168,12 @@ pub struct AudienceClass {
 impl EveningAudience {
     /// For the whole school.
     pub fn is_everyone(&self) -> bool {
-        self.year_groups.is_empty() && self.classes.is_empty()
+        !self.restricted && self.year_groups.is_empty() && self.classes.is_empty()
+    }
+
+    /// Set up for some year groups or classes, none of which is left.
+    pub fn is_no_one(&self) -> bool {
+        !self.is_everyone() && self.year_groups.is_empty() && self.classes.is_empty()
     }
 
     /// Whether a child of `year_group`, enrolled in the classes named
@@ -182,6 +192,9 @@ impl EveningAudience {
     pub fn describe(&self) -> String {
         if self.is_everyone() {
             return "the whole school".to_owned();
+        }
+        if self.is_no_one() {
+            return "no one: its classes have left the roster".to_owned();
         }
         self.year_groups
             .iter()
@@ -355,4 +368,44 @@ pub struct TeacherSlots {
     pub teacher_name: String,
     pub room: Option<String>,
     pub slots: Vec<SlotView>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{AudienceClass, EveningAudience};
+
+    fn class(name: &str) -> AudienceClass {
+        AudienceClass {
+            id: 1,
+            name: name.to_owned(),
+        }
+    }
+
+    #[test]
+    fn an_audience_is_the_whole_school_some_children_or_no_one() {
+        let everyone = EveningAudience::default();
+        assert!(everyone.is_everyone() && !everyone.is_no_one());
+        assert!(everyone.includes("Year 7", std::iter::empty()));
+        assert_eq!(everyone.describe(), "the whole school");
+
+        let some = EveningAudience {
+            year_groups: vec!["Year 11".into()],
+            classes: vec![class("7A/En")],
+            restricted: true,
+        };
+        assert!(!some.is_everyone() && !some.is_no_one());
+        assert!(some.includes("Year 11", std::iter::empty()));
+        assert!(some.includes("Year 7", ["7A/Ma", "7A/En"].into_iter()));
+        assert!(!some.includes("Year 7", ["7A/Ma"].into_iter()));
+        assert_eq!(some.describe(), "Year 11, 7A/En");
+
+        // Its only class left the roster: closed, not opened to everyone.
+        let emptied = EveningAudience {
+            restricted: true,
+            ..EveningAudience::default()
+        };
+        assert!(!emptied.is_everyone() && emptied.is_no_one());
+        assert!(!emptied.includes("Year 7", ["7A/En"].into_iter()));
+        assert!(emptied.describe().starts_with("no one"));
+    }
 }
