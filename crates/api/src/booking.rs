@@ -28,6 +28,7 @@ use crate::storage::audiences;
 use crate::storage::bookings::{self, BookingRow, NewBooking};
 use crate::storage::evenings::{self, EveningRecord};
 use crate::storage::notices::{self, kind};
+use crate::storage::sqlite_writer::{self, BookingTx, SqliteWriter};
 use crate::storage::{self, Db};
 
 mod batch;
@@ -120,16 +121,20 @@ fn refusal_from(error: sqlx::Error) -> BookingError {
     if let sqlx::Error::Database(db) = &error {
         if db.is_unique_violation() {
             let what = format!("{} {}", db.constraint().unwrap_or_default(), db.message());
-            return BookingError::Refused(
-                if what.contains("one_per_pair") || what.contains("student_id") {
-                    Refusal::AlreadyBookedWithTeacher
-                } else {
-                    Refusal::SlotTaken
-                },
-            );
+            return BookingError::Refused(refusal_for_unique(&what));
         }
     }
     BookingError::Database(error)
+}
+
+/// The rule a unique-index violation on `bookings` enforces, from the
+/// index's name or its columns as the database names them in `what`.
+fn refusal_for_unique(what: &str) -> Refusal {
+    if what.contains("one_per_pair") || what.contains("student_id") {
+        Refusal::AlreadyBookedWithTeacher
+    } else {
+        Refusal::SlotTaken
+    }
 }
 
 /// How many times a booking transaction is tried when the database only
@@ -160,6 +165,7 @@ where
 }
 
 /// One attempt to put a child with a teacher at a time.
+#[derive(Clone, Copy, Debug)]
 struct Attempt {
     teacher_id: i64,
     student_id: i64,
@@ -507,6 +513,15 @@ impl Booker<'_> {
             teaches,
             household: None,
         };
+        if let Some(writer) = &self.db.sqlite_writer {
+            if let Some(id) = self
+                .book_on_sqlite_writer(writer, actor, snapshot, attempt, idempotency)
+                .await?
+            {
+                return Ok(id);
+            }
+            // The evening changed since the snapshot: decided below, from a fresh read.
+        }
         let mut tx = self.db.writer.begin().await?;
         let evening = self.lock_and_read(&mut tx, student_id, snapshot).await?;
         let decided = self.decide(&mut tx, actor, &evening, &attempt).await?;
@@ -528,6 +543,145 @@ impl Booker<'_> {
         )];
         self.commit_and_tell(tx, events).await?;
         Ok(id)
+    }
+
+    /// [`Self::book_once`]'s transaction, with the same statements and rules,
+    /// as one job on SQLite's writer thread (`storage/sqlite_writer.rs`).
+    /// `None` when the evening's version is no longer the snapshot's: nothing
+    /// was written, and the caller decides from a fresh read.
+    async fn book_on_sqlite_writer(
+        &self,
+        writer: &SqliteWriter,
+        actor: &Actor,
+        snapshot: &Arc<EveningSnapshot>,
+        attempt: Attempt,
+        idempotency: Option<Idempotency<'_>>,
+    ) -> BookingResult<Option<i64>> {
+        let now = self.now();
+        let staff = acts_as_staff(actor, attempt.student_id);
+        let guardian = actor
+            .viewer
+            .children
+            .contains(&attempt.student_id)
+            .then_some(actor.viewer.person_id);
+        let (school_id, person_id) = (actor.school_id, actor.viewer.person_id);
+        let details = serde_json::to_string(&BookingNoticeDetails {
+            by: Some(person_id),
+            ..BookingNoticeDetails::default()
+        })
+        .unwrap_or_default();
+        let remember = idempotency.map(|i| (i.key.to_owned(), i.fingerprint.to_owned()));
+        let evening = snapshot.clone();
+        // The pool's only writer connection, held: no other write of this
+        // process runs while the job does.
+        let held = self.db.writer.acquire().await?;
+        let decided = writer
+            .run(move |conn| -> BookingResult<Option<(i64, slots::Slot)>> {
+                let from_sqlite =
+                    |e: rusqlite::Error| BookingError::Database(sqlite_writer::database_error(e));
+                let tx = BookingTx::begin(conn).map_err(from_sqlite)?;
+                tx.lock_family(attempt.student_id).map_err(from_sqlite)?;
+                match tx
+                    .evening_version(school_id, evening.id)
+                    .map_err(from_sqlite)?
+                {
+                    None => return Err(BookingError::NotFound),
+                    Some(version) if version != evening.version => return Ok(None),
+                    Some(_) => {}
+                }
+                let Some(teacher) = evening.teacher(attempt.teacher_id) else {
+                    return Err(BookingError::Invalid {
+                        field: "teacher_id",
+                        message: "is not taking part in this evening",
+                    });
+                };
+                if !evening.audience.is_everyone()
+                    && !tx
+                        .student_invited(evening.id, attempt.student_id)
+                        .map_err(from_sqlite)?
+                {
+                    return Err(BookingError::Refused(Refusal::NotInvited));
+                }
+                let household = tx
+                    .household_for(attempt.student_id, guardian)
+                    .map_err(from_sqlite)?;
+                let timelines = tx
+                    .timelines(
+                        evening.id,
+                        attempt.teacher_id,
+                        attempt.student_id,
+                        household,
+                    )
+                    .map_err(from_sqlite)?;
+                let ctx = BookingContext {
+                    now,
+                    staff,
+                    published: evening.status == "published",
+                    window: window(&evening),
+                    teaches_child: attempt.teaches,
+                    teacher_slots: evening.teacher_slots(attempt.teacher_id),
+                    taken: &timelines.taken,
+                    family: &timelines.family,
+                    travel_buffer_secs: evening.fields.travel_buffer_secs,
+                    moving: None,
+                };
+                let request = BookingRequest {
+                    teacher_id: attempt.teacher_id,
+                    student_id: attempt.student_id,
+                    slot_start: attempt.start,
+                    room: teacher.room.as_deref(),
+                };
+                let slot = rules::check_booking(&request, &ctx).map_err(BookingError::Refused)?;
+                let new = NewBooking {
+                    household,
+                    school_id,
+                    evening_id: evening.id,
+                    teacher_id: attempt.teacher_id,
+                    student_id: attempt.student_id,
+                    booked_by: person_id,
+                    span: slot.interval(),
+                    room: teacher.room.as_deref(),
+                };
+                let id = tx.insert_booking(&new, now).map_err(|error| {
+                    match sqlite_writer::unique_violation(&error) {
+                        Some(what) => BookingError::Refused(refusal_for_unique(what)),
+                        None => from_sqlite(error),
+                    }
+                })?;
+                tx.insert_notice(school_id, kind::BOOKING_MADE, id, &details, now)
+                    .map_err(from_sqlite)?;
+                if let Some((key, fingerprint)) = remember {
+                    let answer = bookings::Answer {
+                        status: BOOKED,
+                        body: id.to_string(),
+                        fingerprint,
+                    };
+                    tx.remember_answer(person_id, &key, &answer, now)
+                        .map_err(from_sqlite)?;
+                }
+                tx.commit().map_err(from_sqlite)?;
+                Ok(Some((id, slot)))
+            })
+            .await
+            .ok_or_else(|| {
+                BookingError::Database(sqlx::Error::Protocol(
+                    "the SQLite writer did not answer".into(),
+                ))
+            })??;
+        drop(held);
+        let Some((id, slot)) = decided else {
+            self.caches.forget_evening(snapshot.school_id, snapshot.id);
+            return Ok(None);
+        };
+        self.live.publish(vec![event(
+            school_id,
+            snapshot,
+            attempt.teacher_id,
+            slot.start,
+            true,
+        )]);
+        self.mail_wake.notify_one();
+        Ok(Some(id))
     }
 
     /// Loads a booking the actor may see, with its evening.

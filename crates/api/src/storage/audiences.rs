@@ -104,15 +104,17 @@ pub async fn student_invited(
     evening_id: i64,
     student_id: i64,
 ) -> Result<bool, sqlx::Error> {
-    let found: Option<i64> = sqlx::query_scalar(&format!(
-        "SELECT CAST(1 AS BIGINT) WHERE {}",
-        invited("$1", "$2")
-    ))
-    .bind(evening_id)
-    .bind(student_id)
-    .fetch_optional(conn)
-    .await?;
+    let found: Option<i64> = sqlx::query_scalar(&student_invited_sql())
+        .bind(evening_id)
+        .bind(student_id)
+        .fetch_optional(conn)
+        .await?;
     Ok(found.is_some())
+}
+
+/// [`student_invited`]'s statement: `$1` evening, `$2` student.
+pub(super) fn student_invited_sql() -> String {
+    format!("SELECT CAST(1 AS BIGINT) WHERE {}", invited("$1", "$2"))
 }
 
 /// Whether the evening (which has an audience) is for any of the guardian's children.

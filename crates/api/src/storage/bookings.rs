@@ -33,20 +33,25 @@ pub async fn lock_families(
         Engine::Postgres => " ORDER BY id FOR NO KEY UPDATE",
         Engine::Sqlite => "",
     };
-    let students = (1..=student_ids.len())
-        .map(|n| format!("${n}"))
-        .collect::<Vec<_>>()
-        .join(", ");
-    let sql = format!(
-        "UPDATE people SET booking_version = booking_version + 1
-          WHERE id IN (SELECT id FROM people
-                        WHERE id IN (SELECT guardian_id FROM guardianships WHERE student_id IN ({students})){in_order})"
-    );
+    let sql = lock_families_sql(student_ids.len(), in_order);
     let mut query = sqlx::query(&sql);
     for student_id in student_ids {
         query = query.bind(*student_id);
     }
     query.execute(conn).await.map(|_| ())
+}
+
+/// [`lock_families`]' statement for `n` students (`$1` … `$n`).
+pub(super) fn lock_families_sql(n: usize, in_order: &str) -> String {
+    let students = (1..=n)
+        .map(|n| format!("${n}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    format!(
+        "UPDATE people SET booking_version = booking_version + 1
+          WHERE id IN (SELECT id FROM people
+                        WHERE id IN (SELECT guardian_id FROM guardianships WHERE student_id IN ({students})){in_order})"
+    )
 }
 
 /// What the booking rules need from the bookings table, read in one
@@ -70,23 +75,13 @@ pub async fn timelines(
     student_id: i64,
     household: i64,
 ) -> Result<Timelines, sqlx::Error> {
-    let rows = sqlx::query(
-        "SELECT b.id, b.teacher_id, b.student_id, b.starts_at, b.ends_at, b.room,
-                CASE WHEN f.student_id IS NULL OR ($4 <> 0 AND b.household NOT IN (0, $4)) THEN 0 ELSE 1 END AS in_family
-           FROM bookings b
-           LEFT JOIN (SELECT g2.student_id FROM guardianships g1
-                        JOIN guardianships g2 ON g2.guardian_id = g1.guardian_id
-                       WHERE g1.student_id = $3
-                      UNION SELECT $3) f ON f.student_id = b.student_id
-          WHERE b.evening_id = $1 AND b.status <> 'cancelled'
-            AND (b.teacher_id = $2 OR f.student_id IS NOT NULL)",
-    )
-    .bind(evening_id)
-    .bind(teacher_id)
-    .bind(student_id)
-    .bind(household)
-    .fetch_all(conn)
-    .await?;
+    let rows = sqlx::query(TIMELINES_SQL)
+        .bind(evening_id)
+        .bind(teacher_id)
+        .bind(student_id)
+        .bind(household)
+        .fetch_all(conn)
+        .await?;
     let mut out = Timelines::default();
     for row in rows {
         let appointment = FamilyAppointment {
@@ -99,14 +94,38 @@ pub async fn timelines(
             },
             room: row.try_get("room")?,
         };
-        if appointment.teacher_id == teacher_id {
-            out.taken.push(appointment.span.start);
-        }
-        if row.try_get::<i64, _>("in_family")? == 1 {
-            out.family.push(appointment);
-        }
+        out.add(
+            appointment,
+            teacher_id,
+            row.try_get::<i64, _>("in_family")? == 1,
+        );
     }
     Ok(out)
+}
+
+/// [`timelines`]' statement: `$1` evening, `$2` teacher, `$3` student, `$4`
+/// household (0: the whole family).
+pub(super) const TIMELINES_SQL: &str =
+    "SELECT b.id, b.teacher_id, b.student_id, b.starts_at, b.ends_at, b.room,
+            CASE WHEN f.student_id IS NULL OR ($4 <> 0 AND b.household NOT IN (0, $4)) THEN 0 ELSE 1 END AS in_family
+       FROM bookings b
+       LEFT JOIN (SELECT g2.student_id FROM guardianships g1
+                    JOIN guardianships g2 ON g2.guardian_id = g1.guardian_id
+                   WHERE g1.student_id = $3
+                  UNION SELECT $3) f ON f.student_id = b.student_id
+      WHERE b.evening_id = $1 AND b.status <> 'cancelled'
+        AND (b.teacher_id = $2 OR f.student_id IS NOT NULL)";
+
+impl Timelines {
+    /// Adds one row of [`TIMELINES_SQL`].
+    pub(super) fn add(&mut self, appointment: FamilyAppointment, teacher_id: i64, in_family: bool) {
+        if appointment.teacher_id == teacher_id {
+            self.taken.push(appointment.span.start);
+        }
+        if in_family {
+            self.family.push(appointment);
+        }
+    }
 }
 
 /// Whether a one-column id query finds any row.
@@ -197,17 +216,18 @@ pub async fn household_for(
     let Some(guardian) = guardian else {
         return Ok(0);
     };
-    let separate: Option<i64> = sqlx::query_scalar(
-        "SELECT s.separate_households FROM students s
-           JOIN guardianships g ON g.student_id = s.id AND g.guardian_id = $2
-          WHERE s.id = $1",
-    )
-    .bind(student_id)
-    .bind(guardian)
-    .fetch_optional(conn)
-    .await?;
+    let separate: Option<i64> = sqlx::query_scalar(SEPARATE_HOUSEHOLDS_SQL)
+        .bind(student_id)
+        .bind(guardian)
+        .fetch_optional(conn)
+        .await?;
     Ok(if separate == Some(1) { guardian } else { 0 })
 }
+
+/// [`household_for`]'s statement: `$1` student, `$2` guardian.
+pub(super) const SEPARATE_HOUSEHOLDS_SQL: &str = "SELECT s.separate_households FROM students s
+       JOIN guardianships g ON g.student_id = s.id AND g.guardian_id = $2
+      WHERE s.id = $1";
 
 /// What a guardian sees of the bookings `b`: their children's, of the whole
 /// family or of their own household (`$n` binds the guardian).
@@ -272,25 +292,28 @@ async fn insert_as(
     on_conflict: &str,
     now: i64,
 ) -> Result<Option<i64>, sqlx::Error> {
-    sqlx::query_scalar(&format!(
-        "INSERT INTO bookings (school_id, evening_id, teacher_id, student_id, booked_by, starts_at, ends_at, room,
-                               household, status, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11){on_conflict} RETURNING id"
-    ))
-    .bind(booking.school_id)
-    .bind(booking.evening_id)
-    .bind(booking.teacher_id)
-    .bind(booking.student_id)
-    .bind(booking.booked_by)
-    .bind(booking.span.start)
-    .bind(booking.span.end)
-    .bind(booking.room)
-    .bind(booking.household)
-    .bind(status)
-    .bind(now)
-    .fetch_optional(conn)
-    .await
+    sqlx::query_scalar(&format!("{INSERT_SQL}{on_conflict} RETURNING id"))
+        .bind(booking.school_id)
+        .bind(booking.evening_id)
+        .bind(booking.teacher_id)
+        .bind(booking.student_id)
+        .bind(booking.booked_by)
+        .bind(booking.span.start)
+        .bind(booking.span.end)
+        .bind(booking.room)
+        .bind(booking.household)
+        .bind(status)
+        .bind(now)
+        .fetch_optional(conn)
+        .await
 }
+
+/// [`insert_as`]'s statement, before its conflict clause: `$1` school …
+/// `$10` status, `$11` now.
+pub(super) const INSERT_SQL: &str =
+    "INSERT INTO bookings (school_id, evening_id, teacher_id, student_id, booked_by, starts_at, ends_at, room,
+                           household, status, created_at, updated_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11)";
 
 /// A stored booking with what deciding on it needs.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -661,20 +684,23 @@ pub async fn remember_answer(
     answer: &Answer,
     now: i64,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "INSERT INTO idempotency_keys (person_id, key, status, body, fingerprint, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6)",
-    )
-    .bind(person_id)
-    .bind(key)
-    .bind(i64::from(answer.status))
-    .bind(&answer.body)
-    .bind(&answer.fingerprint)
-    .bind(now)
-    .execute(conn)
-    .await
-    .map(|_| ())
+    sqlx::query(REMEMBER_SQL)
+        .bind(person_id)
+        .bind(key)
+        .bind(i64::from(answer.status))
+        .bind(&answer.body)
+        .bind(&answer.fingerprint)
+        .bind(now)
+        .execute(conn)
+        .await
+        .map(|_| ())
 }
+
+/// [`remember_answer`]'s statement: `$1` person, `$2` key, `$3` status,
+/// `$4` body, `$5` fingerprint, `$6` now.
+pub(super) const REMEMBER_SQL: &str =
+    "INSERT INTO idempotency_keys (person_id, key, status, body, fingerprint, created_at)
+     VALUES ($1, $2, $3, $4, $5, $6)";
 
 /// Deletes idempotency keys stored before `cutoff`: a retry comes within
 /// minutes, not days.

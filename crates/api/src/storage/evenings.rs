@@ -302,14 +302,16 @@ pub async fn version_for_booking(
         Engine::Postgres => " FOR SHARE",
         Engine::Sqlite => "",
     };
-    sqlx::query_scalar(&format!(
-        "SELECT version FROM evenings WHERE id = $1 AND school_id = $2{lock}"
-    ))
-    .bind(id)
-    .bind(school_id)
-    .fetch_optional(conn)
-    .await
+    sqlx::query_scalar(&format!("{VERSION_SQL}{lock}"))
+        .bind(id)
+        .bind(school_id)
+        .fetch_optional(conn)
+        .await
 }
+
+/// [`version_for_booking`]'s statement, before any lock: `$1` evening, `$2` school.
+pub(super) const VERSION_SQL: &str =
+    "SELECT version FROM evenings WHERE id = $1 AND school_id = $2";
 
 /// A whole evening of the school, or `None`. The version is read first, so
 /// everything after it is at least as new as the version says.

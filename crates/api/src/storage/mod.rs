@@ -25,6 +25,7 @@ pub mod roster;
 pub mod roster_sync;
 pub mod schools;
 pub mod sessions;
+pub mod sqlite_writer;
 pub mod throttle;
 pub mod waitlist;
 
@@ -91,6 +92,9 @@ pub struct Db {
     pub pool: AnyPool,
     pub writer: AnyPool,
     pub engine: Engine,
+    /// SQLite (a file): the thread that runs a booking's transaction as one
+    /// job ([`sqlite_writer`]), used while holding `writer`.
+    pub sqlite_writer: Option<std::sync::Arc<sqlite_writer::SqliteWriter>>,
 }
 
 impl Db {
@@ -129,10 +133,18 @@ impl Db {
             .run(&writer)
             .await
             .context("running database migrations")?;
+        let sqlite_writer = match (engine, sqlite_path(&url)) {
+            (Engine::Sqlite, Some(path)) => Some(std::sync::Arc::new(
+                sqlite_writer::SqliteWriter::open(std::path::Path::new(path))
+                    .context("opening the SQLite booking writer")?,
+            )),
+            _ => None,
+        };
         Ok(Db {
             pool,
             writer,
             engine,
+            sqlite_writer,
         })
     }
 
@@ -148,6 +160,9 @@ impl Db {
     pub async fn close(&self) {
         self.pool.close().await;
         self.writer.close().await;
+        if let Some(writer) = &self.sqlite_writer {
+            writer.close();
+        }
     }
 }
 
@@ -181,16 +196,21 @@ fn pool_options(engine: Engine, max_connections: u32) -> AnyPoolOptions {
         })
 }
 
-fn create_sqlite_parent_dir(url: &str) -> anyhow::Result<()> {
+/// The file of an `sqlite:` URL; `None` for an in-memory database.
+fn sqlite_path(url: &str) -> Option<&str> {
     let path = url
         .trim_start_matches("sqlite:")
         .trim_start_matches("//")
         .split('?')
         .next()
         .unwrap_or_default();
-    if path.is_empty() || path == ":memory:" {
+    (!path.is_empty() && path != ":memory:").then_some(path)
+}
+
+fn create_sqlite_parent_dir(url: &str) -> anyhow::Result<()> {
+    let Some(path) = sqlite_path(url) else {
         return Ok(());
-    }
+    };
     if let Some(parent) = std::path::Path::new(path).parent() {
         if !parent.as_os_str().is_empty() {
             std::fs::create_dir_all(parent)

@@ -42,20 +42,23 @@ pub async fn insert(
     dedupe_key: Option<&str>,
     now: i64,
 ) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query(
-        "INSERT INTO notices (school_id, kind, booking_id, details, dedupe_key, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (dedupe_key) DO NOTHING",
-    )
-    .bind(school_id)
-    .bind(kind)
-    .bind(booking_id)
-    .bind(details)
-    .bind(dedupe_key)
-    .bind(now)
-    .execute(conn)
-    .await?;
+    let done = sqlx::query(INSERT_SQL)
+        .bind(school_id)
+        .bind(kind)
+        .bind(booking_id)
+        .bind(details)
+        .bind(dedupe_key)
+        .bind(now)
+        .execute(conn)
+        .await?;
     Ok(done.rows_affected() == 1)
 }
+
+/// [`insert`]'s statement: `$1` school, `$2` kind, `$3` booking, `$4`
+/// details, `$5` dedupe key, `$6` now.
+pub(super) const INSERT_SQL: &str =
+    "INSERT INTO notices (school_id, kind, booking_id, details, dedupe_key, created_at)
+     VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (dedupe_key) DO NOTHING";
 
 /// Notices not yet expanded, oldest first.
 pub async fn pending(db: &Db, limit: i64) -> Result<Vec<Notice>, sqlx::Error> {
