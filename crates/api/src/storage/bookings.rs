@@ -153,6 +153,36 @@ pub async fn is_taken(
     exists(db, query.bind(evening_id).bind(teacher_id).bind(start)).await
 }
 
+/// [`teaches`] and [`is_taken`] in one statement: what a guardian's booking
+/// asks before its transaction, one read instead of two.
+pub async fn teaches_and_taken(
+    db: &Db,
+    (school_id, evening_id): (i64, i64),
+    teacher_id: i64,
+    student_id: i64,
+    start: i64,
+) -> Result<(bool, bool), sqlx::Error> {
+    let row = sqlx::query(
+        "SELECT CAST(CASE WHEN EXISTS (SELECT 1 FROM classes c JOIN enrolments e ON e.class_id = c.id
+                                        WHERE c.school_id = $1 AND c.teacher_id = $2 AND e.student_id = $3)
+                          THEN 1 ELSE 0 END AS BIGINT) AS teaches,
+                CAST(CASE WHEN EXISTS (SELECT 1 FROM bookings
+                                        WHERE evening_id = $4 AND teacher_id = $2 AND starts_at = $5 AND status <> 'cancelled')
+                          THEN 1 ELSE 0 END AS BIGINT) AS taken",
+    )
+    .bind(school_id)
+    .bind(teacher_id)
+    .bind(student_id)
+    .bind(evening_id)
+    .bind(start)
+    .fetch_one(&db.pool)
+    .await?;
+    Ok((
+        row.try_get::<i64, _>("teaches")? == 1,
+        row.try_get::<i64, _>("taken")? == 1,
+    ))
+}
+
 /// A teacher's booked appointments this evening that start after `now`.
 pub async fn later_with(
     db: &Db,
