@@ -99,7 +99,7 @@ pub struct Booker<'a> {
     pub live: &'a Live,
     pub caches: &'a Caches,
     /// Wakes the mail worker once a notice is committed.
-    pub mail_wake: &'a tokio::sync::Notify,
+    pub mail_wake: &'a Arc<tokio::sync::Notify>,
 }
 
 fn window(record: &EveningRecord) -> BookingWindow {
@@ -185,6 +185,124 @@ struct Attempt {
 struct Decided {
     slot: slots::Slot,
     household: i64,
+}
+
+/// What SQLite's writer thread needs to decide and write one booking.
+struct WriterBooking {
+    evening: Arc<EveningSnapshot>,
+    attempt: Attempt,
+    school_id: i64,
+    /// Who books.
+    person_id: i64,
+    /// `person_id` when a guardian books for their own child.
+    guardian: Option<i64>,
+    staff: bool,
+    now: i64,
+    /// The notice's details (JSON).
+    details: String,
+    /// The idempotency key and fingerprint, if sent.
+    remember: Option<(String, String)>,
+}
+
+impl WriterBooking {
+    /// The booking transaction, on the writer thread: the same steps as
+    /// [`Booker::book_once`]'s. `None`: the evening is no longer the snapshot.
+    fn write(self, conn: &mut rusqlite::Connection) -> BookingResult<Option<(i64, slots::Slot)>> {
+        let from_sqlite = |e| BookingError::Database(sqlite_writer::database_error(e));
+        let WriterBooking {
+            evening,
+            attempt,
+            school_id,
+            person_id,
+            guardian,
+            staff,
+            now,
+            details,
+            remember,
+        } = self;
+        let tx = BookingTx::begin(conn).map_err(from_sqlite)?;
+        tx.lock_family(attempt.student_id).map_err(from_sqlite)?;
+        match tx
+            .evening_version(school_id, evening.id)
+            .map_err(from_sqlite)?
+        {
+            None => return Err(BookingError::NotFound),
+            Some(version) if version != evening.version => return Ok(None),
+            Some(_) => {}
+        }
+        let Some(teacher) = evening.teacher(attempt.teacher_id) else {
+            return Err(BookingError::Invalid {
+                field: "teacher_id",
+                message: "is not taking part in this evening",
+            });
+        };
+        if !evening.audience.is_everyone()
+            && !tx
+                .student_invited(evening.id, attempt.student_id)
+                .map_err(from_sqlite)?
+        {
+            return Err(BookingError::Refused(Refusal::NotInvited));
+        }
+        let household = tx
+            .household_for(attempt.student_id, guardian)
+            .map_err(from_sqlite)?;
+        let timelines = tx
+            .timelines(
+                evening.id,
+                attempt.teacher_id,
+                attempt.student_id,
+                household,
+            )
+            .map_err(from_sqlite)?;
+        let ctx = BookingContext {
+            now,
+            staff,
+            published: evening.status == "published",
+            window: window(&evening),
+            teaches_child: attempt.teaches,
+            teacher_slots: evening.teacher_slots(attempt.teacher_id),
+            taken: &timelines.taken,
+            family: &timelines.family,
+            travel_buffer_secs: evening.fields.travel_buffer_secs,
+            moving: None,
+        };
+        let request = BookingRequest {
+            teacher_id: attempt.teacher_id,
+            student_id: attempt.student_id,
+            slot_start: attempt.start,
+            room: teacher.room.as_deref(),
+        };
+        let slot = rules::check_booking(&request, &ctx).map_err(BookingError::Refused)?;
+        let new = NewBooking {
+            household,
+            school_id,
+            evening_id: evening.id,
+            teacher_id: attempt.teacher_id,
+            student_id: attempt.student_id,
+            booked_by: person_id,
+            span: slot.interval(),
+            room: teacher.room.as_deref(),
+        };
+        let id =
+            tx.insert_booking(&new, now)
+                .map_err(|error| match sqlite_writer::unique_violation(&error) {
+                    Some(what) => BookingError::Refused(refusal_for_unique(what)),
+                    None => from_sqlite(error),
+                })?;
+        tx.insert_notice(school_id, kind::BOOKING_MADE, id, &details, now)
+            .map_err(from_sqlite)?;
+        if let Some((key, fingerprint)) = remember {
+            let answer = bookings::Answer {
+                status: BOOKED,
+                body: id.to_string(),
+                fingerprint,
+            };
+            tx.remember_answer(person_id, &key, &answer, now)
+                .map_err(from_sqlite)?;
+        }
+        tx.commit().map_err(from_sqlite)?;
+        Ok(Some((id, slot)))
+    }
 }
 
 fn event(
@@ -566,6 +684,11 @@ impl Booker<'_> {
     /// as one job on SQLite's writer thread (`storage/sqlite_writer.rs`).
     /// `None` when the evening's version is no longer the snapshot's: nothing
     /// was written, and the caller decides from a fresh read.
+    ///
+    /// The job owns the pool's writer connection while it runs and hands it
+    /// back, and tells watchers and the mail worker, as soon as it is done:
+    /// not when this task is next scheduled, and also if the request is
+    /// dropped meanwhile (no other write of this process ever runs beside it).
     async fn book_on_sqlite_writer(
         &self,
         writer: &SqliteWriter,
@@ -574,110 +697,45 @@ impl Booker<'_> {
         attempt: Attempt,
         idempotency: Option<Idempotency<'_>>,
     ) -> BookingResult<Option<i64>> {
-        let now = self.now();
-        let staff = acts_as_staff(actor, attempt.student_id);
-        let guardian = actor
-            .viewer
-            .children
-            .contains(&attempt.student_id)
-            .then_some(actor.viewer.person_id);
-        let (school_id, person_id) = (actor.school_id, actor.viewer.person_id);
-        let details = serde_json::to_string(&BookingNoticeDetails {
-            by: Some(person_id),
-            ..BookingNoticeDetails::default()
-        })
-        .unwrap_or_default();
-        let remember = idempotency.map(|i| (i.key.to_owned(), i.fingerprint.to_owned()));
-        let evening = snapshot.clone();
-        // The pool's only writer connection, held: no other write of this
-        // process runs while the job does.
         let held = self.db.writer.acquire().await?;
+        let person_id = actor.viewer.person_id;
+        let booking = WriterBooking {
+            evening: snapshot.clone(),
+            attempt,
+            school_id: actor.school_id,
+            person_id,
+            guardian: actor
+                .viewer
+                .children
+                .contains(&attempt.student_id)
+                .then_some(person_id),
+            staff: acts_as_staff(actor, attempt.student_id),
+            now: self.now(),
+            details: serde_json::to_string(&BookingNoticeDetails {
+                by: Some(person_id),
+                ..BookingNoticeDetails::default()
+            })
+            .unwrap_or_default(),
+            remember: idempotency.map(|i| (i.key.to_owned(), i.fingerprint.to_owned())),
+        };
+        let live = self.live.clone();
+        let mail_wake = self.mail_wake.clone();
+        let runtime = tokio::runtime::Handle::current();
         let decided = writer
-            .run(move |conn| -> BookingResult<Option<(i64, slots::Slot)>> {
-                let from_sqlite =
-                    |e: rusqlite::Error| BookingError::Database(sqlite_writer::database_error(e));
-                let tx = BookingTx::begin(conn).map_err(from_sqlite)?;
-                tx.lock_family(attempt.student_id).map_err(from_sqlite)?;
-                match tx
-                    .evening_version(school_id, evening.id)
-                    .map_err(from_sqlite)?
-                {
-                    None => return Err(BookingError::NotFound),
-                    Some(version) if version != evening.version => return Ok(None),
-                    Some(_) => {}
+            .run(move |conn| {
+                let evening = booking.evening.clone();
+                let (school_id, teacher_id) = (booking.school_id, booking.attempt.teacher_id);
+                let decided = booking.write(conn);
+                if let Ok(Some((_, slot))) = &decided {
+                    live.publish(vec![event(
+                        school_id, &evening, teacher_id, slot.start, true,
+                    )]);
+                    mail_wake.notify_one();
                 }
-                let Some(teacher) = evening.teacher(attempt.teacher_id) else {
-                    return Err(BookingError::Invalid {
-                        field: "teacher_id",
-                        message: "is not taking part in this evening",
-                    });
-                };
-                if !evening.audience.is_everyone()
-                    && !tx
-                        .student_invited(evening.id, attempt.student_id)
-                        .map_err(from_sqlite)?
-                {
-                    return Err(BookingError::Refused(Refusal::NotInvited));
-                }
-                let household = tx
-                    .household_for(attempt.student_id, guardian)
-                    .map_err(from_sqlite)?;
-                let timelines = tx
-                    .timelines(
-                        evening.id,
-                        attempt.teacher_id,
-                        attempt.student_id,
-                        household,
-                    )
-                    .map_err(from_sqlite)?;
-                let ctx = BookingContext {
-                    now,
-                    staff,
-                    published: evening.status == "published",
-                    window: window(&evening),
-                    teaches_child: attempt.teaches,
-                    teacher_slots: evening.teacher_slots(attempt.teacher_id),
-                    taken: &timelines.taken,
-                    family: &timelines.family,
-                    travel_buffer_secs: evening.fields.travel_buffer_secs,
-                    moving: None,
-                };
-                let request = BookingRequest {
-                    teacher_id: attempt.teacher_id,
-                    student_id: attempt.student_id,
-                    slot_start: attempt.start,
-                    room: teacher.room.as_deref(),
-                };
-                let slot = rules::check_booking(&request, &ctx).map_err(BookingError::Refused)?;
-                let new = NewBooking {
-                    household,
-                    school_id,
-                    evening_id: evening.id,
-                    teacher_id: attempt.teacher_id,
-                    student_id: attempt.student_id,
-                    booked_by: person_id,
-                    span: slot.interval(),
-                    room: teacher.room.as_deref(),
-                };
-                let id = tx.insert_booking(&new, now).map_err(|error| {
-                    match sqlite_writer::unique_violation(&error) {
-                        Some(what) => BookingError::Refused(refusal_for_unique(what)),
-                        None => from_sqlite(error),
-                    }
-                })?;
-                tx.insert_notice(school_id, kind::BOOKING_MADE, id, &details, now)
-                    .map_err(from_sqlite)?;
-                if let Some((key, fingerprint)) = remember {
-                    let answer = bookings::Answer {
-                        status: BOOKED,
-                        body: id.to_string(),
-                        fingerprint,
-                    };
-                    tx.remember_answer(person_id, &key, &answer, now)
-                        .map_err(from_sqlite)?;
-                }
-                tx.commit().map_err(from_sqlite)?;
-                Ok(Some((id, slot)))
+                // The pool needs the runtime to take its connection back.
+                let _runtime = runtime.enter();
+                drop(held);
+                decided
             })
             .await
             .ok_or_else(|| {
@@ -685,19 +743,10 @@ impl Booker<'_> {
                     "the SQLite writer did not answer".into(),
                 ))
             })??;
-        drop(held);
-        let Some((id, slot)) = decided else {
+        let Some((id, _)) = decided else {
             self.caches.forget_evening(snapshot.school_id, snapshot.id);
             return Ok(None);
         };
-        self.live.publish(vec![event(
-            school_id,
-            snapshot,
-            attempt.teacher_id,
-            slot.start,
-            true,
-        )]);
-        self.mail_wake.notify_one();
         Ok(Some(id))
     }
 

@@ -202,14 +202,13 @@ pub async fn evening_card(
         .transpose()
 }
 
-/// Whether the evening has an audience (year groups or classes).
+/// Whether the evening is for some year groups or classes only (set up so,
+/// even if none of its classes is left).
 pub async fn restricted(db: &Db, evening_id: i64) -> Result<bool, sqlx::Error> {
-    let found: Option<i64> = sqlx::query_scalar(
-        "SELECT evening_id FROM evening_year_groups WHERE evening_id = $1
-         UNION SELECT evening_id FROM evening_classes WHERE evening_id = $1 LIMIT 1",
-    )
-    .bind(evening_id)
-    .fetch_optional(&db.pool)
-    .await?;
-    Ok(found.is_some())
+    let flag: Option<i64> =
+        sqlx::query_scalar("SELECT audience_restricted FROM evenings WHERE id = $1")
+            .bind(evening_id)
+            .fetch_optional(&db.pool)
+            .await?;
+    Ok(flag == Some(1))
 }

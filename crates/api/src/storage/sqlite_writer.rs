@@ -274,7 +274,92 @@ pub fn unique_violation(error: &rusqlite::Error) -> Option<&str> {
     }
 }
 
-/// Any other failure, as the sqlx error the rest of the API reports.
+/// Any other failure, as the sqlx error the rest of the API reports. An
+/// SQLite failure keeps its (extended) code, as sqlx's own SQLite errors do,
+/// so a busy database is still retried (`storage::is_transient`) and
+/// answered 503, and a constraint is still a constraint.
 pub fn database_error(error: rusqlite::Error) -> sqlx::Error {
-    sqlx::Error::Protocol(format!("the SQLite writer: {error}"))
+    match error {
+        rusqlite::Error::SqliteFailure(failure, message) => {
+            sqlx::Error::Database(Box::new(WriterError {
+                code: failure.extended_code,
+                message: message.unwrap_or_else(|| failure.to_string()),
+            }))
+        }
+        other => sqlx::Error::Protocol(format!("the SQLite writer: {other}")),
+    }
+}
+
+/// An SQLite failure on the writer thread.
+#[derive(Debug)]
+struct WriterError {
+    /// The extended result code.
+    code: i32,
+    message: String,
+}
+
+impl std::fmt::Display for WriterError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} (SQLite code {})", self.message, self.code)
+    }
+}
+
+impl std::error::Error for WriterError {}
+
+impl sqlx::error::DatabaseError for WriterError {
+    fn message(&self) -> &str {
+        &self.message
+    }
+
+    fn code(&self) -> Option<std::borrow::Cow<'_, str>> {
+        Some(self.code.to_string().into())
+    }
+
+    fn as_error(&self) -> &(dyn std::error::Error + Send + Sync + 'static) {
+        self
+    }
+
+    fn as_error_mut(&mut self) -> &mut (dyn std::error::Error + Send + Sync + 'static) {
+        self
+    }
+
+    fn into_error(self: Box<Self>) -> Box<dyn std::error::Error + Send + Sync + 'static> {
+        self
+    }
+
+    fn kind(&self) -> sqlx::error::ErrorKind {
+        use rusqlite::ffi;
+        match self.code {
+            ffi::SQLITE_CONSTRAINT_UNIQUE | ffi::SQLITE_CONSTRAINT_PRIMARYKEY => {
+                sqlx::error::ErrorKind::UniqueViolation
+            }
+            ffi::SQLITE_CONSTRAINT_FOREIGNKEY => sqlx::error::ErrorKind::ForeignKeyViolation,
+            ffi::SQLITE_CONSTRAINT_NOTNULL => sqlx::error::ErrorKind::NotNullViolation,
+            ffi::SQLITE_CONSTRAINT_CHECK => sqlx::error::ErrorKind::CheckViolation,
+            _ => sqlx::error::ErrorKind::Other,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_busy_database_stays_transient_and_a_unique_index_a_violation() {
+        let busy = rusqlite::Error::SqliteFailure(
+            rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_BUSY),
+            Some("database is locked".into()),
+        );
+        assert!(super::super::is_transient(&database_error(busy)));
+        let conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch("CREATE TABLE t (k INTEGER UNIQUE); INSERT INTO t VALUES (1);")
+            .unwrap();
+        let duplicate = conn.execute("INSERT INTO t VALUES (1)", []).unwrap_err();
+        assert!(unique_violation(&duplicate).is_some_and(|m| m.contains("t.k")));
+        let sqlx::Error::Database(error) = database_error(duplicate) else {
+            panic!("a database error");
+        };
+        assert!(error.is_unique_violation());
+    }
 }
