@@ -46,6 +46,10 @@ for (const device of ["tablet", "desktop"] as const) {
       await expect(page.getByRole("button", { name: /^No-show: / }).first()).toBeVisible();
       await scan(page, "schedule during an appointment");
       await page.getByRole("link", { name: "Classes", exact: true }).click();
+      // Once the evenings above the classes are in: they push the class cards down,
+      // and a tap aimed at a card before then lands on the evening instead.
+      await expect(page.getByRole("region", { name: "Parents' evenings" })).toBeVisible();
+      await expect(page.getByRole("status").filter({ hasText: "Loading" })).toHaveCount(0);
       await page.getByRole("link", { name: /students/ }).first().click();
       await expect(page.getByRole("table")).toBeVisible();
       await scan(page, "class list");

@@ -55,6 +55,10 @@ for (const [device, viewport] of Object.entries(viewports)) {
           await page.screenshot({ path: path.join(dir, `${device}-teacher-schedule-print.png`), fullPage: true });
           await page.emulateMedia({ media: "screen" });
           await page.getByRole("link", { name: "Classes", exact: true }).click();
+          // Once the evenings above the classes are in: they push the class cards down,
+          // and a tap aimed at a card before then lands on the evening instead.
+          await expect(page.getByRole("region", { name: "Parents' evenings" })).toBeVisible();
+          await expect(page.getByRole("status").filter({ hasText: "Loading" })).toHaveCount(0);
           await page.getByRole("link", { name: /students/ }).first().click();
           await expect(page.getByRole("table")).toBeVisible();
           await page.screenshot({ path: path.join(dir, `${device}-class-list.png`), fullPage: true });
