@@ -106,9 +106,7 @@ impl Importer<'_> {
         let mut tx = self.db.writer.begin().await?;
         roster_sync::cancel_bookings(&mut tx, &ids, now).await?;
         roster_sync::apply(&mut tx, school_id, &plan, now).await?;
-        for message in &messages {
-            outbox::enqueue(&mut tx, message, now).await?;
-        }
+        outbox::enqueue_all(&mut tx, &messages, now).await?;
         let events: Vec<LiveEvent> = cancelled
             .iter()
             .map(|c| {

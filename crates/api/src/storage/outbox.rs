@@ -31,31 +31,7 @@ pub async fn enqueue(
     message: &NewMessage,
     now: i64,
 ) -> Result<bool, sqlx::Error> {
-    let (attachment_name, attachment_body) = match &message.attachment {
-        Some((name, body)) => (Some(name.as_str()), Some(body.as_str())),
-        None => (None, None),
-    };
-    let done = sqlx::query(
-        "INSERT INTO outbox (school_id, person_id, kind, to_email, to_name, subject, text_body, html_body,
-                             attachment_name, attachment_body, status, next_attempt_at, dedupe_key, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'pending', $11, $12, $11)
-         ON CONFLICT (dedupe_key) DO NOTHING",
-    )
-    .bind(message.school_id)
-    .bind(message.person_id)
-    .bind(&message.kind)
-    .bind(&message.to_email)
-    .bind(&message.to_name)
-    .bind(&message.subject)
-    .bind(&message.text_body)
-    .bind(&message.html_body)
-    .bind(attachment_name)
-    .bind(attachment_body)
-    .bind(now)
-    .bind(message.dedupe_key.as_deref())
-    .execute(conn)
-    .await?;
-    Ok(done.rows_affected() == 1)
+    Ok(enqueue_all(conn, std::slice::from_ref(message), now).await? == 1)
 }
 
 /// Queues many messages in as few statements as the database allows (one
