@@ -29,10 +29,12 @@ fn audience_class(row: &sqlx::any::AnyRow) -> Result<AudienceClass, sqlx::Error>
     })
 }
 
-/// The evening's audience (empty and not restricted: the whole school).
+/// The evening's audience (empty and not restricted: the whole school);
+/// `restricted` is its `audience_restricted` flag, read with the evening.
 pub async fn load(
     conn: &mut AnyConnection,
     evening_id: i64,
+    restricted: bool,
 ) -> Result<EveningAudience, sqlx::Error> {
     let mut year_groups: Vec<String> =
         sqlx::query_scalar("SELECT year_group FROM evening_year_groups WHERE evening_id = $1")
@@ -50,16 +52,10 @@ pub async fn load(
     .iter()
     .map(audience_class)
     .collect::<Result<Vec<_>, sqlx::Error>>()?;
-    let restricted: i64 =
-        sqlx::query_scalar("SELECT audience_restricted FROM evenings WHERE id = $1")
-            .bind(evening_id)
-            .fetch_optional(&mut *conn)
-            .await?
-            .unwrap_or(0);
     Ok(EveningAudience {
         year_groups,
         classes,
-        restricted: restricted == 1,
+        restricted,
     })
 }
 

@@ -322,7 +322,7 @@ pub async fn load(
 ) -> Result<Option<EveningRecord>, sqlx::Error> {
     let Some(row) = sqlx::query(
         "SELECT id, school_id, version, name, status, slot_secs, changeover_secs, travel_buffer_secs, booking_opens_at,
-                booking_closes_at, cancel_until, mode, video_link
+                booking_closes_at, cancel_until, mode, video_link, audience_restricted
            FROM evenings WHERE id = $1 AND school_id = $2",
     )
     .bind(id)
@@ -375,7 +375,8 @@ pub async fn load(
         })
     })
     .collect::<Result<Vec<_>, sqlx::Error>>()?;
-    let audience = super::audiences::load(conn, id).await?;
+    let restricted = row.try_get::<i64, _>("audience_restricted")? == 1;
+    let audience = super::audiences::load(conn, id, restricted).await?;
     Ok(Some(EveningRecord {
         id: row.try_get("id")?,
         school_id: row.try_get("school_id")?,
