@@ -8,6 +8,7 @@
 use confero_core::dto::{AudienceClass, EveningAudience, EveningChoices, TeacherChoice};
 use sqlx::{AnyConnection, Row as _};
 
+use super::reads::Arg;
 use super::Db;
 
 /// SQL true when the student `student` (an expression) is invited to the
@@ -119,14 +120,16 @@ pub async fn guardian_invited(
     evening_id: i64,
     guardian_id: i64,
 ) -> Result<bool, sqlx::Error> {
-    let found: Option<i64> = sqlx::query_scalar(&format!(
-        "SELECT CAST(1 AS BIGINT) FROM guardianships g WHERE g.guardian_id = $2 AND {} LIMIT 1",
-        invited("$1", "g.student_id")
-    ))
-    .bind(evening_id)
-    .bind(guardian_id)
-    .fetch_optional(&db.pool)
-    .await?;
+    let found = db
+        .read_optional(
+            &format!(
+                "SELECT CAST(1 AS BIGINT) AS found FROM guardianships g WHERE g.guardian_id = $2 AND {} LIMIT 1",
+                invited("$1", "g.student_id")
+            ),
+            &[Arg::Int(evening_id), Arg::Int(guardian_id)],
+            |row| row.int("found"),
+        )
+        .await?;
     Ok(found.is_some())
 }
 

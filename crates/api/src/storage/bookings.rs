@@ -6,6 +6,7 @@ use sqlx::any::AnyArguments;
 use sqlx::query::QueryScalar;
 use sqlx::{Any, AnyConnection, Row as _};
 
+use super::reads::{Arg, Columns};
 use super::{Db, Engine};
 
 /// Serialises a family's bookings: bumps the version of every guardian of the
@@ -162,25 +163,25 @@ pub async fn teaches_and_taken(
     student_id: i64,
     start: i64,
 ) -> Result<(bool, bool), sqlx::Error> {
-    let row = sqlx::query(
-        "SELECT CAST(CASE WHEN EXISTS (SELECT 1 FROM classes c JOIN enrolments e ON e.class_id = c.id
-                                        WHERE c.school_id = $1 AND c.teacher_id = $2 AND e.student_id = $3)
-                          THEN 1 ELSE 0 END AS BIGINT) AS teaches,
-                CAST(CASE WHEN EXISTS (SELECT 1 FROM bookings
-                                        WHERE evening_id = $4 AND teacher_id = $2 AND starts_at = $5 AND status <> 'cancelled')
-                          THEN 1 ELSE 0 END AS BIGINT) AS taken",
-    )
-    .bind(school_id)
-    .bind(teacher_id)
-    .bind(student_id)
-    .bind(evening_id)
-    .bind(start)
-    .fetch_one(&db.pool)
-    .await?;
-    Ok((
-        row.try_get::<i64, _>("teaches")? == 1,
-        row.try_get::<i64, _>("taken")? == 1,
-    ))
+    let answer = db
+        .read_optional(
+            "SELECT CAST(CASE WHEN EXISTS (SELECT 1 FROM classes c JOIN enrolments e ON e.class_id = c.id
+                                            WHERE c.school_id = $1 AND c.teacher_id = $2 AND e.student_id = $3)
+                              THEN 1 ELSE 0 END AS BIGINT) AS teaches,
+                    CAST(CASE WHEN EXISTS (SELECT 1 FROM bookings
+                                            WHERE evening_id = $4 AND teacher_id = $2 AND starts_at = $5 AND status <> 'cancelled')
+                              THEN 1 ELSE 0 END AS BIGINT) AS taken",
+            &[
+                Arg::Int(school_id),
+                Arg::Int(teacher_id),
+                Arg::Int(student_id),
+                Arg::Int(evening_id),
+                Arg::Int(start),
+            ],
+            |row| Ok((row.int("teaches")? == 1, row.int("taken")? == 1)),
+        )
+        .await?;
+    answer.ok_or(sqlx::Error::RowNotFound)
 }
 
 /// A teacher's booked appointments this evening that start after `now`.
@@ -359,19 +360,19 @@ pub struct BookingRow {
     pub household: i64,
 }
 
-fn booking_row(row: &sqlx::any::AnyRow) -> Result<BookingRow, sqlx::Error> {
+fn booking_row<R: Columns + ?Sized>(row: &R) -> Result<BookingRow, sqlx::Error> {
     Ok(BookingRow {
-        id: row.try_get("id")?,
-        evening_id: row.try_get("evening_id")?,
-        teacher_id: row.try_get("teacher_id")?,
-        student_id: row.try_get("student_id")?,
+        id: row.int("id")?,
+        evening_id: row.int("evening_id")?,
+        teacher_id: row.int("teacher_id")?,
+        student_id: row.int("student_id")?,
         span: Interval {
-            start: row.try_get("starts_at")?,
-            end: row.try_get("ends_at")?,
+            start: row.int("starts_at")?,
+            end: row.int("ends_at")?,
         },
-        room: row.try_get("room")?,
-        status: row.try_get("status")?,
-        household: row.try_get("household")?,
+        room: row.opt_text("room")?,
+        status: row.text("status")?,
+        household: row.int("household")?,
     })
 }
 
@@ -479,42 +480,42 @@ pub async fn family_holders(
     evening_id: i64,
     guardian_id: i64,
 ) -> Result<Vec<Holder>, sqlx::Error> {
-    sqlx::query(&format!(
-        "{HOLDER_QUERY} WHERE b.evening_id = $1 AND b.status <> 'cancelled'
-            AND b.student_id IN (SELECT student_id FROM guardianships WHERE guardian_id = $2)"
-    ))
-    .bind(evening_id)
-    .bind(guardian_id)
-    .fetch_all(&db.pool)
-    .await?
-    .iter()
-    .map(holder)
-    .collect()
+    db.read_all(
+        &format!(
+            "{HOLDER_QUERY} WHERE b.evening_id = $1 AND b.status <> 'cancelled'
+                AND b.student_id IN (SELECT student_id FROM guardianships WHERE guardian_id = $2)"
+        ),
+        &[Arg::Int(evening_id), Arg::Int(guardian_id)],
+        |row| holder(row),
+    )
+    .await
 }
 
 const HOLDER_QUERY: &str = "SELECT b.teacher_id, b.starts_at, b.id, b.student_id, s.given_name, s.family_name, b.status, b.household
            FROM bookings b JOIN students s ON s.id = b.student_id";
 
-fn holder(row: &sqlx::any::AnyRow) -> Result<Holder, sqlx::Error> {
-    let given: String = row.try_get("given_name")?;
-    let family: String = row.try_get("family_name")?;
+fn holder<R: Columns + ?Sized>(row: &R) -> Result<Holder, sqlx::Error> {
+    let given = row.text("given_name")?;
+    let family = row.text("family_name")?;
     Ok(Holder {
-        household: row.try_get("household")?,
-        teacher_id: row.try_get("teacher_id")?,
-        start: row.try_get("starts_at")?,
-        booking_id: row.try_get("id")?,
-        student_id: row.try_get("student_id")?,
+        household: row.int("household")?,
+        teacher_id: row.int("teacher_id")?,
+        start: row.int("starts_at")?,
+        booking_id: row.int("id")?,
+        student_id: row.int("student_id")?,
         student_name: format!("{given} {family}"),
-        status: row.try_get("status")?,
+        status: row.text("status")?,
     })
 }
 
 /// The students a guardian may book for.
 pub async fn children_of(db: &Db, guardian_id: i64) -> Result<Vec<i64>, sqlx::Error> {
-    sqlx::query_scalar("SELECT student_id FROM guardianships WHERE guardian_id = $1")
-        .bind(guardian_id)
-        .fetch_all(&db.pool)
-        .await
+    db.read_all(
+        "SELECT student_id FROM guardianships WHERE guardian_id = $1",
+        &[Arg::Int(guardian_id)],
+        |row| row.int("student_id"),
+    )
+    .await
 }
 
 /// A booking with the names and evening details its views show.
@@ -541,21 +542,21 @@ const DETAIL_QUERY: &str = "SELECT b.id, b.evening_id, b.teacher_id, b.student_i
        JOIN people t ON t.id = b.teacher_id
        JOIN students s ON s.id = b.student_id";
 
-fn detail(row: &sqlx::any::AnyRow) -> Result<BookingDetail, sqlx::Error> {
-    let title: Option<String> = row.try_get("title")?;
-    let t_given: String = row.try_get("t_given")?;
-    let t_family: String = row.try_get("t_family")?;
-    let s_given: String = row.try_get("s_given")?;
-    let s_family: String = row.try_get("s_family")?;
+fn detail<R: Columns + ?Sized>(row: &R) -> Result<BookingDetail, sqlx::Error> {
+    let title = row.opt_text("title")?;
+    let t_given = row.text("t_given")?;
+    let t_family = row.text("t_family")?;
+    let s_given = row.text("s_given")?;
+    let s_family = row.text("s_family")?;
     Ok(BookingDetail {
         row: booking_row(row)?,
-        evening_name: row.try_get("evening_name")?,
+        evening_name: row.text("evening_name")?,
         teacher_name: super::people::staff_name(title.as_deref(), &t_given, &t_family),
         student_name: format!("{s_given} {s_family}"),
-        mode: row.try_get("mode")?,
-        video_link: row.try_get("video_link")?,
-        booked_by: row.try_get("booked_by")?,
-        staff_note: row.try_get("staff_note")?,
+        mode: row.text("mode")?,
+        video_link: row.opt_text("video_link")?,
+        booked_by: row.int("booked_by")?,
+        staff_note: row.opt_text("staff_note")?,
     })
 }
 
@@ -565,16 +566,12 @@ pub async fn detail_of(
     school_id: i64,
     id: i64,
 ) -> Result<Option<BookingDetail>, sqlx::Error> {
-    sqlx::query(&format!(
-        "{DETAIL_QUERY} WHERE b.id = $1 AND b.school_id = $2"
-    ))
-    .bind(id)
-    .bind(school_id)
-    .fetch_optional(&db.pool)
-    .await?
-    .as_ref()
-    .map(detail)
-    .transpose()
+    db.read_optional(
+        &format!("{DETAIL_QUERY} WHERE b.id = $1 AND b.school_id = $2"),
+        &[Arg::Int(id), Arg::Int(school_id)],
+        |row| detail(row),
+    )
+    .await
 }
 
 /// The booked (not cancelled, not yet marked) appointments of an evening, or
@@ -688,22 +685,18 @@ pub async fn idempotent_answer(
     person_id: i64,
     key: &str,
 ) -> Result<Option<Answer>, sqlx::Error> {
-    let row = sqlx::query(
+    db.read_optional(
         "SELECT status, body, fingerprint FROM idempotency_keys WHERE person_id = $1 AND key = $2",
+        &[Arg::Int(person_id), Arg::Text(key)],
+        |row| {
+            Ok(Answer {
+                status: u16::try_from(row.int("status")?).unwrap_or(500),
+                body: row.text("body")?,
+                fingerprint: row.text("fingerprint")?,
+            })
+        },
     )
-    .bind(person_id)
-    .bind(key)
-    .fetch_optional(&db.pool)
-    .await?;
-    row.map(|row| {
-        let status: i64 = row.try_get("status")?;
-        Ok(Answer {
-            status: u16::try_from(status).unwrap_or(500),
-            body: row.try_get("body")?,
-            fingerprint: row.try_get("fingerprint")?,
-        })
-    })
-    .transpose()
+    .await
 }
 
 /// Stores the answer to an idempotent request, in the request's own transaction.

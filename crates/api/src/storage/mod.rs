@@ -20,6 +20,7 @@ pub mod outbox;
 pub mod overview;
 pub mod people;
 pub mod profiles;
+pub mod reads;
 pub mod retention;
 pub mod roster;
 pub mod roster_sync;
@@ -95,6 +96,8 @@ pub struct Db {
     /// SQLite (a file): the thread that runs a booking's transaction as one
     /// job ([`sqlite_writer`]), used while holding `writer`.
     pub sqlite_writer: Option<std::sync::Arc<sqlite_writer::SqliteWriter>>,
+    /// SQLite (a file): connections for the hot reads, run inline ([`reads`]).
+    pub sqlite_reads: Option<std::sync::Arc<reads::SqliteReads>>,
 }
 
 impl Db {
@@ -140,11 +143,18 @@ impl Db {
             )),
             _ => None,
         };
+        let sqlite_reads = match (engine, sqlite_path(&url)) {
+            (Engine::Sqlite, Some(path)) => Some(std::sync::Arc::new(reads::SqliteReads::new(
+                std::path::Path::new(path),
+            ))),
+            _ => None,
+        };
         Ok(Db {
             pool,
             writer,
             engine,
             sqlite_writer,
+            sqlite_reads,
         })
     }
 
@@ -162,6 +172,9 @@ impl Db {
         self.writer.close().await;
         if let Some(writer) = &self.sqlite_writer {
             writer.close();
+        }
+        if let Some(reads) = &self.sqlite_reads {
+            reads.close();
         }
     }
 }

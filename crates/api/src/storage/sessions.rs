@@ -3,6 +3,7 @@
 use confero_core::Role;
 use sqlx::{AnyConnection, Row as _};
 
+use super::reads::Arg;
 use super::Db;
 
 /// A session to record.
@@ -62,35 +63,40 @@ pub struct StoredSession {
 /// Finds a session by its token's hash, with its person's roles: one query,
 /// since it runs on every authenticated request.
 pub async fn find(db: &Db, token_hash: &str) -> Result<Option<StoredSession>, sqlx::Error> {
-    let rows = sqlx::query(
-        "SELECT s.person_id, s.school_id, s.last_seen_at, s.expires_at, s.revoked_at, s.persistent, p.disabled_at, r.role
-           FROM sessions s
-           JOIN people p ON p.id = s.person_id
-           LEFT JOIN person_roles r ON r.person_id = s.person_id
-          WHERE s.token_hash = $1",
-    )
-    .bind(token_hash)
-    .fetch_all(&db.pool)
-    .await?;
-    let Some(first) = rows.first() else {
-        return Ok(None);
-    };
-    let mut roles: Vec<Role> = Vec::new();
-    for row in &rows {
-        let role: Option<String> = row.try_get("role")?;
-        roles.extend(role.as_deref().and_then(Role::parse));
-    }
+    let rows = db
+        .read_all(
+            "SELECT s.person_id, s.school_id, s.last_seen_at, s.expires_at, s.revoked_at, s.persistent, p.disabled_at, r.role
+               FROM sessions s
+               JOIN people p ON p.id = s.person_id
+               LEFT JOIN person_roles r ON r.person_id = s.person_id
+              WHERE s.token_hash = $1",
+            &[Arg::Text(token_hash)],
+            |row| {
+                Ok((
+                    StoredSession {
+                        person_id: row.int("person_id")?,
+                        school_id: row.int("school_id")?,
+                        last_seen_at: row.int("last_seen_at")?,
+                        expires_at: row.int("expires_at")?,
+                        revoked: row.opt_int("revoked_at")?.is_some(),
+                        person_disabled: row.opt_int("disabled_at")?.is_some(),
+                        persistent: row.int("persistent")? == 1,
+                        roles: Vec::new(),
+                    },
+                    row.opt_text("role")?,
+                ))
+            },
+        )
+        .await?;
+    let mut roles: Vec<Role> = rows
+        .iter()
+        .filter_map(|(_, role)| role.as_deref().and_then(Role::parse))
+        .collect();
     roles.sort();
-    Ok(Some(StoredSession {
-        person_id: first.try_get("person_id")?,
-        school_id: first.try_get("school_id")?,
-        last_seen_at: first.try_get("last_seen_at")?,
-        expires_at: first.try_get("expires_at")?,
-        revoked: first.try_get::<Option<i64>, _>("revoked_at")?.is_some(),
-        person_disabled: first.try_get::<Option<i64>, _>("disabled_at")?.is_some(),
-        persistent: first.try_get::<i64, _>("persistent")? == 1,
-        roles,
-    }))
+    Ok(rows
+        .into_iter()
+        .next()
+        .map(|(session, _)| StoredSession { roles, ..session }))
 }
 
 /// Marks a session as just used, which restarts its idle timer.
