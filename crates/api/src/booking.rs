@@ -95,7 +95,7 @@ pub struct Actor {
 #[derive(Clone, Copy)]
 pub struct Booker<'a> {
     pub db: &'a Db,
-    pub clock: &'a dyn Clock,
+    pub clock: &'a Arc<dyn Clock>,
     pub live: &'a Live,
     pub caches: &'a Caches,
     /// Wakes the mail worker once a notice is committed.
@@ -197,7 +197,6 @@ struct WriterBooking {
     /// `person_id` when a guardian books for their own child.
     guardian: Option<i64>,
     staff: bool,
-    now: i64,
     /// The notice's details (JSON).
     details: String,
     /// The idempotency key and fingerprint, if sent.
@@ -207,7 +206,11 @@ struct WriterBooking {
 impl WriterBooking {
     /// The booking transaction, on the writer thread: the same steps as
     /// [`Booker::book_once`]'s. `None`: the evening is no longer the snapshot.
-    fn write(self, conn: &mut rusqlite::Connection) -> BookingResult<Option<(i64, slots::Slot)>> {
+    fn write(
+        self,
+        conn: &mut rusqlite::Connection,
+        now: i64,
+    ) -> BookingResult<Option<(i64, slots::Slot)>> {
         let from_sqlite = |e| BookingError::Database(sqlite_writer::database_error(e));
         let WriterBooking {
             evening,
@@ -216,7 +219,6 @@ impl WriterBooking {
             person_id,
             guardian,
             staff,
-            now,
             details,
             remember,
         } = self;
@@ -685,10 +687,10 @@ impl Booker<'_> {
     /// `None` when the evening's version is no longer the snapshot's: nothing
     /// was written, and the caller decides from a fresh read.
     ///
-    /// The job owns the pool's writer connection while it runs and hands it
-    /// back, and tells watchers and the mail worker, as soon as it is done:
-    /// not when this task is next scheduled, and also if the request is
-    /// dropped meanwhile (no other write of this process ever runs beside it).
+    /// The job tells watchers and the mail worker as soon as it is done: not
+    /// when this task is next scheduled, and also if the request is dropped
+    /// meanwhile (a submitted job runs regardless). It reads the clock when
+    /// it runs.
     async fn book_on_sqlite_writer(
         &self,
         writer: &SqliteWriter,
@@ -697,7 +699,6 @@ impl Booker<'_> {
         attempt: Attempt,
         idempotency: Option<Idempotency<'_>>,
     ) -> BookingResult<Option<i64>> {
-        let held = self.db.writer.acquire().await?;
         let person_id = actor.viewer.person_id;
         let booking = WriterBooking {
             evening: snapshot.clone(),
@@ -710,7 +711,6 @@ impl Booker<'_> {
                 .contains(&attempt.student_id)
                 .then_some(person_id),
             staff: acts_as_staff(actor, attempt.student_id),
-            now: self.now(),
             details: serde_json::to_string(&BookingNoticeDetails {
                 by: Some(person_id),
                 ..BookingNoticeDetails::default()
@@ -720,21 +720,18 @@ impl Booker<'_> {
         };
         let live = self.live.clone();
         let mail_wake = self.mail_wake.clone();
-        let runtime = tokio::runtime::Handle::current();
+        let clock = self.clock.clone();
         let decided = writer
-            .run(move |conn| {
+            .submit(move |conn| {
                 let evening = booking.evening.clone();
                 let (school_id, teacher_id) = (booking.school_id, booking.attempt.teacher_id);
-                let decided = booking.write(conn);
+                let decided = booking.write(conn, clock.now().timestamp());
                 if let Ok(Some((_, slot))) = &decided {
                     live.publish(vec![event(
                         school_id, &evening, teacher_id, slot.start, true,
                     )]);
                     mail_wake.notify_one();
                 }
-                // The pool needs the runtime to take its connection back.
-                let _runtime = runtime.enter();
-                drop(held);
                 decided
             })
             .await

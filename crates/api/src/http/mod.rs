@@ -88,7 +88,7 @@ impl AppState {
     pub fn booker(&self) -> crate::booking::Booker<'_> {
         crate::booking::Booker {
             db: &self.db,
-            clock: self.clock.as_ref(),
+            clock: &self.clock,
             live: &self.live,
             caches: &self.caches,
             mail_wake: &self.mail_wake,

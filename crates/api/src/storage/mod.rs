@@ -138,7 +138,7 @@ impl Db {
             .context("running database migrations")?;
         let sqlite_writer = match (engine, sqlite_path(&url)) {
             (Engine::Sqlite, Some(path)) => Some(std::sync::Arc::new(
-                sqlite_writer::SqliteWriter::open(std::path::Path::new(path))
+                sqlite_writer::SqliteWriter::open(std::path::Path::new(path), writer.clone())
                     .context("opening the SQLite booking writer")?,
             )),
             _ => None,

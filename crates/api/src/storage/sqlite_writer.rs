@@ -11,16 +11,24 @@
 //!
 //! The statements are the async path's own ([`super::bookings`],
 //! [`super::notices`], [`super::evenings`], [`super::audiences`]), bound by
-//! their `$n` names. The caller holds the sqlx writer pool's only connection
-//! while a job runs, so the process still writes one transaction at a time.
+//! their `$n` names.
+//!
+//! Jobs queue ([`SqliteWriter::submit`]) and run in order, in batches: a task
+//! takes the sqlx writer pool's only connection, hands every job queued by
+//! then to the thread as one message, and gives the connection back when the
+//! last is done. The process still writes one transaction at a time, and a
+//! rush of bookings costs one hand-off per batch instead of a wake-up of the
+//! thread, then of the next request's task, for each booking.
 
 use std::panic::AssertUnwindSafe;
 use std::path::Path;
-use std::sync::mpsc;
+use std::sync::{mpsc, Arc, Mutex, PoisonError};
 
 use confero_core::rules::FamilyAppointment;
 use confero_core::Interval;
 use rusqlite::{Connection, ErrorCode, OptionalExtension as _, ToSql, TransactionBehavior};
+use sqlx::AnyPool;
+use tokio::sync::{oneshot, Notify};
 
 use super::bookings::{self, Answer, NewBooking, Timelines};
 use super::{audiences, evenings, notices};
@@ -33,9 +41,24 @@ enum Message {
     Close,
 }
 
-/// The writer thread's queue of jobs.
+/// The writer thread, and the jobs waiting for it.
 pub struct SqliteWriter {
     jobs: mpsc::Sender<Message>,
+    queued: Arc<Queue>,
+}
+
+/// Jobs submitted and not yet handed to the thread.
+#[derive(Default)]
+struct Queue {
+    jobs: Mutex<Vec<Job>>,
+    /// Told of every submitted job.
+    wake: Notify,
+}
+
+impl Queue {
+    fn take(&self) -> Vec<Job> {
+        std::mem::take(&mut *self.jobs.lock().unwrap_or_else(PoisonError::into_inner))
+    }
 }
 
 impl std::fmt::Debug for SqliteWriter {
@@ -45,8 +68,10 @@ impl std::fmt::Debug for SqliteWriter {
 }
 
 impl SqliteWriter {
-    /// Opens the database file (already migrated) on a new thread.
-    pub fn open(path: &Path) -> anyhow::Result<SqliteWriter> {
+    /// Opens the database file (already migrated) on a new thread; jobs run
+    /// while holding `pool`'s connection (the pool of one that every other
+    /// write of the process uses). Needs a Tokio runtime.
+    pub fn open(path: &Path, pool: AnyPool) -> anyhow::Result<SqliteWriter> {
         let conn = Connection::open(path)?;
         // As the sqlx connections (`storage::pool_options`): the same
         // durability, and a wait instead of an error should another process
@@ -60,33 +85,74 @@ impl SqliteWriter {
             .spawn(move || {
                 let mut conn = conn;
                 while let Ok(Message::Job(job)) = queue.recv() {
-                    // A job that panicked is dropped (its caller hears
-                    // nothing and fails); the connection is left usable.
-                    if std::panic::catch_unwind(AssertUnwindSafe(|| job(&mut conn))).is_err() {
-                        let _ = conn.execute_batch("ROLLBACK");
-                    }
+                    job(&mut conn);
                 }
             })?;
-        Ok(SqliteWriter { jobs })
+        let queued = Arc::new(Queue::default());
+        tokio::spawn(hand_over(queued.clone(), jobs.clone(), pool));
+        Ok(SqliteWriter { jobs, queued })
     }
 
-    /// Runs `job` on the writer thread; `None` if the thread is gone or the job panicked.
-    pub async fn run<T: Send + 'static>(
+    /// Runs `job` on the writer thread, after the jobs submitted before it;
+    /// `None` if the thread is gone, the pool is closed or the job panicked.
+    /// The job runs even if the caller stops waiting.
+    pub async fn submit<T: Send + 'static>(
         &self,
         job: impl FnOnce(&mut Connection) -> T + Send + 'static,
     ) -> Option<T> {
-        let (done, answer) = tokio::sync::oneshot::channel();
-        self.jobs
-            .send(Message::Job(Box::new(move |conn| {
+        let (done, answer) = oneshot::channel();
+        self.queued
+            .jobs
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(Box::new(move |conn| {
                 let _ = done.send(job(conn));
-            })))
-            .ok()?;
+            }));
+        self.queued.wake.notify_one();
         answer.await.ok()
     }
 
     /// Ends the thread once the jobs before this are done.
     pub fn close(&self) {
         let _ = self.jobs.send(Message::Close);
+    }
+}
+
+/// Hands the queued jobs to the thread in batches, each while holding the
+/// pool's connection. Ends with the pool or the thread.
+async fn hand_over(queued: Arc<Queue>, thread: mpsc::Sender<Message>, pool: AnyPool) {
+    loop {
+        queued.wake.notified().await;
+        loop {
+            let Ok(held) = pool.acquire().await else {
+                // Closed: the callers of the queued jobs hear "no answer".
+                drop(queued.take());
+                return;
+            };
+            let batch = queued.take();
+            if batch.is_empty() {
+                break;
+            }
+            let (done, finished) = oneshot::channel::<()>();
+            let runtime = tokio::runtime::Handle::current();
+            let sent = thread.send(Message::Job(Box::new(move |conn| {
+                for job in batch {
+                    // A job that panicked is dropped (its caller hears
+                    // nothing and fails); the connection is left usable.
+                    if std::panic::catch_unwind(AssertUnwindSafe(|| job(conn))).is_err() {
+                        let _ = conn.execute_batch("ROLLBACK");
+                    }
+                }
+                // The pool needs the runtime to take its connection back.
+                let _runtime = runtime.enter();
+                drop(held);
+                let _ = done.send(());
+            })));
+            if sent.is_err() {
+                return;
+            }
+            let _ = finished.await;
+        }
     }
 }
 
@@ -361,5 +427,67 @@ mod tests {
             panic!("a database error");
         };
         assert!(error.is_unique_violation());
+    }
+
+    /// Jobs submitted at once run in order, one transaction at a time with
+    /// the process's other writes, and a job that panics costs only its own
+    /// answer: the jobs batched with it still run.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn queued_jobs_run_in_order_and_a_panic_stays_in_its_job() {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let url = format!("sqlite://{}", dir.path().join("queue.db").display());
+        let db = super::super::Db::connect(&url, 2)
+            .await
+            .expect("a database");
+        let writer = db
+            .sqlite_writer
+            .clone()
+            .expect("a file database has a writer");
+        sqlx::query("CREATE TABLE t (n BIGINT NOT NULL)")
+            .execute(&db.writer)
+            .await
+            .expect("a table");
+        // Held here, the pool's connection keeps the queue from starting, so
+        // every job below lands in one batch.
+        let held = db.writer.acquire().await.expect("the writer connection");
+        let mut answers = Vec::new();
+        for n in 0..20_i64 {
+            let writer = writer.clone();
+            answers.push(tokio::spawn(async move {
+                writer
+                    .submit(move |conn| {
+                        assert_ne!(n, 7, "job 7 fails");
+                        conn.execute("INSERT INTO t VALUES (?1)", [n])
+                            .map(|_| n)
+                            .ok()
+                    })
+                    .await
+            }));
+            tokio::task::yield_now().await;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        let before: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM t")
+            .fetch_one(&db.pool)
+            .await
+            .expect("a count");
+        assert_eq!(
+            before, 0,
+            "nothing runs while another write holds the connection"
+        );
+        drop(held);
+        let mut results = Vec::new();
+        for answer in answers {
+            results.push(answer.await.expect("the task"));
+        }
+        for (n, result) in (0..20_i64).zip(&results) {
+            let expected = if n == 7 { None } else { Some(Some(n)) };
+            assert_eq!(*result, expected, "job {n}");
+        }
+        let order: Vec<i64> = sqlx::query_scalar("SELECT n FROM t ORDER BY rowid")
+            .fetch_all(&db.pool)
+            .await
+            .expect("the rows");
+        assert_eq!(order, (0..20).filter(|n| *n != 7).collect::<Vec<i64>>());
+        db.close().await;
     }
 }
