@@ -96,7 +96,7 @@ pub fn EveningList(links: EveningLinks) -> impl IntoView {
                     <A href="/admin/evenings/new" attr:class="button button-primary">"New evening"</A>
                 })}
             </div>
-            <Transition fallback=|| view! { <Loading what="evenings" /> }>
+            <Transition fallback=|| view! { <EveningPlaceholder /> }>
                 <ErrorBoundary fallback=move |errors| view! { <ErrorNotice errors retry /> }>
                     {move || Suspend::new(async move {
                         evenings.await.map(|evenings| {
@@ -251,5 +251,26 @@ mod tests {
         );
         assert_eq!(ParentOffer::of(&archived, now), ParentOffer::Over);
         assert_eq!(ParentOffer::Over.link().0, "Your appointments");
+    }
+}
+
+/// Where the list will be, while it loads: the size of one evening's card,
+/// so what is below (a teacher's classes) does not move when one evening
+/// arrives, and a tap aimed at it lands where it was aimed.
+#[component]
+fn EveningPlaceholder() -> impl IntoView {
+    view! {
+        <ul class="evening-list" role="list">
+            <li class="card evening evening-placeholder">
+                <div>
+                    <Loading what="evenings" />
+                    // Unseen lines as long as an evening's usually are, so
+                    // they wrap as its lines do on a phone.
+                    <p class="meta" aria-hidden="true">"Wednesday 16 December, 16:00–19:00"</p>
+                    <p class="meta" aria-hidden="true">"Published · booking closes Tuesday 15 December at 12:00"</p>
+                </div>
+                <span class="button" aria-hidden="true">"Your schedule"</span>
+            </li>
+        </ul>
     }
 }
