@@ -726,13 +726,19 @@ impl Booker<'_> {
                 let evening = booking.evening.clone();
                 let (school_id, teacher_id) = (booking.school_id, booking.attempt.teacher_id);
                 let decided = booking.write(conn, clock.now().timestamp());
-                if let Ok(Some((_, slot))) = &decided {
-                    live.publish(vec![event(
-                        school_id, &evening, teacher_id, slot.start, true,
-                    )]);
-                    mail_wake.notify_one();
-                }
-                decided
+                Box::new(move |committed| {
+                    // Decided on writes of the batch that are now lost: retried.
+                    if let Err(error) = committed {
+                        return Err(BookingError::Database(sqlite_writer::commit_failed(error)));
+                    }
+                    if let Ok(Some((_, slot))) = &decided {
+                        live.publish(vec![event(
+                            school_id, &evening, teacher_id, slot.start, true,
+                        )]);
+                        mail_wake.notify_one();
+                    }
+                    decided
+                })
             })
             .await
             .ok_or_else(|| {

@@ -14,29 +14,43 @@
 //! their `$n` names.
 //!
 //! Jobs queue ([`SqliteWriter::submit`]) and run in order, in batches: a task
-//! takes the sqlx writer pool's only connection, hands every job queued by
-//! then to the thread as one message, and gives the connection back when the
-//! last is done. The process still writes one transaction at a time, and a
-//! rush of bookings costs one hand-off per batch instead of a wake-up of the
-//! thread, then of the next request's task, for each booking.
+//! takes the sqlx writer pool's only connection and hands every job queued by
+//! then to the thread as one message. The thread runs the batch as one
+//! transaction (`BEGIN IMMEDIATE` … `COMMIT`), each job inside a savepoint of
+//! its own, so a job that fails or is refused leaves nothing behind, and the
+//! jobs after it see what the ones before it wrote. Only after the `COMMIT`
+//! does any job answer (and announce what it wrote): an answer is never given
+//! for a write that could still be lost, and if the `COMMIT` fails every job
+//! of the batch answers with that failure. The process still writes one
+//! transaction at a time; a rush of bookings costs one hand-off and one
+//! commit per batch, not a chain of wake-ups and a commit for each booking.
 
 use std::panic::AssertUnwindSafe;
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{mpsc, Arc, Mutex, PoisonError};
 
 use confero_core::rules::FamilyAppointment;
 use confero_core::Interval;
-use rusqlite::{Connection, ErrorCode, OptionalExtension as _, ToSql, TransactionBehavior};
+use rusqlite::{Connection, ErrorCode, OptionalExtension as _, ToSql};
 use sqlx::AnyPool;
 use tokio::sync::{oneshot, Notify};
 
 use super::bookings::{self, Answer, NewBooking, Timelines};
 use super::{audiences, evenings, notices};
 
-type Job = Box<dyn FnOnce(&mut Connection) + Send>;
+type Job = Box<dyn FnOnce(&mut Connection) -> Box<dyn FnOnce(Committed<'_>) + Send> + Send>;
+
+/// How a batch's transaction ended: `Err` if its `COMMIT` failed (nothing of
+/// the batch was written).
+pub type Committed<'a> = Result<(), &'a rusqlite::Error>;
+
+/// What a job leaves to do once its batch's transaction has ended: its answer.
+pub type Then<T> = Box<dyn FnOnce(Committed<'_>) -> T + Send>;
 
 enum Message {
-    Job(Job),
+    /// Jobs to run as one transaction, then what to do when they are done.
+    Batch(Vec<Job>, Box<dyn FnOnce() + Send>),
     /// Closes the connection (letting SQLite checkpoint its WAL) and ends the thread.
     Close,
 }
@@ -53,11 +67,20 @@ struct Queue {
     jobs: Mutex<Vec<Job>>,
     /// Told of every submitted job.
     wake: Notify,
+    /// Set when nothing will run the jobs any more (the pool closed).
+    closed: AtomicBool,
 }
 
 impl Queue {
     fn take(&self) -> Vec<Job> {
         std::mem::take(&mut *self.jobs.lock().unwrap_or_else(PoisonError::into_inner))
+    }
+
+    /// No job will run any more: the waiting ones, and any submitted from
+    /// now, are dropped, so their callers hear "no answer" instead of waiting.
+    fn close(&self) {
+        self.closed.store(true, Ordering::SeqCst);
+        drop(self.take());
     }
 }
 
@@ -84,8 +107,9 @@ impl SqliteWriter {
             .name("sqlite-writer".into())
             .spawn(move || {
                 let mut conn = conn;
-                while let Ok(Message::Job(job)) = queue.recv() {
-                    job(&mut conn);
+                while let Ok(Message::Batch(batch, done)) = queue.recv() {
+                    run_batch(&mut conn, batch);
+                    done();
                 }
             })?;
         let queued = Arc::new(Queue::default());
@@ -93,12 +117,14 @@ impl SqliteWriter {
         Ok(SqliteWriter { jobs, queued })
     }
 
-    /// Runs `job` on the writer thread, after the jobs submitted before it;
-    /// `None` if the thread is gone, the pool is closed or the job panicked.
-    /// The job runs even if the caller stops waiting.
+    /// Runs `job` on the writer thread, after the jobs submitted before it,
+    /// inside a savepoint of its batch's transaction (see the module's
+    /// comment); its [`Then`] gives the answer once that transaction has
+    /// ended. `None` if the thread is gone, the pool is closed or the job
+    /// panicked. The job runs even if the caller stops waiting.
     pub async fn submit<T: Send + 'static>(
         &self,
-        job: impl FnOnce(&mut Connection) -> T + Send + 'static,
+        job: impl FnOnce(&mut Connection) -> Then<T> + Send + 'static,
     ) -> Option<T> {
         let (done, answer) = oneshot::channel();
         self.queued
@@ -106,8 +132,14 @@ impl SqliteWriter {
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .push(Box::new(move |conn| {
-                let _ = done.send(job(conn));
+                let then = job(conn);
+                Box::new(move |committed| {
+                    let _ = done.send(then(committed));
+                })
             }));
+        if self.queued.closed.load(Ordering::SeqCst) {
+            drop(self.queued.take());
+        }
         self.queued.wake.notify_one();
         answer.await.ok()
     }
@@ -125,8 +157,7 @@ async fn hand_over(queued: Arc<Queue>, thread: mpsc::Sender<Message>, pool: AnyP
         queued.wake.notified().await;
         loop {
             let Ok(held) = pool.acquire().await else {
-                // Closed: the callers of the queued jobs hear "no answer".
-                drop(queued.take());
+                queued.close();
                 return;
             };
             let batch = queued.take();
@@ -135,20 +166,17 @@ async fn hand_over(queued: Arc<Queue>, thread: mpsc::Sender<Message>, pool: AnyP
             }
             let (done, finished) = oneshot::channel::<()>();
             let runtime = tokio::runtime::Handle::current();
-            let sent = thread.send(Message::Job(Box::new(move |conn| {
-                for job in batch {
-                    // A job that panicked is dropped (its caller hears
-                    // nothing and fails); the connection is left usable.
-                    if std::panic::catch_unwind(AssertUnwindSafe(|| job(conn))).is_err() {
-                        let _ = conn.execute_batch("ROLLBACK");
-                    }
-                }
-                // The pool needs the runtime to take its connection back.
-                let _runtime = runtime.enter();
-                drop(held);
-                let _ = done.send(());
-            })));
+            let sent = thread.send(Message::Batch(
+                batch,
+                Box::new(move || {
+                    // The pool needs the runtime to take its connection back.
+                    let _runtime = runtime.enter();
+                    drop(held);
+                    let _ = done.send(());
+                }),
+            ));
             if sent.is_err() {
+                queued.close();
                 return;
             }
             let _ = finished.await;
@@ -156,19 +184,63 @@ async fn hand_over(queued: Arc<Queue>, thread: mpsc::Sender<Message>, pool: AnyP
     }
 }
 
+/// Runs a batch as one transaction, each job in a savepoint, then gives every
+/// job that returned its answer.
+fn run_batch(conn: &mut Connection, batch: Vec<Job>) {
+    if !conn.is_autocommit() {
+        // Left open by a failure before: never let a batch join it.
+        let _ = conn.execute_batch("ROLLBACK");
+    }
+    // If the write lock cannot be had (another process held it for the whole
+    // busy timeout), each job's savepoint is a transaction of its own, which
+    // meets the same lock and fails as a busy database (retried by its caller).
+    let began = conn.execute_batch("BEGIN IMMEDIATE").is_ok();
+    let mut thens = Vec::with_capacity(batch.len());
+    for job in batch {
+        // A job that panicked is dropped (its caller hears nothing and
+        // fails); its savepoint rolled back as it unwound.
+        if let Ok(then) = std::panic::catch_unwind(AssertUnwindSafe(|| job(conn))) {
+            thens.push(then);
+        }
+    }
+    let committed = if began {
+        conn.execute_batch("COMMIT")
+    } else {
+        Ok(())
+    };
+    if committed.is_err() {
+        let _ = conn.execute_batch("ROLLBACK");
+    }
+    for then in thens {
+        // As a job's panic: its caller hears nothing; the others are answered.
+        let _ = std::panic::catch_unwind(AssertUnwindSafe(|| then(committed.as_ref().map(|_| ()))));
+    }
+}
+
+/// The failure of a batch's `COMMIT`, as the sqlx error every job of the batch answers with.
+pub fn commit_failed(error: &rusqlite::Error) -> sqlx::Error {
+    match error {
+        rusqlite::Error::SqliteFailure(failure, message) => {
+            database_error(rusqlite::Error::SqliteFailure(*failure, message.clone()))
+        }
+        other => sqlx::Error::Protocol(format!("the SQLite writer's commit: {other}")),
+    }
+}
+
 /// The booking transaction's statements, on the writer thread.
 pub struct BookingTx<'c> {
-    tx: rusqlite::Transaction<'c>,
+    tx: rusqlite::Savepoint<'c>,
 }
 
 type Params<'a> = [(&'a str, &'a dyn ToSql)];
 
 impl<'c> BookingTx<'c> {
-    /// `BEGIN IMMEDIATE`: the write lock from the first statement. Dropped
-    /// without [`BookingTx::commit`], it rolls back.
+    /// A savepoint in the batch's transaction (which holds the write lock
+    /// from its `BEGIN IMMEDIATE`). Dropped without [`BookingTx::commit`],
+    /// it rolls back to where it began.
     pub fn begin(conn: &'c mut Connection) -> rusqlite::Result<BookingTx<'c>> {
         Ok(BookingTx {
-            tx: conn.transaction_with_behavior(TransactionBehavior::Immediate)?,
+            tx: conn.savepoint()?,
         })
     }
 
@@ -322,6 +394,8 @@ impl<'c> BookingTx<'c> {
         .map(|_| ())
     }
 
+    /// Keeps the job's writes (releases its savepoint): they are written
+    /// when the batch commits.
     pub fn commit(self) -> rusqlite::Result<()> {
         self.tx.commit()
     }
@@ -430,10 +504,12 @@ mod tests {
     }
 
     /// Jobs submitted at once run in order, one transaction at a time with
-    /// the process's other writes, and a job that panics costs only its own
-    /// answer: the jobs batched with it still run.
+    /// the process's other writes; each sees what the jobs before it kept; a
+    /// job that rolls back its savepoint leaves nothing behind; and a job that
+    /// panics costs only its own answer: the jobs batched with it still run
+    /// and are written.
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn queued_jobs_run_in_order_and_a_panic_stays_in_its_job() {
+    async fn queued_jobs_run_in_order_and_a_failed_job_stays_in_its_savepoint() {
         let dir = tempfile::tempdir().expect("a temporary folder");
         let url = format!("sqlite://{}", dir.path().join("queue.db").display());
         let db = super::super::Db::connect(&url, 2)
@@ -448,23 +524,34 @@ mod tests {
             .await
             .expect("a table");
         // Held here, the pool's connection keeps the queue from starting, so
-        // every job below lands in one batch.
+        // the jobs below land in one batch.
         let held = db.writer.acquire().await.expect("the writer connection");
-        let mut answers = Vec::new();
+        let (panics, rolls_back) = (7_i64, 11_i64);
+        // Submitted in this order: `join_all` polls each once, in order,
+        // and a job is queued when its submission is first polled.
+        let mut submissions = Vec::new();
         for n in 0..20_i64 {
             let writer = writer.clone();
-            answers.push(tokio::spawn(async move {
+            submissions.push(async move {
                 writer
                     .submit(move |conn| {
-                        assert_ne!(n, 7, "job 7 fails");
-                        conn.execute("INSERT INTO t VALUES (?1)", [n])
-                            .map(|_| n)
-                            .ok()
+                        assert_ne!(n, panics, "this job fails");
+                        let job = conn.savepoint().expect("a savepoint");
+                        job.execute("INSERT INTO t VALUES (?1)", [n])
+                            .expect("a row");
+                        let seen: i64 = job
+                            .query_row("SELECT COUNT(*) FROM t", [], |row| row.get(0))
+                            .expect("a count");
+                        if n != rolls_back {
+                            job.commit().expect("kept");
+                        }
+                        Box::new(move |committed: Committed<'_>| committed.is_ok().then_some(seen))
+                            as Then<Option<i64>>
                     })
                     .await
-            }));
-            tokio::task::yield_now().await;
+            });
         }
+        let answers = tokio::spawn(futures_util::future::join_all(submissions));
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
         let before: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM t")
             .fetch_one(&db.pool)
@@ -475,19 +562,20 @@ mod tests {
             "nothing runs while another write holds the connection"
         );
         drop(held);
-        let mut results = Vec::new();
-        for answer in answers {
-            results.push(answer.await.expect("the task"));
-        }
-        for (n, result) in (0..20_i64).zip(&results) {
-            let expected = if n == 7 { None } else { Some(Some(n)) };
-            assert_eq!(*result, expected, "job {n}");
+        let kept = |n: i64| n != panics && n != rolls_back;
+        let answers = answers.await.expect("the task");
+        for (n, answer) in (0..20_i64).zip(answers) {
+            let expected = (n != panics).then(|| {
+                let kept_before = (0..n).filter(|m| kept(*m)).count();
+                Some(i64::try_from(kept_before).expect("small") + 1)
+            });
+            assert_eq!(answer, expected, "job {n}");
         }
         let order: Vec<i64> = sqlx::query_scalar("SELECT n FROM t ORDER BY rowid")
             .fetch_all(&db.pool)
             .await
             .expect("the rows");
-        assert_eq!(order, (0..20).filter(|n| *n != 7).collect::<Vec<i64>>());
+        assert_eq!(order, (0..20).filter(|n| kept(*n)).collect::<Vec<i64>>());
         db.close().await;
     }
 }
