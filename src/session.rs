@@ -9,6 +9,10 @@ use confero_core::Role;
 use leptos::prelude::*;
 
 const TOKEN_KEY: &str = "confero.session";
+/// Set in the tab's storage while "your session has ended" is owed: the
+/// notice outlives a reload (or the change of build) that comes after the
+/// session ended, e.g. ended live by a sign-out elsewhere.
+const ENDED_KEY: &str = "confero.session-ended";
 
 /// The signed-in state, shared through context. `Copy`, like the signals in it.
 #[derive(Clone, Copy, Debug)]
@@ -41,15 +45,30 @@ fn forget_token() {
     }
 }
 
+fn remember_ended(ended: bool) {
+    if let Some(storage) = tab_storage() {
+        let _ = if ended {
+            storage.set_item(ENDED_KEY, "1")
+        } else {
+            storage.remove_item(ENDED_KEY)
+        };
+    }
+}
+
+fn ended_before() -> bool {
+    tab_storage().is_some_and(|storage| storage.get_item(ENDED_KEY).ok().flatten().is_some())
+}
+
 impl Session {
     /// Picks up a token this tab stored earlier (a reload keeps the session),
     /// or one kept on this device.
     pub fn restore() -> Session {
         let token = stored_token();
+        let ended = token.is_none() && ended_before();
         Session {
             token: RwSignal::new(token),
             me: RwSignal::new(None),
-            ended: RwSignal::new(false),
+            ended: RwSignal::new(ended),
         }
     }
 
@@ -65,7 +84,7 @@ impl Session {
         if let Some(storage) = storage {
             let _ = storage.set_item(TOKEN_KEY, &created.token);
         }
-        self.ended.set(false);
+        self.clear_notice();
         self.me.set(Some(created.user));
         self.token.set(Some(created.token));
     }
@@ -76,6 +95,7 @@ impl Session {
         crate::offline_store::forget_all();
         if self.token.get_untracked().is_some() {
             self.ended.set(expired);
+            remember_ended(expired);
         }
         self.token.set(None);
         self.me.set(None);
@@ -109,6 +129,7 @@ impl Session {
     /// Forgets the "session ended" notice once it has been shown and acted on.
     pub fn clear_notice(&self) {
         self.ended.set(false);
+        remember_ended(false);
     }
 }
 

@@ -42,6 +42,9 @@ test("a session revoked elsewhere sends you to sign in with a notice", async ({ 
   await expect(signInPage.heading).toBeVisible();
   await expect(signInPage.notice).toBeVisible();
   expect(await shell.token()).toBeNull();
+  // The notice outlives a reload (the live sign-out may have come before the one above).
+  await page.reload();
+  await expect(signInPage.notice).toBeVisible();
 });
 
 test("the token never appears in a URL or in localStorage", async ({ page, signInPage, shell }) => {
