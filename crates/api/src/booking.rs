@@ -741,11 +741,7 @@ impl Booker<'_> {
                 })
             })
             .await
-            .ok_or_else(|| {
-                BookingError::Database(sqlx::Error::Protocol(
-                    "the SQLite writer did not answer".into(),
-                ))
-            })??;
+            .map_err(BookingError::Database)??;
         let Some((id, _)) = decided else {
             self.caches.forget_evening(snapshot.school_id, snapshot.id);
             return Ok(None);

@@ -107,9 +107,10 @@ impl SqliteReads {
 
     fn open(&self) -> rusqlite::Result<Connection> {
         let conn = Connection::open(&self.path)?;
-        // Reads only; a wait instead of an error while SQLite recovers its WAL.
+        // Reads only. A short wait, not an error, while SQLite recovers its
+        // WAL: short, since it would hold one of the runtime's threads.
         conn.execute_batch("PRAGMA query_only = ON;")?;
-        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        conn.busy_timeout(std::time::Duration::from_secs(1))?;
         Ok(conn)
     }
 
@@ -147,7 +148,19 @@ impl SqliteReads {
     }
 }
 
-fn named<'a>(args: &'a [Arg<'a>]) -> Result<Vec<(&'static str, &'a dyn ToSql)>, sqlx::Error> {
+/// The arguments by their placeholders' names; as sqlx, an error unless
+/// there is one for each placeholder (SQLite would bind a missing one NULL).
+fn named<'a>(
+    statement: &rusqlite::Statement<'_>,
+    args: &'a [Arg<'a>],
+) -> Result<Vec<(&'static str, &'a dyn ToSql)>, sqlx::Error> {
+    if statement.parameter_count() != args.len() {
+        return Err(sqlx::Error::Protocol(format!(
+            "{} arguments to an inline read of {} placeholders",
+            args.len(),
+            statement.parameter_count()
+        )));
+    }
     if args.len() > NAMES.len() {
         return Err(sqlx::Error::Protocol(format!(
             "{} arguments to an inline read, more than {}",
@@ -183,9 +196,8 @@ impl Db {
         if let Some(reads) = &self.sqlite_reads {
             return reads.with(|conn| {
                 let mut statement = conn.prepare_cached(sql).map_err(database_error)?;
-                let mut rows = statement
-                    .query(named(args)?.as_slice())
-                    .map_err(database_error)?;
+                let params = named(&statement, args)?;
+                let mut rows = statement.query(params.as_slice()).map_err(database_error)?;
                 let mut out = Vec::new();
                 while let Some(row) = rows.next().map_err(database_error)? {
                     out.push(decode(row)?);
@@ -207,8 +219,9 @@ impl Db {
         if let Some(reads) = &self.sqlite_reads {
             return reads.with(|conn| {
                 let mut statement = conn.prepare_cached(sql).map_err(database_error)?;
+                let params = named(&statement, args)?;
                 statement
-                    .query_row(named(args)?.as_slice(), |row| Ok(decode(row)))
+                    .query_row(params.as_slice(), |row| Ok(decode(row)))
                     .optional()
                     .map_err(database_error)?
                     .transpose()
@@ -274,6 +287,31 @@ mod tests {
             })
             .await;
         assert!(wrong_type.is_err(), "a text column is not an integer");
+        let missing_argument = db
+            .read_all(
+                "SELECT a FROM t WHERE a = $1 OR a = $2",
+                &[Arg::Int(1)],
+                |r| r.int("a"),
+            )
+            .await;
+        assert!(
+            missing_argument.is_err(),
+            "a placeholder without its argument is an error, not NULL"
+        );
+        // A connection used again sees what was committed since.
+        sqlx::query("INSERT INTO t VALUES (4, 'four')")
+            .execute(&db.writer)
+            .await
+            .expect("a row");
+        let count = db
+            .read_optional(
+                "SELECT COUNT(*) AS n FROM t WHERE a >= $1",
+                &[Arg::Int(0)],
+                |r| r.int("n"),
+            )
+            .await
+            .expect("a count");
+        assert_eq!(count, Some(4));
         db.close().await;
     }
 }

@@ -39,9 +39,20 @@ use tokio::sync::{oneshot, Notify};
 use super::bookings::{self, Answer, NewBooking, Timelines};
 use super::{audiences, evenings, notices};
 
-type Job = Box<dyn FnOnce(&mut Connection) -> Box<dyn FnOnce(Committed<'_>) + Send> + Send>;
+/// A job's turn: run on the connection, or answered without running.
+pub enum Turn<'a> {
+    Run(&'a mut Connection),
+    /// The batch could not be run (the write lock or the writer connection
+    /// could not be had, or the queue closed): nothing of the job was written.
+    Skip(sqlx::Error),
+}
 
-/// How a batch's transaction ended: `Err` if its `COMMIT` failed (nothing of
+/// What a job that ran leaves to do once its batch's transaction has ended.
+type Reply = Box<dyn FnOnce(Committed<'_>) + Send>;
+
+type Job = Box<dyn for<'a> FnOnce(Turn<'a>) -> Option<Reply> + Send>;
+
+/// How a batch's transaction ended: `Err` if it did not commit (nothing of
 /// the batch was written).
 pub type Committed<'a> = Result<(), &'a rusqlite::Error>;
 
@@ -49,10 +60,28 @@ pub type Committed<'a> = Result<(), &'a rusqlite::Error>;
 pub type Then<T> = Box<dyn FnOnce(Committed<'_>) -> T + Send>;
 
 enum Message {
-    /// Jobs to run as one transaction, then what to do when they are done.
-    Batch(Vec<Job>, Box<dyn FnOnce() + Send>),
+    /// Jobs to run as one transaction, and the writer connection held meanwhile.
+    Batch(Vec<Job>, Held),
     /// Closes the connection (letting SQLite checkpoint its WAL) and ends the thread.
     Close,
+}
+
+/// The sqlx writer connection, held while a batch runs. Given back (which
+/// needs the runtime) wherever it is dropped, even on the writer thread.
+struct Held {
+    conn: Option<sqlx::pool::PoolConnection<sqlx::Any>>,
+    runtime: tokio::runtime::Handle,
+    done: Option<oneshot::Sender<()>>,
+}
+
+impl Drop for Held {
+    fn drop(&mut self) {
+        let _runtime = self.runtime.enter();
+        drop(self.conn.take());
+        if let Some(done) = self.done.take() {
+            let _ = done.send(());
+        }
+    }
 }
 
 /// The writer thread, and the jobs waiting for it.
@@ -67,7 +96,7 @@ struct Queue {
     jobs: Mutex<Vec<Job>>,
     /// Told of every submitted job.
     wake: Notify,
-    /// Set when nothing will run the jobs any more (the pool closed).
+    /// Set when nothing will run the jobs any more.
     closed: AtomicBool,
 }
 
@@ -76,11 +105,28 @@ impl Queue {
         std::mem::take(&mut *self.jobs.lock().unwrap_or_else(PoisonError::into_inner))
     }
 
+    /// Answers every waiting job with `error`, without running it.
+    fn skip_waiting(&self, error: impl Fn() -> sqlx::Error) {
+        for job in self.take() {
+            let _ = job(Turn::Skip(error()));
+        }
+    }
+
     /// No job will run any more: the waiting ones, and any submitted from
-    /// now, are dropped, so their callers hear "no answer" instead of waiting.
+    /// now, are answered "closed" instead of waiting.
     fn close(&self) {
         self.closed.store(true, Ordering::SeqCst);
-        drop(self.take());
+        self.skip_waiting(|| sqlx::Error::PoolClosed);
+    }
+}
+
+/// Closes the queue when the task that runs it ends, however it ends (its
+/// runtime shutting down included).
+struct CloseOnDrop(Arc<Queue>);
+
+impl Drop for CloseOnDrop {
+    fn drop(&mut self) {
+        self.0.close();
     }
 }
 
@@ -107,9 +153,9 @@ impl SqliteWriter {
             .name("sqlite-writer".into())
             .spawn(move || {
                 let mut conn = conn;
-                while let Ok(Message::Batch(batch, done)) = queue.recv() {
+                while let Ok(Message::Batch(batch, held)) = queue.recv() {
                     run_batch(&mut conn, batch);
-                    done();
+                    drop(held);
                 }
             })?;
         let queued = Arc::new(Queue::default());
@@ -120,28 +166,41 @@ impl SqliteWriter {
     /// Runs `job` on the writer thread, after the jobs submitted before it,
     /// inside a savepoint of its batch's transaction (see the module's
     /// comment); its [`Then`] gives the answer once that transaction has
-    /// ended. `None` if the thread is gone, the pool is closed or the job
-    /// panicked. The job runs even if the caller stops waiting.
+    /// ended. An error if the job could not be run (nothing was written; a
+    /// busy database is an error that is retried), or if it panicked. The
+    /// job runs even if the caller stops waiting.
     pub async fn submit<T: Send + 'static>(
         &self,
         job: impl FnOnce(&mut Connection) -> Then<T> + Send + 'static,
-    ) -> Option<T> {
+    ) -> Result<T, sqlx::Error> {
         let (done, answer) = oneshot::channel();
+        let job: Job = Box::new(move |turn: Turn<'_>| match turn {
+            Turn::Run(conn) => {
+                let then = job(conn);
+                let reply: Reply = Box::new(move |committed| {
+                    let _ = done.send(Ok(then(committed)));
+                });
+                Some(reply)
+            }
+            Turn::Skip(error) => {
+                let _ = done.send(Err(error));
+                None
+            }
+        });
         self.queued
             .jobs
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
-            .push(Box::new(move |conn| {
-                let then = job(conn);
-                Box::new(move |committed| {
-                    let _ = done.send(then(committed));
-                })
-            }));
+            .push(job);
         if self.queued.closed.load(Ordering::SeqCst) {
-            drop(self.queued.take());
+            self.queued.skip_waiting(|| sqlx::Error::PoolClosed);
         }
         self.queued.wake.notify_one();
-        answer.await.ok()
+        answer.await.unwrap_or_else(|_| {
+            Err(sqlx::Error::Protocol(
+                "the SQLite writer did not answer (the job panicked)".into(),
+            ))
+        })
     }
 
     /// Ends the thread once the jobs before this are done.
@@ -151,32 +210,43 @@ impl SqliteWriter {
 }
 
 /// Hands the queued jobs to the thread in batches, each while holding the
-/// pool's connection. Ends with the pool or the thread.
+/// pool's connection. Ends with the pool or the thread, closing the queue.
 async fn hand_over(queued: Arc<Queue>, thread: mpsc::Sender<Message>, pool: AnyPool) {
+    let _close = CloseOnDrop(queued.clone());
     loop {
         queued.wake.notified().await;
         loop {
-            let Ok(held) = pool.acquire().await else {
-                queued.close();
-                return;
+            let conn = match pool.acquire().await {
+                Ok(conn) => conn,
+                Err(_) if pool.is_closed() => return,
+                // Held elsewhere for the whole acquire timeout: the jobs
+                // waiting now are answered as any write would be; the queue
+                // stays open for the next ones.
+                Err(error) => {
+                    let message = error.to_string();
+                    queued.skip_waiting(|| match &error {
+                        sqlx::Error::PoolTimedOut => sqlx::Error::PoolTimedOut,
+                        _ => sqlx::Error::Protocol(message.clone()),
+                    });
+                    break;
+                }
             };
             let batch = queued.take();
             if batch.is_empty() {
                 break;
             }
             let (done, finished) = oneshot::channel::<()>();
-            let runtime = tokio::runtime::Handle::current();
-            let sent = thread.send(Message::Batch(
-                batch,
-                Box::new(move || {
-                    // The pool needs the runtime to take its connection back.
-                    let _runtime = runtime.enter();
-                    drop(held);
-                    let _ = done.send(());
-                }),
-            ));
-            if sent.is_err() {
-                queued.close();
+            let held = Held {
+                conn: Some(conn),
+                runtime: tokio::runtime::Handle::current(),
+                done: Some(done),
+            };
+            if let Err(mpsc::SendError(Message::Batch(batch, _))) =
+                thread.send(Message::Batch(batch, held))
+            {
+                for job in batch {
+                    let _ = job(Turn::Skip(sqlx::Error::PoolClosed));
+                }
                 return;
             }
             let _ = finished.await;
@@ -185,45 +255,87 @@ async fn hand_over(queued: Arc<Queue>, thread: mpsc::Sender<Message>, pool: AnyP
 }
 
 /// Runs a batch as one transaction, each job in a savepoint, then gives every
-/// job that returned its answer.
+/// job that ran its answer.
 fn run_batch(conn: &mut Connection, batch: Vec<Job>) {
     if !conn.is_autocommit() {
         // Left open by a failure before: never let a batch join it.
         let _ = conn.execute_batch("ROLLBACK");
     }
-    // If the write lock cannot be had (another process held it for the whole
-    // busy timeout), each job's savepoint is a transaction of its own, which
-    // meets the same lock and fails as a busy database (retried by its caller).
-    let began = conn.execute_batch("BEGIN IMMEDIATE").is_ok();
-    let mut thens = Vec::with_capacity(batch.len());
+    // The write lock could not be had (another process held it for the whole
+    // busy timeout): no job runs, each answers busy and is retried by its caller.
+    if let Err(error) = conn.execute_batch("BEGIN IMMEDIATE") {
+        for job in batch {
+            let _ = job(Turn::Skip(database_error_of(&error)));
+        }
+        return;
+    }
+    let mut replies = Vec::with_capacity(batch.len());
+    let mut lost = None;
     for job in batch {
-        // A job that panicked is dropped (its caller hears nothing and
-        // fails); its savepoint rolled back as it unwound.
-        if let Ok(then) = std::panic::catch_unwind(AssertUnwindSafe(|| job(conn))) {
-            thens.push(then);
+        if lost.is_some() {
+            let _ = job(Turn::Skip(batch_lost()));
+            continue;
+        }
+        // The batch's own savepoint around the job: whatever the job did,
+        // even after releasing a savepoint of its own, goes if it panics.
+        if let Err(error) = conn.execute_batch("SAVEPOINT batch_job") {
+            let _ = job(Turn::Skip(database_error_of(&error)));
+            continue;
+        }
+        match std::panic::catch_unwind(AssertUnwindSafe(|| job(Turn::Run(conn)))) {
+            Ok(reply) => {
+                let _ = conn.execute_batch("RELEASE batch_job");
+                replies.extend(reply);
+            }
+            // Its caller hears nothing and fails; the others go on.
+            Err(_) => {
+                let _ = conn.execute_batch("ROLLBACK TO batch_job; RELEASE batch_job");
+            }
+        }
+        // SQLite may roll a whole transaction back on its own (a full disk,
+        // an I/O error): the jobs after it must not run outside it.
+        if conn.is_autocommit() {
+            lost = Some(lost_error());
         }
     }
-    let committed = if began {
-        conn.execute_batch("COMMIT")
-    } else {
-        Ok(())
+    let committed = match lost {
+        Some(error) => Err(error),
+        None => conn.execute_batch("COMMIT"),
     };
-    if committed.is_err() {
+    if committed.is_err() && !conn.is_autocommit() {
         let _ = conn.execute_batch("ROLLBACK");
     }
-    for then in thens {
+    for reply in replies {
         // As a job's panic: its caller hears nothing; the others are answered.
-        let _ = std::panic::catch_unwind(AssertUnwindSafe(|| then(committed.as_ref().map(|_| ()))));
+        let _ =
+            std::panic::catch_unwind(AssertUnwindSafe(|| reply(committed.as_ref().map(|_| ()))));
     }
+}
+
+/// The batch's transaction ended before its `COMMIT`.
+fn lost_error() -> rusqlite::Error {
+    rusqlite::Error::SqliteFailure(
+        rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_ABORT),
+        Some("the batch's transaction was rolled back by SQLite".into()),
+    )
+}
+
+fn batch_lost() -> sqlx::Error {
+    database_error_of(&lost_error())
 }
 
 /// The failure of a batch's `COMMIT`, as the sqlx error every job of the batch answers with.
 pub fn commit_failed(error: &rusqlite::Error) -> sqlx::Error {
+    database_error_of(error)
+}
+
+/// [`database_error`] of a borrowed error.
+fn database_error_of(error: &rusqlite::Error) -> sqlx::Error {
     match error {
         rusqlite::Error::SqliteFailure(failure, message) => {
             database_error(rusqlite::Error::SqliteFailure(*failure, message.clone()))
         }
-        other => sqlx::Error::Protocol(format!("the SQLite writer's commit: {other}")),
+        other => sqlx::Error::Protocol(format!("the SQLite writer: {other}")),
     }
 }
 
@@ -503,6 +615,46 @@ mod tests {
         assert!(error.is_unique_violation());
     }
 
+    /// The writer connection held elsewhere for longer than the pool's
+    /// acquire timeout costs the jobs waiting then an answer that says so,
+    /// nothing more: the queue stays open and the next job runs.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_writer_held_too_long_fails_the_waiting_jobs_not_the_queue() {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let path = dir.path().join("held.db");
+        let url = format!("sqlite://{}", path.display());
+        let db = super::super::Db::connect(&url, 2)
+            .await
+            .expect("a database");
+        let pool = sqlx::any::AnyPoolOptions::new()
+            .max_connections(1)
+            .acquire_timeout(std::time::Duration::from_millis(200))
+            .connect(&url)
+            .await
+            .expect("a pool of one");
+        let writer = SqliteWriter::open(&path, pool.clone()).expect("a writer");
+        let job = |conn: &mut Connection| -> Then<i64> {
+            let one = conn
+                .query_row("SELECT 1", [], |row| row.get(0))
+                .unwrap_or(0);
+            Box::new(move |_| one)
+        };
+        let held = pool.acquire().await.expect("the connection");
+        let waited = writer.submit(job).await;
+        assert!(
+            matches!(waited, Err(sqlx::Error::PoolTimedOut)),
+            "{waited:?}"
+        );
+        drop(held);
+        assert_eq!(writer.submit(job).await.ok(), Some(1));
+        pool.close().await;
+        assert!(
+            matches!(writer.submit(job).await, Err(sqlx::Error::PoolClosed)),
+            "a closed pool closes the queue"
+        );
+        db.close().await;
+    }
+
     /// Jobs submitted at once run in order, one transaction at a time with
     /// the process's other writes; each sees what the jobs before it kept; a
     /// job that rolls back its savepoint leaves nothing behind; and a job that
@@ -535,7 +687,6 @@ mod tests {
             submissions.push(async move {
                 writer
                     .submit(move |conn| {
-                        assert_ne!(n, panics, "this job fails");
                         let job = conn.savepoint().expect("a savepoint");
                         job.execute("INSERT INTO t VALUES (?1)", [n])
                             .expect("a row");
@@ -545,6 +696,8 @@ mod tests {
                         if n != rolls_back {
                             job.commit().expect("kept");
                         }
+                        // After keeping its row: the batch still takes it back.
+                        assert_ne!(n, panics, "this job fails");
                         Box::new(move |committed: Committed<'_>| committed.is_ok().then_some(seen))
                             as Then<Option<i64>>
                     })
@@ -569,7 +722,7 @@ mod tests {
                 let kept_before = (0..n).filter(|m| kept(*m)).count();
                 Some(i64::try_from(kept_before).expect("small") + 1)
             });
-            assert_eq!(answer, expected, "job {n}");
+            assert_eq!(answer.ok(), expected, "job {n}");
         }
         let order: Vec<i64> = sqlx::query_scalar("SELECT n FROM t ORDER BY rowid")
             .fetch_all(&db.pool)
