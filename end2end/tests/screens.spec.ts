@@ -26,6 +26,8 @@ for (const [device, viewport] of Object.entries(viewports)) {
       await page.screenshot({ path: path.join(dir, `${device}-sign-in.png`), fullPage: true });
       for (const role of ["parent", "teacher", "admin"] as DemoRole[]) {
         await signInPage.signInAs(role);
+        // The home as it settles: its evenings in, not their placeholder.
+        await expect(page.getByRole("status").filter({ hasText: "Loading" })).toHaveCount(0);
         await page.screenshot({ path: path.join(dir, `${device}-${role}-home.png`), fullPage: true });
         if (role === "parent") {
           await page.getByRole("link", { name: "Book appointments" }).first().click();
