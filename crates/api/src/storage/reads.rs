@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use rusqlite::types::{ToSqlOutput, ValueRef};
-use rusqlite::{Connection, OptionalExtension as _, ToSql};
+use rusqlite::{Connection, ToSql};
 use sqlx::Row as _;
 
 use super::sqlite_writer::database_error;
@@ -209,28 +209,15 @@ impl Db {
         rows.iter().map(|row| decode(row)).collect()
     }
 
-    /// The first row of `sql`, decoded, or `None`.
+    /// The first row of `sql`, decoded, or `None`: for the queries of one
+    /// row at most (a unique key, `LIMIT 1`), so [`Db::read_all`] it is.
     pub async fn read_optional<T>(
         &self,
         sql: &str,
         args: &[Arg<'_>],
         decode: impl Fn(&dyn Columns) -> Result<T, sqlx::Error>,
     ) -> Result<Option<T>, sqlx::Error> {
-        if let Some(reads) = &self.sqlite_reads {
-            return reads.with(|conn| {
-                let mut statement = conn.prepare_cached(sql).map_err(database_error)?;
-                let params = named(&statement, args)?;
-                statement
-                    .query_row(params.as_slice(), |row| Ok(decode(row)))
-                    .optional()
-                    .map_err(database_error)?
-                    .transpose()
-            });
-        }
-        match sqlx_query(sql, args).fetch_optional(&self.pool).await? {
-            Some(row) => decode(&row).map(Some),
-            None => Ok(None),
-        }
+        Ok(self.read_all(sql, args, decode).await?.into_iter().next())
     }
 }
 
