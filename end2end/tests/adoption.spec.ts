@@ -223,7 +223,13 @@ test("a re-import that drops a parent cancels their booking, frees the slot live
   await chooseFiles(admin, { "Parents and carers (guardians.csv)": withoutAsha });
   await admin.getByRole("button", { name: "Preview the changes" }).click();
   await expect(kind(admin, "Parents and carers")).toContainText("1 removed");
+  // The admin is told what applying cancels before choosing to.
+  await expect(admin.getByRole("note")).toHaveText(
+    "Applying cancels one future appointment because the parent or carer who booked leaves, or is no longer linked to the pupil. The families and teachers are emailed, and the times are freed.",
+  );
+  await admin.screenshot({ path: path.join(shots, "desktop-riverside-reimport-preview.png"), fullPage: true });
   await admin.getByRole("button", { name: "Apply these changes" }).click();
+  await expect(admin.getByRole("note")).toHaveCount(0);
   await expect(admin.getByRole("status").filter({ hasText: "One future appointment was cancelled" })).toBeVisible();
 
   // The slot frees on the watcher's page without a reload.

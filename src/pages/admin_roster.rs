@@ -1,4 +1,4 @@
-use confero_core::dto::{RosterApplied, RosterPreview};
+use confero_core::dto::{AppointmentsCancelled, RosterApplied, RosterPreview};
 use leptos::html::Input;
 use leptos::prelude::*;
 use web_sys::FormData;
@@ -137,6 +137,7 @@ fn PreviewAndApply(
         count(&found.staff),
         count(&found.classes)
     );
+    let cancels = cancel_warning(&found.cancels);
     let kinds = [
         ("Students", found.students.clone()),
         ("Parents and carers", found.guardians.clone()),
@@ -147,6 +148,9 @@ fn PreviewAndApply(
         <section class="roster-preview" aria-labelledby="preview-heading">
             <h2 id="preview-heading" class="section-heading">"What will change"</h2>
             <p class="lead">{summary}</p>
+            {move || applied.get().is_none().then(|| cancels.clone().map(|text| view! {
+                <p class="notice notice-warning" role="note">{text}</p>
+            }))}
             {move || match applied.get() {
                 Some(Ok(done)) => view! {
                     <div class="notice notice-success" role="status">
@@ -169,5 +173,73 @@ fn PreviewAndApply(
             }}
             {kinds.into_iter().map(|(title, diff)| view! { <RosterDiff title diff /> }).collect::<Vec<_>>()}
         </section>
+    }
+}
+
+/// What applying would cancel, reason by reason, or `None` when nothing.
+fn cancel_warning(cancels: &AppointmentsCancelled) -> Option<String> {
+    let reasons: Vec<(u32, &str)> = [
+        (cancels.pupils_leaving, "the pupil leaves the roster"),
+        (
+            cancels.carers_leaving,
+            "the parent or carer who booked leaves, or is no longer linked to the pupil",
+        ),
+        (
+            cancels.teachers_leaving,
+            "the teacher leaves, or no longer teaches",
+        ),
+        (
+            cancels.no_longer_invited,
+            "the pupil moves to a year group or class the evening is not for",
+        ),
+    ]
+    .into_iter()
+    .filter(|(count, _)| *count > 0)
+    .collect();
+    let total = cancels.total();
+    let what = if total == 1 {
+        "one future appointment".to_owned()
+    } else {
+        format!("{total} future appointments")
+    };
+    let why = match reasons.as_slice() {
+        [] => return None,
+        [(_, why)] => format!(" because {why}"),
+        several => format!(
+            ": {}",
+            several
+                .iter()
+                .map(|(count, why)| format!("{count} because {why}"))
+                .collect::<Vec<_>>()
+                .join("; ")
+        ),
+    };
+    Some(format!(
+        "Applying cancels {what}{why}. The families and teachers are emailed, and the times are freed."
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_warning_names_each_reason_with_its_count_and_is_absent_for_none() {
+        assert_eq!(cancel_warning(&AppointmentsCancelled::default()), None);
+        let one = AppointmentsCancelled {
+            no_longer_invited: 1,
+            ..AppointmentsCancelled::default()
+        };
+        assert_eq!(
+            cancel_warning(&one).as_deref(),
+            Some("Applying cancels one future appointment because the pupil moves to a year group or class the evening is not for. The families and teachers are emailed, and the times are freed.")
+        );
+        let three = AppointmentsCancelled {
+            pupils_leaving: 2,
+            teachers_leaving: 1,
+            ..AppointmentsCancelled::default()
+        };
+        let text = cancel_warning(&three).unwrap_or_default();
+        assert!(text.starts_with("Applying cancels 3 future appointments: 2 because the pupil leaves the roster; 1 because the teacher leaves"), "{text}");
     }
 }

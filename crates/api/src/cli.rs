@@ -336,6 +336,17 @@ async fn import_roster(
             diff.unchanged
         );
     }
+    let cancels = preview.cancels;
+    if cancels.total() > 0 {
+        println!(
+            "Cancels {} future appointment(s): pupils leaving {}, parents or carers leaving {}, teachers leaving {}, pupils no longer in the evening's year groups or classes {}.",
+            cancels.total(),
+            cancels.pupils_leaving,
+            cancels.carers_leaving,
+            cancels.teachers_leaving,
+            cancels.no_longer_invited
+        );
+    }
     if !apply {
         println!("Dry run: nothing changed. Run again with --apply to make these changes.");
         return Ok(());

@@ -4,9 +4,11 @@
 //!
 //! Nothing is left dangling: the future bookings of a student leaving the
 //! roster, of a guardian leaving (or no longer linked to the child they
-//! booked for), and with a teacher who is no longer one, are cancelled in the
+//! booked for), with a teacher who is no longer one, and of a student no
+//! longer in a year group or class their evening is for, are cancelled in the
 //! same transaction; the families and teachers concerned are emailed, and
-//! the freed slots are announced live.
+//! the freed slots are announced live. The preview counts them first, and
+//! waiting lists lose the families an evening is no longer for.
 
 use std::sync::Arc;
 
@@ -17,10 +19,10 @@ use crate::clock::Clock;
 use crate::live::{Live, LiveEvent, SlotEvent};
 use crate::mail::worker::{BookingNoticeDetails, Worker};
 use crate::mail::MailSettings;
-use crate::roster::{self, Plan, RosterFiles};
+use crate::roster::{self, CurrentRoster, Plan, RosterFiles};
 use crate::storage::outbox::{self, NewMessage};
 use crate::storage::roster_sync::{self, Affected};
-use crate::storage::{audit, bookings, Db};
+use crate::storage::{audiences, audit, bookings, Db};
 
 /// Why an import did not go ahead.
 #[derive(Debug, thiserror::Error)]
@@ -52,7 +54,7 @@ impl Importer<'_> {
         school_id: i64,
         by: i64,
         files: &RosterFiles,
-    ) -> Result<Plan, ImportError> {
+    ) -> Result<(Plan, CurrentRoster), ImportError> {
         let parsed = roster::parse(files).map_err(ImportError::Problems)?;
         let mut current = roster_sync::load_current(self.db, school_id).await?;
         current.emails_elsewhere =
@@ -70,17 +72,24 @@ impl Importer<'_> {
                 reason: "you would lose your own admin role: list yourself in staff.csv with the admin role".into(),
             }]));
         }
-        Ok(plan)
+        Ok((plan, current))
     }
 
-    /// The preview of what importing `files` would change.
+    /// The preview of what importing `files` would change, with the future
+    /// appointments it would cancel as the bookings stand now.
     pub async fn preview(
         &self,
         school_id: i64,
         by: i64,
         files: &RosterFiles,
     ) -> Result<RosterPreview, ImportError> {
-        Ok(roster::preview(&self.plan(school_id, by, files).await?))
+        let (plan, current) = self.plan(school_id, by, files).await?;
+        let now = self.clock.now().timestamp();
+        let affected =
+            roster_sync::affected_bookings(self.db, school_id, &plan, &current, now).await?;
+        let mut preview = roster::preview(&plan);
+        preview.cancels = affected.counts();
+        Ok(preview)
     }
 
     /// Applies the import whose preview carried `token`; refuses if the plan
@@ -92,13 +101,15 @@ impl Importer<'_> {
         files: &RosterFiles,
         token: &str,
     ) -> Result<RosterApplied, ImportError> {
-        let plan = self.plan(school_id, by, files).await?;
-        let preview = roster::preview(&plan);
+        let (plan, current) = self.plan(school_id, by, files).await?;
+        let mut preview = roster::preview(&plan);
         if preview.token != token {
             return Err(ImportError::Stale);
         }
         let now = self.clock.now().timestamp();
-        let affected = roster_sync::affected_bookings(self.db, school_id, &plan, now).await?;
+        let affected =
+            roster_sync::affected_bookings(self.db, school_id, &plan, &current, now).await?;
+        preview.cancels = affected.counts();
         let cancelled = self.cancellations(school_id, &affected).await?;
         let messages = self.tell(school_id, &cancelled).await?;
         let ids: Vec<i64> = cancelled.iter().map(|c| c.detail.row.id).collect();
@@ -106,6 +117,20 @@ impl Importer<'_> {
         let mut tx = self.db.writer.begin().await?;
         roster_sync::cancel_bookings(&mut tx, &ids, now).await?;
         roster_sync::apply(&mut tx, school_id, &plan, now).await?;
+        let mut offers_withdrawn = Vec::new();
+        for evening in roster_sync::restricted_evenings(&mut tx, school_id).await? {
+            for (teacher_id, start) in
+                audiences::leave_waitlists_outside(&mut tx, evening, now).await?
+            {
+                offers_withdrawn.push(LiveEvent::Slot(SlotEvent {
+                    school_id,
+                    evening_id: evening,
+                    teacher_id,
+                    start,
+                    taken: false,
+                }));
+            }
+        }
         outbox::enqueue_all(&mut tx, &messages, now).await?;
         let events: Vec<LiveEvent> = cancelled
             .iter()
@@ -118,6 +143,7 @@ impl Importer<'_> {
                     taken: false,
                 })
             })
+            .chain(offers_withdrawn)
             .collect();
         self.live
             .notify_in(&mut tx, self.db.engine, &events)
@@ -155,6 +181,9 @@ impl Importer<'_> {
             }))
             .chain(affected.with_leaving_teachers.iter().map(|id| {
                 (*id, "The teacher is no longer taking appointments at the school, so the appointment is cancelled.", None)
+            }))
+            .chain(affected.no_longer_invited.iter().map(|id| {
+                (*id, "The school's records now put this pupil in another year group or class, and the evening is not for it, so the appointment is cancelled.", None)
             }));
         for (id, why, guardian) in reasons {
             if let Some(detail) = bookings::detail_of(self.db, school_id, id).await? {

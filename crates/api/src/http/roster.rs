@@ -161,8 +161,9 @@ pub async fn apply(
         cancelled = applied.cancelled_bookings,
         "roster imported"
     );
-    if applied.cancelled_bookings > 0 {
-        // Leavers' times go to the families waiting for them.
+    {
+        // Times freed (leavers' bookings, offers withdrawn from families an
+        // evening is no longer for) go to the families waiting for them.
         for evening_id in
             crate::storage::waitlist::evenings_waited_in(&state.db, session.school_id).await?
         {

@@ -22,6 +22,7 @@ mod columns;
 mod current;
 mod fields;
 mod headers;
+mod invitations;
 mod parse;
 mod plan;
 mod preview;
@@ -35,6 +36,7 @@ pub use confero_core::dto::{RosterError, RosterPreview};
 pub use current::{
     CurrentClass, CurrentGuardianship, CurrentPerson, CurrentRoster, CurrentStudent,
 };
+pub use invitations::{Audience, Membership};
 pub use parse::ParsedRoster;
 pub use plan::{
     ClassRef, ClassUpdate, EnrolmentKey, GuardianshipChange, GuardianshipKey, NewClass,

@@ -1,6 +1,6 @@
 //! The preview an admin confirms, and the token that ties applying to it.
 
-use confero_core::dto::RosterPreview;
+use confero_core::dto::{AppointmentsCancelled, RosterPreview};
 use sha2::{Digest, Sha256};
 
 use super::plan::Plan;
@@ -17,6 +17,8 @@ pub(crate) fn preview(plan: &Plan) -> RosterPreview {
         guardians: plan.diffs.guardians.clone(),
         staff: plan.diffs.staff.clone(),
         classes: plan.diffs.classes.clone(),
+        // Filled in by the import, which knows the bookings.
+        cancels: AppointmentsCancelled::default(),
     }
 }
 

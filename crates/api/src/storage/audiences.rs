@@ -150,23 +150,47 @@ pub async fn booked_outside(
     .await
 }
 
-/// Takes the evening's (which has an audience) waiting families whose child
-/// it is no longer for out of its waiting lists.
+/// Takes the families whose child the evening (which has an audience) is no
+/// longer for out of its waiting lists. An offer made to one is withdrawn and
+/// the time it held freed; returns those times as (teacher, start), for the
+/// caller to announce.
 pub async fn leave_waitlists_outside(
     conn: &mut AnyConnection,
     evening_id: i64,
     now: i64,
-) -> Result<u64, sqlx::Error> {
-    let done = sqlx::query(&format!(
-        "UPDATE waitlist SET status = 'left', updated_at = $2
-          WHERE evening_id = $1 AND status = 'waiting' AND NOT {}",
+) -> Result<Vec<(i64, i64)>, sqlx::Error> {
+    let offers_outside = format!(
+        "SELECT booking_id FROM waitlist
+          WHERE evening_id = $1 AND status = 'offered' AND booking_id IS NOT NULL AND NOT {}",
+        invited("$1", "waitlist.student_id")
+    );
+    let freed = sqlx::query(&format!(
+        "SELECT teacher_id, starts_at FROM bookings WHERE status = 'held' AND id IN ({offers_outside})"
+    ))
+    .bind(evening_id)
+    .fetch_all(&mut *conn)
+    .await?
+    .iter()
+    .map(|row| Ok((row.try_get("teacher_id")?, row.try_get("starts_at")?)))
+    .collect::<Result<Vec<(i64, i64)>, sqlx::Error>>()?;
+    sqlx::query(&format!(
+        "UPDATE bookings SET status = 'cancelled', updated_at = $2
+          WHERE status = 'held' AND id IN ({offers_outside})"
+    ))
+    .bind(evening_id)
+    .bind(now)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query(&format!(
+        "UPDATE waitlist SET status = 'left', offer_expires_at = NULL, updated_at = $2
+          WHERE evening_id = $1 AND status IN ('waiting', 'offered') AND NOT {}",
         invited("$1", "waitlist.student_id")
     ))
     .bind(evening_id)
     .bind(now)
-    .execute(conn)
+    .execute(&mut *conn)
     .await?;
-    Ok(done.rows_affected())
+    Ok(freed)
 }
 
 /// The teachers, year groups and classes of the school, for setting up an evening.

@@ -6,13 +6,14 @@
 
 use std::collections::{HashMap, HashSet};
 
+use confero_core::dto::AppointmentsCancelled;
 use confero_core::Role;
 use sqlx::{AnyConnection, Row as _};
 
 use super::Db;
 use crate::roster::{
-    ClassRef, CurrentClass, CurrentGuardianship, CurrentPerson, CurrentRoster, CurrentStudent,
-    PersonRef, Plan, StudentRef,
+    Audience, ClassRef, CurrentClass, CurrentGuardianship, CurrentPerson, CurrentRoster,
+    CurrentStudent, Membership, PersonRef, Plan, StudentRef,
 };
 
 /// Rows per multi-row statement (each row binds at most 8 values: well under
@@ -180,7 +181,8 @@ pub async fn emails_elsewhere(
     Ok(found)
 }
 
-/// Future active bookings an import ends, and whom they belong to.
+/// Future active bookings an import ends, and whom they belong to. Each
+/// booking is in one list: the first of these that applies.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Affected {
     /// Bookings of students leaving the roster (they are deleted with the student).
@@ -190,25 +192,60 @@ pub struct Affected {
     pub by_leaving_guardians: Vec<(i64, i64)>,
     /// Bookings with a teacher who is no longer one.
     pub with_leaving_teachers: Vec<i64>,
+    /// Bookings at an evening for some year groups or classes, of a student
+    /// who was in one of them and no longer is.
+    pub no_longer_invited: Vec<i64>,
 }
 
-/// The future active bookings a plan would leave dangling.
+impl Affected {
+    /// Every booking, once.
+    pub fn ids(&self) -> Vec<i64> {
+        let mut ids: Vec<i64> = self
+            .of_leaving_students
+            .iter()
+            .copied()
+            .chain(self.by_leaving_guardians.iter().map(|(id, _)| *id))
+            .chain(self.with_leaving_teachers.iter().copied())
+            .chain(self.no_longer_invited.iter().copied())
+            .collect();
+        ids.sort_unstable();
+        ids
+    }
+
+    /// How many, by why, for the preview.
+    pub fn counts(&self) -> AppointmentsCancelled {
+        let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        AppointmentsCancelled {
+            pupils_leaving: count(self.of_leaving_students.len()),
+            carers_leaving: count(self.by_leaving_guardians.len()),
+            teachers_leaving: count(self.with_leaving_teachers.len()),
+            no_longer_invited: count(self.no_longer_invited.len()),
+        }
+    }
+}
+
+/// The future active bookings a plan would leave dangling, against the
+/// roster `current` the plan was made from.
 pub async fn affected_bookings(
     db: &Db,
     school_id: i64,
     plan: &Plan,
+    current: &CurrentRoster,
     now: i64,
 ) -> Result<Affected, sqlx::Error> {
     let future =
         |b: &str| format!("{b}.school_id = $1 AND {b}.status = 'booked' AND {b}.starts_at > $2");
     let rows = sqlx::query(&format!(
-        "SELECT b.id, b.student_id, b.teacher_id, b.booked_by FROM bookings b WHERE {}",
+        "SELECT b.id, b.student_id, b.teacher_id, b.booked_by, b.evening_id FROM bookings b WHERE {}",
         future("b")
     ))
     .bind(school_id)
     .bind(now)
     .fetch_all(&db.pool)
     .await?;
+    let audiences = audiences_of(db, school_id).await?;
+    let before = Membership::of(current);
+    let after = before.after(plan);
     let leaving_students: HashSet<i64> = plan.student_removals.iter().copied().collect();
     let leaving_people: HashSet<i64> = plan.person_removals.iter().copied().collect();
     let unlinked: HashSet<(i64, i64)> = plan
@@ -223,21 +260,79 @@ pub async fn affected_bookings(
         .map(|c| c.person_id)
         .chain(leaving_people.iter().copied())
         .collect();
+    let uninvited = |evening: i64, student: i64| {
+        audiences.get(&evening).is_some_and(|audience| {
+            before.invited(audience, student) && !after.invited(audience, student)
+        })
+    };
     let mut affected = Affected::default();
     for row in rows {
         let id: i64 = row.try_get("id")?;
         let student: i64 = row.try_get("student_id")?;
         let teacher: i64 = row.try_get("teacher_id")?;
         let booked_by: i64 = row.try_get("booked_by")?;
+        let evening: i64 = row.try_get("evening_id")?;
         if leaving_students.contains(&student) {
             affected.of_leaving_students.push(id);
         } else if leaving_people.contains(&booked_by) || unlinked.contains(&(student, booked_by)) {
             affected.by_leaving_guardians.push((id, booked_by));
         } else if former_teachers.contains(&teacher) {
             affected.with_leaving_teachers.push(id);
+        } else if uninvited(evening, student) {
+            affected.no_longer_invited.push(id);
         }
     }
     Ok(affected)
+}
+
+/// The audiences of the school's evenings that are for some year groups or
+/// classes (or, their classes gone, for no one).
+async fn audiences_of(db: &Db, school_id: i64) -> Result<HashMap<i64, Audience>, sqlx::Error> {
+    let mut conn = db.pool.acquire().await?;
+    let mut audiences: HashMap<i64, Audience> = restricted_evenings(&mut conn, school_id)
+        .await?
+        .into_iter()
+        .map(|id| (id, Audience::default()))
+        .collect();
+    for row in sqlx::query(
+        "SELECT y.evening_id, y.year_group FROM evening_year_groups y
+           JOIN evenings e ON e.id = y.evening_id WHERE e.school_id = $1",
+    )
+    .bind(school_id)
+    .fetch_all(&mut *conn)
+    .await?
+    {
+        if let Some(audience) = audiences.get_mut(&row.try_get("evening_id")?) {
+            audience.year_groups.insert(row.try_get("year_group")?);
+        }
+    }
+    for row in sqlx::query(
+        "SELECT c.evening_id, c.class_id FROM evening_classes c
+           JOIN evenings e ON e.id = c.evening_id WHERE e.school_id = $1",
+    )
+    .bind(school_id)
+    .fetch_all(&mut *conn)
+    .await?
+    {
+        if let Some(audience) = audiences.get_mut(&row.try_get("evening_id")?) {
+            audience.class_ids.insert(row.try_get("class_id")?);
+        }
+    }
+    Ok(audiences)
+}
+
+/// The school's evenings for some year groups or classes, for taking the
+/// families no longer invited off their waiting lists once an import is in.
+pub async fn restricted_evenings(
+    conn: &mut AnyConnection,
+    school_id: i64,
+) -> Result<Vec<i64>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT id FROM evenings WHERE school_id = $1 AND audience_restricted = 1 ORDER BY id",
+    )
+    .bind(school_id)
+    .fetch_all(conn)
+    .await
 }
 
 /// Cancels bookings (in the import's transaction).

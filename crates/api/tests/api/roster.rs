@@ -556,3 +556,136 @@ async fn an_evening_whose_only_class_leaves_the_roster_is_for_no_one_not_everyon
     assert_eq!(saved.status(), 200);
     assert_eq!(app.get(&path, Some(&parent)).await.status(), 200);
 }
+
+async fn id_of(app: &TestApp, sql: &str, key: &str) -> i64 {
+    sqlx::query_scalar(sql)
+        .bind(key)
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_pupil_who_moves_out_of_an_evenings_year_group_loses_the_appointment_and_the_preview_says_so_first(
+) {
+    let app = spawn_app().await;
+    let (_, admin) = riverside(&app).await;
+    import(&app, &admin, &all_samples()).await;
+    let evening = riverside_evening(&app, &admin).await;
+    let path = format!("/api/evenings/{evening}");
+    let mut input = evening_input(&app, &admin, evening).await;
+    input["year_groups"] = json!(["7"]);
+    input["class_ids"] = json!([]);
+    assert_eq!(app.put_json(&path, &admin, input).await.status(), 200);
+    let student = "SELECT id FROM students WHERE sis_id = $1";
+    let (noah, leo) = (
+        id_of(&app, student, "S1001").await,
+        id_of(&app, student, "S1002").await,
+    );
+    let teacher = "SELECT teacher_id FROM classes WHERE name = $1";
+    let (english, maths) = (
+        id_of(&app, teacher, "7A/En").await,
+        id_of(&app, teacher, "7A/Ma").await,
+    );
+    // Asha books Noah (Year 7) with his English teacher and waits for his
+    // Maths teacher; the office books Leo (Year 7, staying) too.
+    let parent = asha_signed_in(&app).await;
+    let grid = app.slots(evening, &parent).await;
+    let noahs = app
+        .book(
+            evening,
+            &parent,
+            english,
+            noah,
+            &slot_start(&grid, english, 1),
+        )
+        .await;
+    assert_eq!(noahs.status(), 201);
+    let noahs: Value = noahs.json().await.unwrap();
+    let leos = app
+        .book(
+            evening,
+            &admin,
+            english,
+            leo,
+            &slot_start(&grid, english, 2),
+        )
+        .await;
+    assert_eq!(leos.status(), 201);
+    let leos: Value = leos.json().await.unwrap();
+    let waiting = app
+        .post_json(
+            &format!("{path}/waitlist"),
+            &parent,
+            json!({"teacher_id": maths, "student_id": noah}),
+        )
+        .await;
+    assert!(waiting.status().is_success(), "{}", waiting.status());
+    let offered: String = sqlx::query_scalar("SELECT status FROM waitlist WHERE student_id = $1")
+        .bind(noah)
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(offered, "offered", "a free time is held for Noah at once");
+
+    // The next export has Noah in Year 8: the evening is no longer for him.
+    let moved = vec![(
+        "students",
+        sample("students").replace("S1001,Noah,Patel,7", "S1001,Noah,Patel,8"),
+    )];
+    let preview: Value = upload(&app, "/api/roster/preview", &admin, form(&moved, None))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let told_first = json!({"pupils_leaving": 0, "carers_leaving": 0, "teachers_leaving": 0, "no_longer_invited": 1});
+    assert_eq!(preview["cancels"], told_first, "{preview}");
+    let status = |id: &Value| format!("/api/bookings/{id}");
+    assert_eq!(
+        app.json(&status(&noahs["id"]), &admin).await["status"],
+        "booked",
+        "the preview changed nothing"
+    );
+    let applied = import(&app, &admin, &moved).await;
+    assert_eq!(applied["cancelled_bookings"], 1, "{applied}");
+    assert_eq!(applied["preview"]["cancels"], told_first);
+    assert_eq!(
+        app.json(&status(&noahs["id"]), &admin).await["status"],
+        "cancelled"
+    );
+    assert_eq!(
+        app.json(&status(&leos["id"]), &admin).await["status"],
+        "booked",
+        "Leo is still in Year 7"
+    );
+    // Off the waiting list too: the time held for Noah is free again.
+    let (wait, held): (String, i64) =
+        sqlx::query_as("SELECT status, booking_id FROM waitlist WHERE student_id = $1")
+            .bind(noah)
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+    assert_eq!(wait, "left");
+    let held: String = sqlx::query_scalar("SELECT status FROM bookings WHERE id = $1")
+        .bind(held)
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(held, "cancelled", "the offer's hold is released");
+    // What the import decided agrees with the rule the API enforces.
+    let mut conn = app.db.pool.acquire().await.unwrap();
+    let outside = confero_api::storage::audiences::booked_outside(&mut conn, evening)
+        .await
+        .unwrap();
+    assert!(outside.is_empty(), "{outside:?}");
+    drop(conn);
+    // Asha is told why.
+    let body: String = sqlx::query_scalar(
+        "SELECT text_body FROM outbox WHERE to_email = $1 AND kind = 'booking_cancelled'",
+    )
+    .bind("asha.patel@example.net")
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    assert!(body.contains("another year group or class"), "{body}");
+}

@@ -23,6 +23,37 @@ pub struct RosterPreview {
     pub guardians: KindDiff,
     pub staff: KindDiff,
     pub classes: KindDiff,
+    /// The future appointments applying would cancel, by why, as the
+    /// bookings stand at the preview (applying cancels those of that moment).
+    #[serde(default)]
+    pub cancels: AppointmentsCancelled,
+}
+
+/// Future appointments an import cancels, by why. Each appointment is
+/// counted once, under the first reason that applies, in this order.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct AppointmentsCancelled {
+    /// The pupil leaves the roster.
+    pub pupils_leaving: u32,
+    /// The parent or carer who booked leaves the roster, or is no longer
+    /// linked to the pupil.
+    pub carers_leaving: u32,
+    /// The teacher leaves, or no longer has the teacher role.
+    pub teachers_leaving: u32,
+    /// The pupil stays, but is no longer in a year group or class the
+    /// evening is for (they moved year or class, or the class left).
+    pub no_longer_invited: u32,
+}
+
+impl AppointmentsCancelled {
+    /// How many appointments, for every reason.
+    pub fn total(&self) -> u32 {
+        self.pupils_leaving
+            .saturating_add(self.carers_leaving)
+            .saturating_add(self.teachers_leaving)
+            .saturating_add(self.no_longer_invited)
+    }
 }
 
 impl RosterPreview {
