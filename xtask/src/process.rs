@@ -25,9 +25,11 @@ pub fn command_in(program: &str, args: &[&str], dir: &Path) -> Command {
 /// Announces and runs a step, failing with its name.
 pub fn step(name: &str, mut command: Command) -> Result<(), String> {
     println!("\n==> {name}");
+    let started = std::time::Instant::now();
     let status = command
         .status()
         .map_err(|error| format!("{name}: could not start: {error}"))?;
+    println!("--> {name}: {:.0} s", started.elapsed().as_secs_f64());
     check(name, status)
 }
 
