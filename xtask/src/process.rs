@@ -65,3 +65,77 @@ pub fn exec(mut command: Command) -> Result<(), String> {
 pub fn exec(mut command: Command) -> Result<(), String> {
     check("the server", command.status().map_err(|e| e.to_string())?)
 }
+
+/// A step run beside the ones that follow it, as a child process of its
+/// own, its output kept in a log file (printed if it fails). Stopped, with
+/// everything it started, if dropped unfinished.
+pub struct Background {
+    name: String,
+    child: Option<std::process::Child>,
+    log: std::path::PathBuf,
+    started: std::time::Instant,
+}
+
+impl Background {
+    pub fn start(
+        name: &str,
+        mut command: Command,
+        log: std::path::PathBuf,
+    ) -> Result<Self, String> {
+        use std::os::unix::process::CommandExt as _;
+        println!(
+            "\n==> {name}, beside the next steps (its output: {})",
+            log.display()
+        );
+        let file = std::fs::File::create(&log).map_err(|e| format!("{}: {e}", log.display()))?;
+        let child = command
+            .stdout(file.try_clone().map_err(|e| e.to_string())?)
+            .stderr(file)
+            .process_group(0)
+            .spawn()
+            .map_err(|error| format!("{name}: could not start: {error}"))?;
+        Ok(Self {
+            name: name.to_owned(),
+            child: Some(child),
+            log,
+            started: std::time::Instant::now(),
+        })
+    }
+
+    /// Waits for it; repeats its own steps' times, or its whole output if it failed.
+    pub fn finish(mut self) -> Result<(), String> {
+        let Some(mut child) = self.child.take() else {
+            return Ok(());
+        };
+        println!("\n==> waiting for: {}", self.name);
+        let status = child
+            .wait()
+            .map_err(|error| format!("{}: {error}", self.name))?;
+        let text = std::fs::read_to_string(&self.log).unwrap_or_default();
+        if status.success() {
+            for line in text.lines().filter(|line| line.starts_with("--> ")) {
+                println!("    {line}");
+            }
+        } else {
+            println!("{text}");
+        }
+        println!(
+            "--> {} (beside the other steps): {:.0} s",
+            self.name,
+            self.started.elapsed().as_secs_f64()
+        );
+        check(&self.name, status)
+    }
+}
+
+impl Drop for Background {
+    fn drop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            // Its process group: cargo, rustc and Trunk with it.
+            let _ = Command::new("kill")
+                .args(["-TERM", "--", &format!("-{}", child.id())])
+                .status();
+            let _ = child.wait();
+        }
+    }
+}

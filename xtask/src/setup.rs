@@ -22,6 +22,13 @@ pub fn target_dir() -> PathBuf {
     home.join(".cache").join("confero").join("target")
 }
 
+/// Where the SPA's wasm is compiled (`build-web`, `run`, the picker
+/// benchmark): its own cargo folder, so `cargo xtask test` can build it
+/// while the Rust tests build in [`target_dir`] (cargo locks a folder per build).
+pub fn web_target_dir() -> PathBuf {
+    target_dir().join("web")
+}
+
 /// The PATH with the npm-installed build tools first.
 pub fn tool_path() -> String {
     let tools = root().join("tools").join("node_modules").join(".bin");
@@ -29,8 +36,8 @@ pub fn tool_path() -> String {
     format!("{}:{path}", tools.display())
 }
 
-/// The wasm target, Trunk, the wasm-bindgen CLI matching Cargo.lock, and wasm-opt.
-pub fn web_tools() -> Result<(), String> {
+/// The wasm32 target of the Rust toolchain.
+pub fn wasm_target() -> Result<(), String> {
     let installed = output("rustup", &["target", "list", "--installed"]).unwrap_or_default();
     if !installed
         .lines()
@@ -45,7 +52,12 @@ pub fn web_tools() -> Result<(), String> {
             ),
         )?;
     }
+    Ok(())
+}
 
+/// The wasm target, Trunk, the wasm-bindgen CLI matching Cargo.lock, and wasm-opt.
+pub fn web_tools() -> Result<(), String> {
+    wasm_target()?;
     let trunk = output("trunk", &["--version"]).unwrap_or_default();
     if trunk != format!("trunk {TRUNK_VERSION}") {
         // No TLS or update check: it only ever builds, with the tools below.
@@ -91,11 +103,13 @@ pub fn web_tools() -> Result<(), String> {
 /// `cargo install` of a build tool, compiled for a quick install rather than
 /// the tool's own fat-LTO release profile: what the tool writes is the same
 /// (checked byte for byte on this project's `dist/`), it installs in about
-/// half the time.
+/// half the time. Built in a cargo folder of its own, so it can run beside
+/// other builds.
 fn tool_install(args: &[&str]) -> std::process::Command {
     let mut command = cargo(&["install"]);
     command
         .args(args)
+        .env("CARGO_TARGET_DIR", target_dir().join("tools"))
         .env("CARGO_PROFILE_RELEASE_LTO", "off")
         .env("CARGO_PROFILE_RELEASE_CODEGEN_UNITS", "16")
         .env("CARGO_PROFILE_RELEASE_OPT_LEVEL", "1")

@@ -6,14 +6,26 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use crate::postgres::Cluster;
-use crate::process::{cargo, command_in, step};
+use crate::process::{cargo, command_in, step, Background};
 use crate::setup::{self, target_dir};
 use crate::tally::{run_counting, Tally};
 
 /// Runs everything; ends with one `N passed, N failed` line.
 pub fn all() -> Result<(), String> {
     let started = Instant::now();
-    setup::web_tools()?;
+    // The web tools' installs and the SPA's release build run beside the
+    // Rust checks and tests, in cargo folders of their own: on two cores the
+    // one uses what the other leaves idle (test runs, single-threaded links).
+    setup::wasm_target()?;
+    let mut web_build = Command::new(
+        std::env::current_exe().map_err(|e| format!("finding the xtask binary: {e}"))?,
+    );
+    web_build.arg("build-web").current_dir(crate::root());
+    let web = Background::start(
+        "install the web tools and build the SPA (cargo xtask build-web)",
+        web_build,
+        std::env::temp_dir().join(format!("confero-build-web-{}.log", std::process::id())),
+    )?;
     setup::test_tools()?;
 
     step("cargo fmt --check", cargo(&["fmt", "--all", "--check"]))?;
@@ -64,7 +76,7 @@ pub fn all() -> Result<(), String> {
     // binary, so no second build with other features is needed.
     total.add(crate::fuzz::run(crate::fuzz::TEST_EXAMPLES)?);
 
-    crate::web_build::build_web()?;
+    web.finish()?;
     let (browser, parent_path) = end_to_end()?;
     total.add(browser);
     let picker = crate::web_build::build_picker_bench()

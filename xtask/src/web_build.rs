@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use crate::process::{cargo, command_in, step};
 use crate::root;
-use crate::setup::{target_dir, tool_path};
+use crate::setup::{target_dir, tool_path, web_target_dir};
 
 /// The file kinds worth compressing (images are compressed already).
 const COMPRESSIBLE: &[&str] = &["wasm", "js", "css", "html", "webmanifest", "json", "svg"];
@@ -17,21 +17,20 @@ const COMPRESSIBLE: &[&str] = &["wasm", "js", "css", "html", "webmanifest", "jso
 pub fn build_web() -> Result<(), String> {
     // One cargo run links both wasm binaries, in parallel where there are two
     // cores; Trunk then finds them fresh and only runs wasm-bindgen and wasm-opt.
-    step(
-        "compile the SPA's two builds (wasm32, release)",
-        cargo(&[
-            "build",
-            "--release",
-            "--target",
-            "wasm32-unknown-unknown",
-            "-p",
-            "confero-web",
-            "--bin",
-            "confero-parent",
-            "--bin",
-            "confero-staff",
-        ]),
-    )?;
+    let mut compile = cargo(&[
+        "build",
+        "--release",
+        "--target",
+        "wasm32-unknown-unknown",
+        "-p",
+        "confero-web",
+        "--bin",
+        "confero-parent",
+        "--bin",
+        "confero-staff",
+    ]);
+    compile.env("CARGO_TARGET_DIR", web_target_dir());
+    step("compile the SPA's two builds (wasm32, release)", compile)?;
     let inputs = inputs_fingerprint()?;
     let stamp = stamp_file();
     let dist = root().join("dist");
@@ -76,7 +75,9 @@ fn stamp_file() -> PathBuf {
 /// both compiled wasm binaries and of every file Trunk reads.
 fn inputs_fingerprint() -> Result<String, String> {
     let root = root();
-    let wasm = target_dir().join("wasm32-unknown-unknown").join("release");
+    let wasm = web_target_dir()
+        .join("wasm32-unknown-unknown")
+        .join("release");
     let mut files = vec![
         wasm.join("confero-parent.wasm"),
         wasm.join("confero-staff.wasm"),
@@ -128,7 +129,7 @@ fn trunk(name: &str, target_and_options: &[&str]) -> Result<(), String> {
     let mut command = command_in("trunk", &args, &root());
     command
         .env("PATH", tool_path())
-        .env("CARGO_TARGET_DIR", target_dir());
+        .env("CARGO_TARGET_DIR", web_target_dir());
     step(name, command)
 }
 

@@ -198,20 +198,6 @@ pub struct Affected {
 }
 
 impl Affected {
-    /// Every booking, once.
-    pub fn ids(&self) -> Vec<i64> {
-        let mut ids: Vec<i64> = self
-            .of_leaving_students
-            .iter()
-            .copied()
-            .chain(self.by_leaving_guardians.iter().map(|(id, _)| *id))
-            .chain(self.with_leaving_teachers.iter().copied())
-            .chain(self.no_longer_invited.iter().copied())
-            .collect();
-        ids.sort_unstable();
-        ids
-    }
-
     /// How many, by why, for the preview.
     pub fn counts(&self) -> AppointmentsCancelled {
         let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
