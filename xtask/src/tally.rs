@@ -21,6 +21,7 @@ impl Tally {
 /// and Playwright's `N passed` / `N failed` lines.
 pub fn run_counting(name: &str, mut command: Command) -> Result<Tally, String> {
     println!("\n==> {name}");
+    let started = std::time::Instant::now();
     command.stdout(Stdio::piped());
     let mut child = command
         .spawn()
@@ -35,6 +36,7 @@ pub fn run_counting(name: &str, mut command: Command) -> Result<Tally, String> {
         }
     }
     let status = child.wait().map_err(|e| format!("{name}: {e}"))?;
+    println!("--> {name}: {:.0} s", started.elapsed().as_secs_f64());
     // Said again in the error, which is printed last: a log cut to its last
     // lines (a CI summary) still shows why.
     crate::process::check(name, status).map_err(|error| failures.before(error))?;
