@@ -34,7 +34,10 @@ fn main() -> ExitCode {
         Some("test") => test::all(),
         Some("fuzz") => fuzz(),
         Some("bench") => bench::run(&args[1..]),
-        Some("build-web") => setup::web_tools().and_then(|()| crate::web_build::build_web()),
+        Some("build-web") => {
+            process::stop_with_parent();
+            setup::web_tools().and_then(|()| crate::web_build::build_web())
+        }
         _ => {
             eprintln!(
                 "usage: cargo xtask run [--port N] | test | fuzz | bench size|rush|import|directory | build-web"

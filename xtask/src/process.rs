@@ -66,9 +66,31 @@ pub fn exec(mut command: Command) -> Result<(), String> {
     check("the server", command.status().map_err(|e| e.to_string())?)
 }
 
+/// Set in the environment of a [`Background`] child.
+pub const BACKGROUND_ENV: &str = "CONFERO_XTASK_BACKGROUND";
+
+/// In a [`Background`] child (the leader of its own process group): stops
+/// the whole group when the parent goes, however it went (Ctrl-C reaches only
+/// the parent's group), instead of building on for nobody.
+pub fn stop_with_parent() {
+    if std::env::var_os(BACKGROUND_ENV).is_none() {
+        return;
+    }
+    let parent = std::os::unix::process::parent_id();
+    std::thread::spawn(move || loop {
+        std::thread::sleep(std::time::Duration::from_millis(500));
+        if std::os::unix::process::parent_id() != parent {
+            let _ = Command::new("kill")
+                .args(["-TERM", "--", &format!("-{}", std::process::id())])
+                .status();
+            std::process::exit(130);
+        }
+    });
+}
+
 /// A step run beside the ones that follow it, as a child process of its
 /// own, its output kept in a log file (printed if it fails). Stopped, with
-/// everything it started, if dropped unfinished.
+/// everything it started, if dropped unfinished or if this process ends.
 pub struct Background {
     name: String,
     child: Option<std::process::Child>,
@@ -91,6 +113,7 @@ impl Background {
         let child = command
             .stdout(file.try_clone().map_err(|e| e.to_string())?)
             .stderr(file)
+            .env(BACKGROUND_ENV, "1")
             .process_group(0)
             .spawn()
             .map_err(|error| format!("{name}: could not start: {error}"))?;
