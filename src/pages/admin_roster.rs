@@ -190,7 +190,7 @@ fn cancel_warning(cancels: &AppointmentsCancelled) -> Option<String> {
         ),
         (
             cancels.no_longer_invited,
-            "the pupil moves to a year group or class the evening is not for",
+            "the pupil is no longer in a year group or class the evening is for",
         ),
     ]
     .into_iter()
@@ -232,7 +232,7 @@ mod tests {
         };
         assert_eq!(
             cancel_warning(&one).as_deref(),
-            Some("Applying cancels one future appointment because the pupil moves to a year group or class the evening is not for. The families and teachers are emailed, and the times are freed.")
+            Some("Applying cancels one future appointment because the pupil is no longer in a year group or class the evening is for. The families and teachers are emailed, and the times are freed.")
         );
         let three = AppointmentsCancelled {
             pupils_leaving: 2,

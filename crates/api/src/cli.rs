@@ -355,6 +355,15 @@ async fn import_roster(
         .apply(school, admin, &files, &preview.token)
         .await
         .map_err(|error| anyhow::anyhow!("{error}"))?;
+    let caches = crate::cache::Caches::default();
+    let booker = crate::booking::Booker {
+        db,
+        clock: &clock,
+        live: &live,
+        caches: &caches,
+        mail_wake: &wake,
+    };
+    crate::import::offer_freed_times(&booker, school).await?;
     println!(
         "Applied. {} future booking(s) cancelled; the families and teachers concerned are emailed.",
         applied.cancelled_bookings

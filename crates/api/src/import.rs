@@ -15,6 +15,7 @@ use std::sync::Arc;
 use confero_core::dto::{RosterApplied, RosterError, RosterPreview};
 use tokio::sync::Notify;
 
+use crate::booking::Booker;
 use crate::clock::Clock;
 use crate::live::{Live, LiveEvent, SlotEvent};
 use crate::mail::worker::{BookingNoticeDetails, Worker};
@@ -22,7 +23,8 @@ use crate::mail::MailSettings;
 use crate::roster::{self, CurrentRoster, Plan, RosterFiles};
 use crate::storage::outbox::{self, NewMessage};
 use crate::storage::roster_sync::{self, Affected};
-use crate::storage::{audiences, audit, bookings, Db};
+use crate::storage::{audit, bookings, waitlist, Db};
+use crate::stranding;
 
 /// Why an import did not go ahead.
 #[derive(Debug, thiserror::Error)]
@@ -118,15 +120,15 @@ impl Importer<'_> {
         roster_sync::cancel_bookings(&mut tx, &ids, now).await?;
         roster_sync::apply(&mut tx, school_id, &plan, now).await?;
         let mut offers_withdrawn = Vec::new();
-        for evening in roster_sync::restricted_evenings(&mut tx, school_id).await? {
-            for (teacher_id, start) in
-                audiences::leave_waitlists_outside(&mut tx, evening, now).await?
+        for evening in roster_sync::restricted_evenings(&mut tx, school_id, now).await? {
+            for released in
+                stranding::withdraw_offers_outside(&mut tx, school_id, evening, now).await?
             {
                 offers_withdrawn.push(LiveEvent::Slot(SlotEvent {
                     school_id,
                     evening_id: evening,
-                    teacher_id,
-                    start,
+                    teacher_id: released.teacher_id,
+                    start: released.start,
                     taken: false,
                 }));
             }
@@ -183,7 +185,7 @@ impl Importer<'_> {
                 (*id, "The teacher is no longer taking appointments at the school, so the appointment is cancelled.", None)
             }))
             .chain(affected.no_longer_invited.iter().map(|id| {
-                (*id, "The school's records now put this pupil in another year group or class, and the evening is not for it, so the appointment is cancelled.", None)
+                (*id, "The pupil is no longer in a year group or class the evening is for, after the school updated its records, so the appointment is cancelled.", None)
             }));
         for (id, why, guardian) in reasons {
             if let Some(detail) = bookings::detail_of(self.db, school_id, id).await? {
@@ -225,6 +227,18 @@ impl Importer<'_> {
         }
         Ok(messages)
     }
+}
+
+/// After an import: the times it freed (leavers' bookings, offers withdrawn
+/// from families an evening is no longer for) go to the families waiting for
+/// them. An evening that fails is logged and the others still offered.
+pub async fn offer_freed_times(booker: &Booker<'_>, school_id: i64) -> Result<(), sqlx::Error> {
+    for evening_id in waitlist::evenings_waited_in(booker.db, school_id).await? {
+        if let Err(error) = booker.offer_waiting_times(school_id, evening_id).await {
+            tracing::warn!(%error, evening_id, "offering freed times to the waitlist failed");
+        }
+    }
+    Ok(())
 }
 
 /// A booking an import cancels, and why.

@@ -96,6 +96,40 @@ pub async fn settle(
     Ok(ids.len())
 }
 
+/// Takes the families whose child the evening (which has an audience) is no
+/// longer for out of its waiting lists, in the caller's transaction; a time
+/// held for one of them is released and the family told why. Returns the
+/// released times, for the caller to announce.
+pub async fn withdraw_offers_outside(
+    conn: &mut AnyConnection,
+    school_id: i64,
+    evening_id: i64,
+    now: i64,
+) -> Result<Vec<audiences::Released>, sqlx::Error> {
+    let released = audiences::leave_waitlists_outside(conn, evening_id, now).await?;
+    let details = serde_json::to_string(&BookingNoticeDetails {
+        why: Some(
+            "The evening is no longer for this pupil's year group or class, so the time held for you from the waiting list is released.".to_owned(),
+        ),
+        held_offer: true,
+        ..BookingNoticeDetails::default()
+    })
+    .unwrap_or_default();
+    for time in &released {
+        notices::insert(
+            conn,
+            school_id,
+            kind::BOOKING_CANCELLED,
+            Some(time.booking_id),
+            &details,
+            None,
+            now,
+        )
+        .await?;
+    }
+    Ok(released)
+}
+
 /// Whether a booked time still exists, unblocked, among a teacher's slots.
 pub fn keeps_its_time(slots: &[Slot], span: &Interval) -> bool {
     slots

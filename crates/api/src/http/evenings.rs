@@ -318,9 +318,11 @@ async fn save(
         now,
         why: "The evening has changed (its times, or the year groups and classes it is for) and no longer includes this appointment, so it is cancelled.",
     };
-    let cancelled = stranding::settle(&mut tx, &zone, &change).await?;
+    let mut cancelled = stranding::settle(&mut tx, &zone, &change).await?;
     if !year_groups.is_empty() || !class_ids.is_empty() {
-        audiences::leave_waitlists_outside(&mut tx, id, now).await?;
+        cancelled += stranding::withdraw_offers_outside(&mut tx, session.school_id, id, now)
+            .await?
+            .len();
     }
     tx.commit().await?;
     if cancelled > 0 {

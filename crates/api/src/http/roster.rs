@@ -161,20 +161,6 @@ pub async fn apply(
         cancelled = applied.cancelled_bookings,
         "roster imported"
     );
-    {
-        // Times freed (leavers' bookings, offers withdrawn from families an
-        // evening is no longer for) go to the families waiting for them.
-        for evening_id in
-            crate::storage::waitlist::evenings_waited_in(&state.db, session.school_id).await?
-        {
-            if let Err(error) = state
-                .booker()
-                .offer_waiting_times(session.school_id, evening_id)
-                .await
-            {
-                tracing::warn!(%error, evening_id, "offering freed times to the waitlist failed");
-            }
-        }
-    }
+    crate::import::offer_freed_times(&state.booker(), session.school_id).await?;
     Ok(Json(applied))
 }

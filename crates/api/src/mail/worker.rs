@@ -64,6 +64,10 @@ pub struct BookingNoticeDetails {
     /// leaving the roster, whose own booking this was).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub also: Vec<i64>,
+    /// The booking cancelled was a time held for the family from a waiting
+    /// list, not yet theirs: told to the family only.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub held_offer: bool,
 }
 
 /// What a reminder notice is for.
@@ -406,7 +410,10 @@ impl Worker {
             messages.push(outgoing(notice, key, to, &notice.kind, rendered));
         }
         let teacher_acted = details.by == Some(detail.row.teacher_id);
-        if matches!(change, BookingChange::Cancelled { .. }) && !teacher_acted {
+        if matches!(change, BookingChange::Cancelled { .. })
+            && !teacher_acted
+            && !details.held_offer
+        {
             if let Some(teacher) =
                 people::contact_of(&self.db, notice.school_id, detail.row.teacher_id).await?
             {

@@ -150,37 +150,46 @@ pub async fn booked_outside(
     .await
 }
 
+/// A time held for a family from a waiting list, released.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Released {
+    pub booking_id: i64,
+    pub teacher_id: i64,
+    pub start: i64,
+}
+
 /// Takes the families whose child the evening (which has an audience) is no
 /// longer for out of its waiting lists. An offer made to one is withdrawn and
-/// the time it held freed; returns those times as (teacher, start), for the
-/// caller to announce.
+/// the time it held freed; returns those times, for the caller to tell the
+/// family and announce.
 pub async fn leave_waitlists_outside(
     conn: &mut AnyConnection,
     evening_id: i64,
     now: i64,
-) -> Result<Vec<(i64, i64)>, sqlx::Error> {
-    let offers_outside = format!(
-        "SELECT booking_id FROM waitlist
-          WHERE evening_id = $1 AND status = 'offered' AND booking_id IS NOT NULL AND NOT {}",
-        invited("$1", "waitlist.student_id")
-    );
-    let freed = sqlx::query(&format!(
-        "SELECT teacher_id, starts_at FROM bookings WHERE status = 'held' AND id IN ({offers_outside})"
-    ))
-    .bind(evening_id)
-    .fetch_all(&mut *conn)
-    .await?
-    .iter()
-    .map(|row| Ok((row.try_get("teacher_id")?, row.try_get("starts_at")?)))
-    .collect::<Result<Vec<(i64, i64)>, sqlx::Error>>()?;
-    sqlx::query(&format!(
+) -> Result<Vec<Released>, sqlx::Error> {
+    // One statement: a family accepting the offer meanwhile either commits
+    // first (and the hold is no longer 'held') or waits for this one.
+    let released = sqlx::query(&format!(
         "UPDATE bookings SET status = 'cancelled', updated_at = $2
-          WHERE status = 'held' AND id IN ({offers_outside})"
+          WHERE status = 'held' AND id IN (
+                SELECT booking_id FROM waitlist
+                 WHERE evening_id = $1 AND status = 'offered' AND booking_id IS NOT NULL AND NOT {})
+          RETURNING id, teacher_id, starts_at",
+        invited("$1", "waitlist.student_id")
     ))
     .bind(evening_id)
     .bind(now)
-    .execute(&mut *conn)
-    .await?;
+    .fetch_all(&mut *conn)
+    .await?
+    .iter()
+    .map(|row| {
+        Ok(Released {
+            booking_id: row.try_get("id")?,
+            teacher_id: row.try_get("teacher_id")?,
+            start: row.try_get("starts_at")?,
+        })
+    })
+    .collect::<Result<Vec<_>, sqlx::Error>>()?;
     sqlx::query(&format!(
         "UPDATE waitlist SET status = 'left', offer_expires_at = NULL, updated_at = $2
           WHERE evening_id = $1 AND status IN ('waiting', 'offered') AND NOT {}",
@@ -190,7 +199,7 @@ pub async fn leave_waitlists_outside(
     .bind(now)
     .execute(&mut *conn)
     .await?;
-    Ok(freed)
+    Ok(released)
 }
 
 /// The teachers, year groups and classes of the school, for setting up an evening.

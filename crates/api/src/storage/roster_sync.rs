@@ -229,7 +229,7 @@ pub async fn affected_bookings(
     .bind(now)
     .fetch_all(&db.pool)
     .await?;
-    let audiences = audiences_of(db, school_id).await?;
+    let audiences = audiences_of(db, school_id, now).await?;
     let before = Membership::of(current);
     let after = before.after(plan);
     let leaving_students: HashSet<i64> = plan.student_removals.iter().copied().collect();
@@ -271,11 +271,15 @@ pub async fn affected_bookings(
     Ok(affected)
 }
 
-/// The audiences of the school's evenings that are for some year groups or
-/// classes (or, their classes gone, for no one).
-async fn audiences_of(db: &Db, school_id: i64) -> Result<HashMap<i64, Audience>, sqlx::Error> {
+/// The audiences of the school's evenings, not yet over, that are for some
+/// year groups or classes (or, their classes gone, for no one).
+async fn audiences_of(
+    db: &Db,
+    school_id: i64,
+    now: i64,
+) -> Result<HashMap<i64, Audience>, sqlx::Error> {
     let mut conn = db.pool.acquire().await?;
-    let mut audiences: HashMap<i64, Audience> = restricted_evenings(&mut conn, school_id)
+    let mut audiences: HashMap<i64, Audience> = restricted_evenings(&mut conn, school_id, now)
         .await?
         .into_iter()
         .map(|id| (id, Audience::default()))
@@ -307,16 +311,20 @@ async fn audiences_of(db: &Db, school_id: i64) -> Result<HashMap<i64, Audience>,
     Ok(audiences)
 }
 
-/// The school's evenings for some year groups or classes, for taking the
-/// families no longer invited off their waiting lists once an import is in.
+/// The school's evenings for some year groups or classes that have not
+/// ended by `now`.
 pub async fn restricted_evenings(
     conn: &mut AnyConnection,
     school_id: i64,
+    now: i64,
 ) -> Result<Vec<i64>, sqlx::Error> {
     sqlx::query_scalar(
-        "SELECT id FROM evenings WHERE school_id = $1 AND audience_restricted = 1 ORDER BY id",
+        "SELECT id FROM evenings e WHERE school_id = $1 AND audience_restricted = 1
+            AND EXISTS (SELECT 1 FROM evening_sessions s WHERE s.evening_id = e.id AND s.ends_at > $2)
+          ORDER BY id",
     )
     .bind(school_id)
+    .bind(now)
     .fetch_all(conn)
     .await
 }
