@@ -34,13 +34,14 @@ fn main() -> ExitCode {
         Some("test") => test::all(),
         Some("fuzz") => fuzz(),
         Some("bench") => bench::run(&args[1..]),
-        Some("build-web") => {
+        Some("build-web") => setup::web_tools().and_then(|()| crate::web_build::build_web()),
+        Some("web-checks") => {
             process::stop_with_parent();
-            setup::web_tools().and_then(|()| crate::web_build::build_web())
+            test::web_checks()
         }
         _ => {
             eprintln!(
-                "usage: cargo xtask run [--port N] | test | fuzz | bench size|rush|import|directory | build-web"
+                "usage: cargo xtask run [--port N] | test | fuzz | bench size|rush|import|directory | build-web | web-checks"
             );
             return ExitCode::from(2);
         }

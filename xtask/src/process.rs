@@ -130,6 +130,7 @@ impl Background {
         let Some(mut child) = self.child.take() else {
             return Ok(());
         };
+        let done_before = matches!(child.try_wait(), Ok(Some(_)));
         println!("\n==> waiting for: {}", self.name);
         let status = child
             .wait()
@@ -142,11 +143,18 @@ impl Background {
         } else {
             println!("{text}");
         }
-        println!(
-            "--> {} (beside the other steps): {:.0} s",
-            self.name,
-            self.started.elapsed().as_secs_f64()
-        );
+        let elapsed = self.started.elapsed().as_secs_f64();
+        if done_before {
+            println!(
+                "--> {}: done before it was needed ({elapsed:.0} s after it started; its own steps above)",
+                self.name
+            );
+        } else {
+            println!(
+                "--> {}: waited for, done {elapsed:.0} s after it started",
+                self.name
+            );
+        }
         check(&self.name, status)
     }
 }

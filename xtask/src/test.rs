@@ -13,16 +13,17 @@ use crate::tally::{run_counting, Tally};
 /// Runs everything; ends with one `N passed, N failed` line.
 pub fn all() -> Result<(), String> {
     let started = Instant::now();
-    // The web tools' installs and the SPA's release build run beside the
-    // Rust checks and tests, in cargo folders of their own: on two cores the
-    // one uses what the other leaves idle (test runs, single-threaded links).
+    // The SPA's half — the web tools' installs, clippy for wasm32 and the
+    // release build — runs beside the native checks and tests, in cargo
+    // folders of its own: on two cores the one uses what the other leaves
+    // idle (test runs, single-threaded links).
     setup::wasm_target()?;
     let mut web_build = Command::new(
         std::env::current_exe().map_err(|e| format!("finding the xtask binary: {e}"))?,
     );
-    web_build.arg("build-web").current_dir(crate::root());
+    web_build.arg("web-checks").current_dir(crate::root());
     let web = Background::start(
-        "install the web tools and build the SPA (cargo xtask build-web)",
+        "the SPA: install the web tools, clippy for wasm32, release build",
         web_build,
         std::env::temp_dir().join(format!("confero-build-web-{}.log", std::process::id())),
     )?;
@@ -42,20 +43,6 @@ pub fn all() -> Result<(), String> {
             "warnings",
         ]),
     )?;
-    step(
-        "clippy (the SPA, wasm32)",
-        cargo(&[
-            "clippy",
-            "-p",
-            "confero-web",
-            "--target",
-            "wasm32-unknown-unknown",
-            "--",
-            "-D",
-            "warnings",
-        ]),
-    )?;
-
     let mut total = Tally::default();
     total.add(run_counting(
         "Rust tests on SQLite",
@@ -261,4 +248,24 @@ fn print_tail(log: &Path) {
             eprintln!("{line}");
         }
     }
+}
+
+/// The SPA's half of the checks (`cargo xtask web-checks`, which `test` runs
+/// beside the rest): the web tools, clippy for wasm32 with warnings denied,
+/// and the release build, all in the SPA's own cargo folder.
+pub fn web_checks() -> Result<(), String> {
+    setup::web_tools()?;
+    let mut clippy = cargo(&[
+        "clippy",
+        "-p",
+        "confero-web",
+        "--target",
+        "wasm32-unknown-unknown",
+        "--",
+        "-D",
+        "warnings",
+    ]);
+    clippy.env("CARGO_TARGET_DIR", setup::web_target_dir());
+    step("clippy (the SPA, wasm32)", clippy)?;
+    crate::web_build::build_web()
 }
