@@ -279,34 +279,16 @@ async fn audiences_of(
     now: i64,
 ) -> Result<HashMap<i64, Audience>, sqlx::Error> {
     let mut conn = db.pool.acquire().await?;
-    let mut audiences: HashMap<i64, Audience> = restricted_evenings(&mut conn, school_id, now)
-        .await?
-        .into_iter()
-        .map(|id| (id, Audience::default()))
-        .collect();
-    for row in sqlx::query(
-        "SELECT y.evening_id, y.year_group FROM evening_year_groups y
-           JOIN evenings e ON e.id = y.evening_id WHERE e.school_id = $1",
-    )
-    .bind(school_id)
-    .fetch_all(&mut *conn)
-    .await?
-    {
-        if let Some(audience) = audiences.get_mut(&row.try_get("evening_id")?) {
-            audience.year_groups.insert(row.try_get("year_group")?);
-        }
-    }
-    for row in sqlx::query(
-        "SELECT c.evening_id, c.class_id FROM evening_classes c
-           JOIN evenings e ON e.id = c.evening_id WHERE e.school_id = $1",
-    )
-    .bind(school_id)
-    .fetch_all(&mut *conn)
-    .await?
-    {
-        if let Some(audience) = audiences.get_mut(&row.try_get("evening_id")?) {
-            audience.class_ids.insert(row.try_get("class_id")?);
-        }
+    let mut audiences = HashMap::new();
+    for evening in restricted_evenings(&mut conn, school_id, now).await? {
+        let audience = super::audiences::load(&mut conn, evening, true).await?;
+        audiences.insert(
+            evening,
+            Audience {
+                year_groups: audience.year_groups.into_iter().collect(),
+                class_ids: audience.classes.iter().map(|c| c.id).collect(),
+            },
+        );
     }
     Ok(audiences)
 }
