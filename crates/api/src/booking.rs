@@ -21,15 +21,15 @@ use sqlx::AnyConnection;
 
 use crate::cache::{Caches, EveningSnapshot};
 use crate::clock::Clock;
-use crate::live::{Live, LiveEvent, SlotEvent};
+use crate::live::{self, Live, LiveEvent, SlotEvent};
 use crate::mail::worker::BookingNoticeDetails;
 use crate::privacy::Viewer;
-use crate::storage::audiences;
 use crate::storage::bookings::{self, BookingRow, NewBooking};
 use crate::storage::evenings::{self, EveningRecord};
 use crate::storage::notices::{self, kind};
 use crate::storage::sqlite_writer::{self, BookingTx, SqliteWriter};
-use crate::storage::{self, Db};
+use crate::storage::{self, Db, Engine};
+use crate::storage::{audiences, booking_tx};
 
 mod batch;
 mod waitlist;
@@ -110,6 +110,45 @@ fn window(record: &EveningRecord) -> BookingWindow {
     }
 }
 
+/// The actor when they book for their own child (a guardian), else `None`.
+fn guardian_of(actor: &Actor, student_id: i64) -> Option<i64> {
+    actor
+        .viewer
+        .children
+        .contains(&student_id)
+        .then_some(actor.viewer.person_id)
+}
+
+/// The booking row a decided attempt inserts.
+fn new_booking<'a>(
+    actor: &Actor,
+    evening: &'a EveningSnapshot,
+    attempt: &Attempt,
+    Decided { slot, household }: Decided,
+) -> NewBooking<'a> {
+    NewBooking {
+        household,
+        school_id: actor.school_id,
+        evening_id: evening.id,
+        teacher_id: attempt.teacher_id,
+        student_id: attempt.student_id,
+        booked_by: actor.viewer.person_id,
+        span: slot.interval(),
+        room: evening
+            .teacher(attempt.teacher_id)
+            .and_then(|t| t.room.as_deref()),
+    }
+}
+
+/// A booking notice's details (JSON), naming the actor as who did it.
+fn notice_details(actor: &Actor, details: BookingNoticeDetails) -> String {
+    serde_json::to_string(&BookingNoticeDetails {
+        by: Some(actor.viewer.person_id),
+        ..details
+    })
+    .unwrap_or_default()
+}
+
 /// Staff acting for a family may override rules 4 and 5; a teacher who is
 /// also a parent books for their own child as a parent.
 fn acts_as_staff(actor: &Actor, student_id: i64) -> bool {
@@ -121,7 +160,10 @@ fn refusal_from(error: sqlx::Error) -> BookingError {
     if let sqlx::Error::Database(db) = &error {
         if db.is_unique_violation() {
             let what = format!("{} {}", db.constraint().unwrap_or_default(), db.message());
-            return BookingError::Refused(refusal_for_unique(&what));
+            // A request's idempotency key stored twice says nothing of the booking.
+            if !what.contains("idempotency_keys") {
+                return BookingError::Refused(refusal_for_unique(&what));
+            }
         }
     }
     BookingError::Database(error)
@@ -422,13 +464,38 @@ impl Booker<'_> {
         evening: &EveningSnapshot,
         attempt: &Attempt,
     ) -> BookingResult<Decided> {
+        let student_id = attempt.student_id;
+        let invited = evening.audience.is_everyone()
+            || audiences::student_invited(conn, evening.id, student_id).await?;
+        let household = match attempt.household {
+            Some(household) => household,
+            None => {
+                bookings::household_for(conn, student_id, guardian_of(actor, student_id)).await?
+            }
+        };
+        let timelines =
+            bookings::timelines(conn, evening.id, attempt.teacher_id, student_id, household)
+                .await?;
+        self.rule_on(actor, evening, attempt, invited, household, &timelines)
+    }
+
+    /// The rules for an attempt, given what the transaction read.
+    fn rule_on(
+        &self,
+        actor: &Actor,
+        evening: &EveningSnapshot,
+        attempt: &Attempt,
+        invited: bool,
+        household: i64,
+        timelines: &bookings::Timelines,
+    ) -> BookingResult<Decided> {
         let Attempt {
             teacher_id,
             student_id,
             start,
             moving,
             teaches,
-            household,
+            household: _,
         } = *attempt;
         let Some(teacher) = evening.teacher(teacher_id) else {
             return Err(BookingError::Invalid {
@@ -436,24 +503,9 @@ impl Booker<'_> {
                 message: "is not taking part in this evening",
             });
         };
-        if !evening.audience.is_everyone()
-            && !audiences::student_invited(conn, evening.id, student_id).await?
-        {
+        if !invited {
             return Err(BookingError::Refused(Refusal::NotInvited));
         }
-        let household = match household {
-            Some(household) => household,
-            None => {
-                let guardian = actor
-                    .viewer
-                    .children
-                    .contains(&student_id)
-                    .then_some(actor.viewer.person_id);
-                bookings::household_for(conn, student_id, guardian).await?
-            }
-        };
-        let timelines =
-            bookings::timelines(conn, evening.id, teacher_id, student_id, household).await?;
         let ctx = BookingContext {
             now: self.now(),
             staff: acts_as_staff(actor, student_id),
@@ -502,11 +554,7 @@ impl Booker<'_> {
         booking_id: i64,
         details: BookingNoticeDetails,
     ) -> BookingResult<()> {
-        let details = BookingNoticeDetails {
-            by: Some(actor.viewer.person_id),
-            ..details
-        };
-        let details = serde_json::to_string(&details).unwrap_or_default();
+        let details = notice_details(actor, details);
         notices::insert(
             conn,
             actor.school_id,
@@ -520,30 +568,6 @@ impl Booker<'_> {
         Ok(())
     }
 
-    /// Inserts a decided booking, with the notice that tells the family.
-    async fn insert_booked(
-        &self,
-        conn: &mut AnyConnection,
-        actor: &Actor,
-        evening: &EveningSnapshot,
-        attempt: &Attempt,
-        decided: Decided,
-        now: i64,
-    ) -> BookingResult<i64> {
-        let id = self
-            .insert_quietly(conn, actor, evening, attempt, decided, now)
-            .await?;
-        self.notice(
-            conn,
-            actor,
-            kind::BOOKING_MADE,
-            id,
-            BookingNoticeDetails::default(),
-        )
-        .await?;
-        Ok(id)
-    }
-
     /// Inserts a decided booking; the caller tells the family.
     async fn insert_quietly(
         &self,
@@ -554,18 +578,7 @@ impl Booker<'_> {
         Decided { slot, household }: Decided,
         now: i64,
     ) -> BookingResult<i64> {
-        let new = NewBooking {
-            household,
-            school_id: actor.school_id,
-            evening_id: evening.id,
-            teacher_id: attempt.teacher_id,
-            student_id: attempt.student_id,
-            booked_by: actor.viewer.person_id,
-            span: slot.interval(),
-            room: evening
-                .teacher(attempt.teacher_id)
-                .and_then(|t| t.room.as_deref()),
-        };
+        let new = new_booking(actor, evening, attempt, Decided { slot, household });
         bookings::insert(conn, &new, now)
             .await
             .map_err(refusal_from)
@@ -659,26 +672,72 @@ impl Booker<'_> {
             }
             // The evening changed since the snapshot: decided below, from a fresh read.
         }
+        self.book_in_transaction(actor, snapshot, attempt, idempotency)
+            .await
+    }
+
+    /// [`Self::book_once`]'s transaction through the pool's writer: on
+    /// PostgreSQL five statements (`storage/booking_tx.rs`), and on SQLite
+    /// when the evening changed under the writer thread's snapshot.
+    async fn book_in_transaction(
+        &self,
+        actor: &Actor,
+        snapshot: &Arc<EveningSnapshot>,
+        attempt: Attempt,
+        idempotency: Option<Idempotency<'_>>,
+    ) -> BookingResult<i64> {
+        let engine = self.db.engine;
+        let (teacher_id, student_id) = (attempt.teacher_id, attempt.student_id);
         let mut tx = self.db.writer.begin().await?;
-        let evening = self.lock_and_read(&mut tx, student_id, snapshot).await?;
-        let decided = self.decide(&mut tx, actor, &evening, &attempt).await?;
+        bookings::lock_family(&mut tx, engine, student_id).await?;
+        let read = booking_tx::read(
+            &mut tx,
+            engine,
+            booking_tx::ReadFor {
+                school_id: actor.school_id,
+                evening_id: snapshot.id,
+                teacher_id,
+                student_id,
+                guardian: guardian_of(actor, student_id),
+                restricted: !snapshot.audience.is_everyone(),
+            },
+        )
+        .await?;
+        let version = read.version.ok_or(BookingError::NotFound)?;
+        let (evening, decided) = if version == snapshot.version {
+            let decided = self.rule_on(
+                actor,
+                snapshot,
+                &attempt,
+                read.invited,
+                read.household,
+                &read.timelines,
+            )?;
+            (snapshot.clone(), decided)
+        } else {
+            // Changed since the snapshot: decided from the evening read afresh.
+            let evening = self.as_it_stands(&mut tx, snapshot).await?;
+            let decided = self.decide(&mut tx, actor, &evening, &attempt).await?;
+            (evening, decided)
+        };
         let slot = decided.slot;
         let now = self.now();
-        let id = self
-            .insert_booked(&mut tx, actor, &evening, &attempt, decided, now)
-            .await?;
-        if let Some(idempotency) = idempotency {
-            self.remember(&mut tx, actor, idempotency, id.to_string(), now)
-                .await?;
-        }
-        let events = vec![event(
-            actor.school_id,
-            &evening,
-            teacher_id,
-            slot.start,
-            true,
-        )];
-        self.commit_and_tell(tx, events).await?;
+        let new = new_booking(actor, &evening, &attempt, decided);
+        let details = notice_details(actor, BookingNoticeDetails::default());
+        let told = event(actor.school_id, &evening, teacher_id, slot.start, true);
+        let payload = (engine == Engine::Postgres).then(|| self.live.notify_payload(&told));
+        let written = booking_tx::Written {
+            notice: (kind::BOOKING_MADE, &details),
+            remember: idempotency.map(|i| (i.key, i.fingerprint)),
+            status: BOOKED,
+            notify: payload.as_deref().map(|payload| (live::CHANNEL, payload)),
+        };
+        let id = booking_tx::write(&mut tx, engine, &new, written, now)
+            .await
+            .map_err(refusal_from)?;
+        tx.commit().await.map_err(refusal_from)?;
+        self.live.publish(vec![told]);
+        self.mail_wake.notify_one();
         Ok(id)
     }
 
@@ -705,17 +764,9 @@ impl Booker<'_> {
             attempt,
             school_id: actor.school_id,
             person_id,
-            guardian: actor
-                .viewer
-                .children
-                .contains(&attempt.student_id)
-                .then_some(person_id),
+            guardian: guardian_of(actor, attempt.student_id),
             staff: acts_as_staff(actor, attempt.student_id),
-            details: serde_json::to_string(&BookingNoticeDetails {
-                by: Some(person_id),
-                ..BookingNoticeDetails::default()
-            })
-            .unwrap_or_default(),
+            details: notice_details(actor, BookingNoticeDetails::default()),
             remember: idempotency.map(|i| (i.key.to_owned(), i.fingerprint.to_owned())),
         };
         let live = self.live.clone();

@@ -83,6 +83,10 @@ impl EveningSnapshot {
 struct Entry {
     generation: u64,
     cached: Option<(Instant, Arc<EveningSnapshot>)>,
+    /// Held while one request reads the evening: the requests that miss the
+    /// cache meanwhile wait for its read instead of each making their own (at
+    /// the opening rush, every family's first request misses at once).
+    loading: Arc<tokio::sync::Mutex<()>>,
 }
 
 /// An evening's slot grid as every family sees the slots they do not hold:
@@ -125,15 +129,15 @@ impl Caches {
         id: i64,
     ) -> Result<Option<Arc<EveningSnapshot>>, sqlx::Error> {
         let key = (school_id, id);
-        let generation = {
-            let mut entries = lock(&self.evenings);
-            let entry = entries.entry(key).or_default();
-            if let Some((at, snapshot)) = &entry.cached {
-                if at.elapsed() < EVENING_TTL {
-                    return Ok(Some(snapshot.clone()));
-                }
-            }
-            entry.generation
+        let loading = match self.cached_evening(key) {
+            Ok(snapshot) => return Ok(Some(snapshot)),
+            Err(loading) => loading,
+        };
+        let _reading = loading.lock().await;
+        // Read by the request this one waited for, unless it changed meanwhile.
+        let generation = match self.cached_evening(key) {
+            Ok(snapshot) => return Ok(Some(snapshot)),
+            Err(_) => lock(&self.evenings).entry(key).or_default().generation,
         };
         let mut conn = db.pool.acquire().await?;
         let Some(snapshot) = EveningSnapshot::load(&mut conn, school_id, id).await? else {
@@ -146,6 +150,20 @@ impl Caches {
             entry.cached = Some((Instant::now(), snapshot.clone()));
         }
         Ok(Some(snapshot))
+    }
+
+    /// The evening's cached snapshot if still fresh, else the lock its
+    /// reader holds.
+    fn cached_evening(
+        &self,
+        key: (i64, i64),
+    ) -> Result<Arc<EveningSnapshot>, Arc<tokio::sync::Mutex<()>>> {
+        let mut entries = lock(&self.evenings);
+        let entry = entries.entry(key).or_default();
+        match &entry.cached {
+            Some((at, snapshot)) if at.elapsed() < EVENING_TTL => Ok(snapshot.clone()),
+            _ => Err(entry.loading.clone()),
+        }
     }
 
     /// Forgets an evening after it changed (call it after the change commits).

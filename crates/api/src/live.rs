@@ -171,6 +171,16 @@ impl Live {
             .subscribe()
     }
 
+    /// What a `NOTIFY` on [`CHANNEL`] carries for an event: the event and
+    /// this process's origin (a process skips its own).
+    pub fn notify_payload(&self, event: &LiveEvent) -> String {
+        serde_json::to_string(&Envelope {
+            origin: self.origin.clone(),
+            event: event.clone(),
+        })
+        .unwrap_or_default()
+    }
+
     /// Queues events for other processes inside the transaction that makes
     /// them true: PostgreSQL delivers a NOTIFY only if the transaction commits.
     pub async fn notify_in(
@@ -183,11 +193,7 @@ impl Live {
             return Ok(());
         }
         for event in events {
-            let payload = serde_json::to_string(&Envelope {
-                origin: self.origin.clone(),
-                event: event.clone(),
-            })
-            .unwrap_or_default();
+            let payload = self.notify_payload(event);
             sqlx::query("SELECT pg_notify($1, $2)")
                 .bind(CHANNEL)
                 .bind(payload)

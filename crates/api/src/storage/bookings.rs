@@ -323,7 +323,20 @@ async fn insert_as(
     on_conflict: &str,
     now: i64,
 ) -> Result<Option<i64>, sqlx::Error> {
-    sqlx::query_scalar(&format!("{INSERT_SQL}{on_conflict} RETURNING id"))
+    let sql = format!("{INSERT_SQL}{on_conflict} RETURNING id");
+    bind_insert(sqlx::query_scalar(&sql), booking, status, now)
+        .fetch_optional(conn)
+        .await
+}
+
+/// Binds [`INSERT_SQL`]'s `$1` … `$11`.
+pub(super) fn bind_insert<'q, O>(
+    query: QueryScalar<'q, Any, O, AnyArguments<'q>>,
+    booking: &NewBooking<'q>,
+    status: &'q str,
+    now: i64,
+) -> QueryScalar<'q, Any, O, AnyArguments<'q>> {
+    query
         .bind(booking.school_id)
         .bind(booking.evening_id)
         .bind(booking.teacher_id)
@@ -335,8 +348,6 @@ async fn insert_as(
         .bind(booking.household)
         .bind(status)
         .bind(now)
-        .fetch_optional(conn)
-        .await
 }
 
 /// [`insert_as`]'s statement, before its conflict clause: `$1` school …

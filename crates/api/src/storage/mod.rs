@@ -9,6 +9,7 @@
 
 pub mod audiences;
 pub mod audit;
+pub mod booking_tx;
 pub mod bookings;
 pub mod codes;
 pub mod erasure;

@@ -5,6 +5,7 @@
 mod accounts;
 mod audiences;
 mod batch;
+mod booking_tx;
 mod bookings;
 mod concurrency;
 mod demo;

@@ -1,0 +1,175 @@
+//! The booking transaction's one-statement read (`storage/booking_tx.rs`)
+//! answers exactly as the four reads it replaces, on the engine under test:
+//! for siblings, a split household and staff, with and without an audience.
+
+use crate::helpers::{slot_start, spawn_app, TestApp, PASSWORD};
+use confero_api::demo;
+use confero_api::storage::booking_tx::{self, AsItStands, ReadFor};
+use confero_api::storage::{audiences, bookings, evenings};
+use serde_json::json;
+
+const SIOBHAN: &str = "siobhan.abara.45@families.demo.confero.test";
+const HIRO: &str = "hiro.llewellyn.45@families.demo.confero.test";
+
+/// What the four reads say one by one.
+async fn one_by_one(app: &TestApp, of: ReadFor) -> AsItStands {
+    let mut tx = app.db.writer.begin().await.unwrap();
+    let engine = app.db.engine;
+    let version = evenings::version_for_booking(&mut tx, engine, of.school_id, of.evening_id)
+        .await
+        .unwrap();
+    let invited = !of.restricted
+        || audiences::student_invited(&mut tx, of.evening_id, of.student_id)
+            .await
+            .unwrap();
+    let household = bookings::household_for(&mut tx, of.student_id, of.guardian)
+        .await
+        .unwrap();
+    let timelines = bookings::timelines(
+        &mut tx,
+        of.evening_id,
+        of.teacher_id,
+        of.student_id,
+        household,
+    )
+    .await
+    .unwrap();
+    tx.rollback().await.unwrap();
+    AsItStands {
+        version,
+        invited,
+        household,
+        timelines,
+    }
+}
+
+/// The one-statement read, in a transaction of its own.
+async fn in_one(app: &TestApp, of: ReadFor) -> AsItStands {
+    let mut tx = app.db.writer.begin().await.unwrap();
+    let read = booking_tx::read(&mut tx, app.db.engine, of).await.unwrap();
+    tx.rollback().await.unwrap();
+    read
+}
+
+/// Rows come in no particular order.
+fn sorted(mut read: AsItStands) -> AsItStands {
+    read.timelines.taken.sort_unstable();
+    read.timelines.family.sort_by_key(|a| a.booking_id);
+    read
+}
+
+#[tokio::test]
+async fn the_one_statement_read_answers_as_the_four_reads_it_replaces() {
+    let app = spawn_app().await;
+    let school_id = app.seed_demo().await;
+    let admin = app.token(demo::ADMIN_EMAIL, PASSWORD).await;
+    let evening = app.demo_evening(&admin).await;
+    let grid = app.slots(evening, &admin).await;
+    let parent = app.family(demo::PARENT_EMAIL, evening).await;
+    let siobhan = app.family(SIOBHAN, evening).await;
+    let hiro = app.family(HIRO, evening).await;
+    let (_, parent_id) = app.person_id(demo::PARENT_EMAIL).await;
+    let (_, siobhan_id) = app.person_id(SIOBHAN).await;
+    let (_, hiro_id) = app.person_id(HIRO).await;
+    let (older, older_teachers) = parent.children[0].clone();
+    let (younger, younger_teachers) = parent.children[1].clone();
+    let (split, split_teachers) = siobhan.children[0].clone();
+
+    // Siblings' appointments, and one of each household of a split family.
+    let book = |token: String, teacher: i64, child: i64, n: usize| {
+        let start = slot_start(&grid, teacher, n);
+        let app = &app;
+        async move {
+            let response = app.book(evening, &token, teacher, child, &start).await;
+            assert_eq!(response.status(), 201, "{}", response.text().await.unwrap());
+        }
+    };
+    book(parent.token.clone(), older_teachers[0], older, 0).await;
+    book(parent.token.clone(), younger_teachers[0], younger, 2).await;
+    let marked = app
+        .put_json(
+            &format!("/api/students/{split}/households"),
+            &admin,
+            json!({ "separate": true }),
+        )
+        .await;
+    assert_eq!(marked.status(), 200);
+    book(siobhan.token.clone(), split_teachers[0], split, 4).await;
+    book(hiro.token.clone(), split_teachers[1], split, 6).await;
+
+    let mut teachers = vec![
+        older_teachers[0],
+        younger_teachers[0],
+        split_teachers[0],
+        split_teachers[1],
+    ];
+    teachers.dedup();
+    let who = [
+        (older, Some(parent_id)),
+        (younger, Some(parent_id)),
+        (younger, None),
+        (split, Some(siobhan_id)),
+        (split, Some(hiro_id)),
+        (split, None),
+    ];
+    let mut with_appointments = 0;
+    for (student_id, guardian) in who {
+        for &teacher_id in &teachers {
+            for restricted in [false, true] {
+                let of = ReadFor {
+                    school_id,
+                    evening_id: evening,
+                    teacher_id,
+                    student_id,
+                    guardian,
+                    restricted,
+                };
+                let expected = sorted(one_by_one(&app, of).await);
+                assert_eq!(sorted(in_one(&app, of).await), expected, "{of:?}");
+                with_appointments += usize::from(!expected.timelines.family.is_empty());
+            }
+        }
+    }
+    assert!(
+        with_appointments > 0,
+        "some reads found a family's appointments"
+    );
+
+    // A separate household is read as the guardian's own; another school's
+    // evening is not found.
+    let hiros = in_one(
+        &app,
+        ReadFor {
+            school_id,
+            evening_id: evening,
+            teacher_id: split_teachers[0],
+            student_id: split,
+            guardian: Some(hiro_id),
+            restricted: false,
+        },
+    )
+    .await;
+    assert_eq!(hiros.household, hiro_id);
+    assert!(
+        !hiros
+            .timelines
+            .family
+            .iter()
+            .any(|a| a.teacher_id == split_teachers[0]),
+        "Siobhan's appointment is not in Hiro's timeline"
+    );
+    assert!(!hiros.timelines.taken.is_empty(), "but her time is taken");
+    let elsewhere = in_one(
+        &app,
+        ReadFor {
+            school_id: school_id + 1,
+            evening_id: evening,
+            teacher_id: split_teachers[0],
+            student_id: split,
+            guardian: None,
+            restricted: false,
+        },
+    )
+    .await;
+    assert_eq!(elsewhere.version, None);
+}
