@@ -434,6 +434,45 @@ impl Booker<'_> {
         self.as_it_stands(conn, snapshot).await
     }
 
+    /// Locks the family, then reads what deciding needs in one statement
+    /// (`storage/booking_tx.rs`) and decides; when the evening is no longer
+    /// the snapshot, decides from the evening read afresh.
+    async fn lock_and_decide(
+        &self,
+        conn: &mut AnyConnection,
+        actor: &Actor,
+        snapshot: &Arc<EveningSnapshot>,
+        attempt: &Attempt,
+    ) -> BookingResult<(Arc<EveningSnapshot>, Decided)> {
+        let engine = self.db.engine;
+        let student_id = attempt.student_id;
+        bookings::lock_family(conn, engine, student_id).await?;
+        let of = booking_tx::ReadFor {
+            school_id: actor.school_id,
+            evening_id: snapshot.id,
+            teacher_id: attempt.teacher_id,
+            student_id,
+            guardian: guardian_of(actor, student_id),
+            restricted: !snapshot.audience.is_everyone(),
+        };
+        let read = booking_tx::read(conn, engine, of).await?;
+        if read.version.ok_or(BookingError::NotFound)? == snapshot.version {
+            let decided = self.rule_on(
+                actor,
+                snapshot,
+                attempt,
+                read.invited,
+                read.household,
+                &read.timelines,
+            )?;
+            return Ok((snapshot.clone(), decided));
+        }
+        // Changed since the snapshot: decided from the evening read afresh.
+        let evening = self.as_it_stands(conn, snapshot).await?;
+        let decided = self.decide(conn, actor, &evening, attempt).await?;
+        Ok((evening, decided))
+    }
+
     /// The evening as it stands inside the transaction (see the module docs).
     async fn as_it_stands(
         &self,
@@ -672,53 +711,33 @@ impl Booker<'_> {
             }
             // The evening changed since the snapshot: decided below, from a fresh read.
         }
-        self.book_in_transaction(actor, snapshot, attempt, idempotency)
+        let stale = self.db.sqlite_writer.is_some();
+        self.book_in_transaction(actor, snapshot, attempt, idempotency, stale)
             .await
     }
 
     /// [`Self::book_once`]'s transaction through the pool's writer: on
-    /// PostgreSQL five statements (`storage/booking_tx.rs`), and on SQLite
-    /// when the evening changed under the writer thread's snapshot.
+    /// PostgreSQL five statements (`storage/booking_tx.rs`). On an SQLite
+    /// file it runs only when the writer thread found the snapshot `stale`:
+    /// then the evening is read afresh first.
     async fn book_in_transaction(
         &self,
         actor: &Actor,
         snapshot: &Arc<EveningSnapshot>,
         attempt: Attempt,
         idempotency: Option<Idempotency<'_>>,
+        stale: bool,
     ) -> BookingResult<i64> {
         let engine = self.db.engine;
         let (teacher_id, student_id) = (attempt.teacher_id, attempt.student_id);
         let mut tx = self.db.writer.begin().await?;
-        bookings::lock_family(&mut tx, engine, student_id).await?;
-        let read = booking_tx::read(
-            &mut tx,
-            engine,
-            booking_tx::ReadFor {
-                school_id: actor.school_id,
-                evening_id: snapshot.id,
-                teacher_id,
-                student_id,
-                guardian: guardian_of(actor, student_id),
-                restricted: !snapshot.audience.is_everyone(),
-            },
-        )
-        .await?;
-        let version = read.version.ok_or(BookingError::NotFound)?;
-        let (evening, decided) = if version == snapshot.version {
-            let decided = self.rule_on(
-                actor,
-                snapshot,
-                &attempt,
-                read.invited,
-                read.household,
-                &read.timelines,
-            )?;
-            (snapshot.clone(), decided)
-        } else {
-            // Changed since the snapshot: decided from the evening read afresh.
-            let evening = self.as_it_stands(&mut tx, snapshot).await?;
+        let (evening, decided) = if stale {
+            let evening = self.lock_and_read(&mut tx, student_id, snapshot).await?;
             let decided = self.decide(&mut tx, actor, &evening, &attempt).await?;
             (evening, decided)
+        } else {
+            self.lock_and_decide(&mut tx, actor, snapshot, &attempt)
+                .await?
         };
         let slot = decided.slot;
         let now = self.now();

@@ -86,6 +86,7 @@ struct Entry {
     /// Held while one request reads the evening: the requests that miss the
     /// cache meanwhile wait for its read instead of each making their own (at
     /// the opening rush, every family's first request misses at once).
+    /// Only the first to miss holds it; see [`Caches::evening`].
     loading: Arc<tokio::sync::Mutex<()>>,
 }
 
@@ -133,12 +134,21 @@ impl Caches {
             Ok(snapshot) => return Ok(Some(snapshot)),
             Err(loading) => loading,
         };
-        let _reading = loading.lock().await;
-        // Read by the request this one waited for, unless it changed meanwhile.
-        let generation = match self.cached_evening(key) {
-            Ok(snapshot) => return Ok(Some(snapshot)),
-            Err(_) => lock(&self.evenings).entry(key).or_default().generation,
+        // The first to miss reads, holding the lock; the others wait for its
+        // read and take it. If it stored nothing (it failed, found nothing,
+        // or the evening changed meanwhile) they read on their own, at once,
+        // rather than one after another.
+        let _reading = match loading.try_lock() {
+            Ok(guard) => Some(guard),
+            Err(_) => {
+                drop(loading.lock().await);
+                if let Ok(snapshot) = self.cached_evening(key) {
+                    return Ok(Some(snapshot));
+                }
+                None
+            }
         };
+        let generation = lock(&self.evenings).entry(key).or_default().generation;
         let mut conn = db.pool.acquire().await?;
         let Some(snapshot) = EveningSnapshot::load(&mut conn, school_id, id).await? else {
             return Ok(None);

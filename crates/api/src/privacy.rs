@@ -10,7 +10,7 @@ use confero_core::{Audience, ProfileField, Role, Visibility};
 
 use crate::http::error::ApiResult;
 use crate::http::extract::AuthSession;
-use crate::storage::bookings::{self, BookingRow, Holder};
+use crate::storage::bookings::{BookingRow, Holder};
 use crate::storage::profiles::{self, ProfileRecord, Relations};
 use crate::storage::Db;
 use crate::zone::SchoolZone;
@@ -27,18 +27,18 @@ pub struct Viewer {
 
 impl Viewer {
     /// The viewer behind a session.
-    pub async fn of(session: &AuthSession, db: &Db) -> ApiResult<Viewer> {
+    pub fn of(session: &AuthSession) -> Viewer {
         let children = if session.has(Role::Guardian) {
-            bookings::children_of(db, session.person_id).await?
+            session.children.clone()
         } else {
             Vec::new()
         };
-        Ok(Viewer {
+        Viewer {
             person_id: session.person_id,
             admin: session.has(Role::Admin),
             teacher: session.has(Role::Teacher),
             children,
-        })
+        }
     }
 
     /// A viewer holding nothing and seeing no holder: slots as every family

@@ -96,7 +96,7 @@ pub async fn create(
         }
     }
     let record = visible_evening(&state, &session, id).await?;
-    let actor = actor(&state, &session).await?;
+    let actor = actor(&session);
     let idempotency = key.as_deref().map(|key| Idempotency {
         key,
         fingerprint: &fingerprint,

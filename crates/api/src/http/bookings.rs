@@ -22,11 +22,11 @@ use crate::zone::SchoolZone;
 use sha2::{Digest as _, Sha256};
 
 /// The acting person, as the booking rules see them.
-pub async fn actor(state: &AppState, session: &AuthSession) -> ApiResult<Actor> {
-    Ok(Actor {
+pub fn actor(session: &AuthSession) -> Actor {
+    Actor {
         school_id: session.school_id,
-        viewer: Viewer::of(session, &state.db).await?,
-    })
+        viewer: Viewer::of(session),
+    }
 }
 
 /// The outgoing view of a booking.
@@ -181,7 +181,7 @@ pub async fn create(
         }
     }
     let record = visible_evening(&state, &session, id).await?;
-    let actor = actor(&state, &session).await?;
+    let actor = actor(&session);
     let idempotency = key.as_deref().map(|key| Idempotency {
         key,
         fingerprint: &fingerprint,
@@ -338,7 +338,7 @@ pub async fn get(
     session: AuthSession,
     ApiPath(IdParam { id }): ApiPath<IdParam>,
 ) -> ApiResult<Json<Booking>> {
-    let actor = actor(&state, &session).await?;
+    let actor = actor(&session);
     state.booker().visible(&actor, id).await?;
     view(&state, session.school_id, id).await
 }
@@ -354,7 +354,7 @@ pub async fn cancel(
     session: AuthSession,
     ApiPath(IdParam { id }): ApiPath<IdParam>,
 ) -> ApiResult<Json<Booking>> {
-    let actor = actor(&state, &session).await?;
+    let actor = actor(&session);
     state.booker().cancel(&actor, id).await?;
     view(&state, session.school_id, id).await
 }
@@ -371,7 +371,7 @@ pub async fn move_slot(
     ApiPath(IdParam { id }): ApiPath<IdParam>,
     ApiJson(input): ApiJson<MoveInput>,
 ) -> ApiResult<Json<Booking>> {
-    let actor = actor(&state, &session).await?;
+    let actor = actor(&session);
     state
         .booker()
         .move_to(&actor, id, input.start.timestamp())
@@ -403,7 +403,7 @@ pub async fn set_status(
             "only the waiting list holds a time",
         ));
     }
-    let actor = actor(&state, &session).await?;
+    let actor = actor(&session);
     state
         .booker()
         .mark(&actor, id, input.status.as_str())

@@ -61,7 +61,7 @@ pub async fn one(
     session: AuthSession,
     ApiPath(IdParam { id }): ApiPath<IdParam>,
 ) -> ApiResult<Response> {
-    let actor = actor(&state, &session).await?;
+    let actor = actor(&session);
     state.booker().visible(&actor, id).await?;
     let (zone, school) = school_card(&state, session.school_id).await?;
     let detail = bookings::detail_of(&state.db, session.school_id, id)

@@ -618,7 +618,7 @@ pub async fn slots(
         };
         return family_grid(&state, &zone, &record, family).await;
     }
-    let viewer = Viewer::of(&session, &state.db).await?;
+    let viewer = Viewer::of(&session);
     let holders = bookings::holders(&state.db, record.id).await?;
     let grid = grid_for(&zone, &record, &viewer, &holders, query.teacher_id);
     Ok(Json(grid).into_response())

@@ -156,6 +156,8 @@ pub struct AuthSession {
     pub person_id: i64,
     pub school_id: i64,
     pub roles: Vec<Role>,
+    /// The children the person is a guardian of, as the session was checked.
+    pub children: Vec<i64>,
     pub token_hash: String,
 }
 
@@ -232,6 +234,7 @@ async fn check_token(state: &AppState, token: &str, touch: bool) -> Result<AuthS
         person_id: stored.person_id,
         school_id: stored.school_id,
         roles: stored.roles,
+        children: stored.children,
         token_hash,
     })
 }

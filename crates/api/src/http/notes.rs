@@ -29,7 +29,7 @@ pub async fn set(
 ) -> ApiResult<Json<Booking>> {
     let note = Note::parse(&input.note, NoteInput::MAX)
         .map_err(|error| ApiError::invalid("note", error.to_string()))?;
-    let actor = actor(&state, &session).await?;
+    let actor = actor(&session);
     let (row, _) = state.booker().visible(&actor, id).await?;
     let viewer = &actor.viewer;
     if !(viewer.admin || (viewer.teacher && row.teacher_id == viewer.person_id)) {

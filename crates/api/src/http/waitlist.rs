@@ -98,7 +98,7 @@ pub async fn join(
             Some(Interval { start, end })
         }
     };
-    let actor = actor(&state, &session).await?;
+    let actor = actor(&session);
     let join = Join {
         teacher_id: input.teacher_id,
         student_id: input.student_id,
@@ -145,7 +145,7 @@ pub async fn accept(
     session: AuthSession,
     ApiPath(IdParam { id }): ApiPath<IdParam>,
 ) -> ApiResult<Response> {
-    let actor = actor(&state, &session).await?;
+    let actor = actor(&session);
     let booking_id = state.booker().accept_offer(&actor, id).await?;
     let booking = view(&state, session.school_id, booking_id).await?;
     Ok((StatusCode::CREATED, booking).into_response())
@@ -163,7 +163,7 @@ pub async fn leave(
     session: AuthSession,
     ApiPath(IdParam { id }): ApiPath<IdParam>,
 ) -> ApiResult<StatusCode> {
-    let actor = actor(&state, &session).await?;
+    let actor = actor(&session);
     state.booker().leave_waitlist(&actor, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

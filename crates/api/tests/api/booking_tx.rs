@@ -1,6 +1,7 @@
 //! The booking transaction's one-statement read (`storage/booking_tx.rs`)
 //! answers exactly as the four reads it replaces, on the engine under test:
-//! for siblings, a split household and staff, with and without an audience.
+//! for siblings, a split household and staff, for an evening with an
+//! audience (some children invited, some not) and without.
 
 use crate::helpers::{slot_start, spawn_app, TestApp, PASSWORD};
 use confero_api::demo;
@@ -97,6 +98,24 @@ async fn the_one_statement_read_answers_as_the_four_reads_it_replaces() {
     book(siobhan.token.clone(), split_teachers[0], split, 4).await;
     book(hiro.token.clone(), split_teachers[1], split, 6).await;
 
+    // The evening is for the older child's year group only (as the office
+    // would set it), so the restricted reads below answer both ways.
+    let me = app.json("/api/me", &parent.token).await;
+    let year_group = me["children"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == older)
+        .and_then(|c| c["year_group"].as_str())
+        .unwrap()
+        .to_owned();
+    sqlx::query("INSERT INTO evening_year_groups (evening_id, year_group) VALUES ($1, $2)")
+        .bind(evening)
+        .bind(&year_group)
+        .execute(&app.db.writer)
+        .await
+        .unwrap();
+
     let mut teachers = vec![
         older_teachers[0],
         younger_teachers[0],
@@ -113,6 +132,7 @@ async fn the_one_statement_read_answers_as_the_four_reads_it_replaces() {
         (split, None),
     ];
     let mut with_appointments = 0;
+    let mut invited = [0, 0];
     for (student_id, guardian) in who {
         for &teacher_id in &teachers {
             for restricted in [false, true] {
@@ -127,12 +147,19 @@ async fn the_one_statement_read_answers_as_the_four_reads_it_replaces() {
                 let expected = sorted(one_by_one(&app, of).await);
                 assert_eq!(sorted(in_one(&app, of).await), expected, "{of:?}");
                 with_appointments += usize::from(!expected.timelines.family.is_empty());
+                if restricted {
+                    invited[usize::from(expected.invited)] += 1;
+                }
             }
         }
     }
     assert!(
         with_appointments > 0,
         "some reads found a family's appointments"
+    );
+    assert!(
+        invited[0] > 0 && invited[1] > 0,
+        "the audience is for some children and not others: {invited:?}"
     );
 
     // A separate household is read as the guardian's own; another school's

@@ -261,3 +261,38 @@ async fn only_a_hash_of_the_token_is_stored() {
         .unwrap()
         .is_none());
 }
+
+/// The session's one query reads the person's roles and children together:
+/// each role and each child once, however many of the other there are.
+#[tokio::test]
+async fn a_session_is_read_with_each_role_and_child_once() {
+    let app = spawn_app().await;
+    app.seed_demo().await;
+    let token = app.token(demo::PARENT_EMAIL, PASSWORD).await;
+    let (_, parent_id) = app.person_id(demo::PARENT_EMAIL).await;
+    // A parent who also teaches: two roles, two children, four joined rows.
+    sqlx::query("INSERT INTO person_roles (person_id, role) VALUES ($1, 'teacher')")
+        .bind(parent_id)
+        .execute(&app.db.writer)
+        .await
+        .unwrap();
+    let me: Value = app.me(&token).await.json().await.unwrap();
+    let mut children: Vec<i64> = me["children"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_i64().unwrap())
+        .collect();
+    children.sort_unstable();
+    assert_eq!(children.len(), 2);
+    let stored =
+        confero_api::storage::sessions::find(&app.db, &confero_api::auth::token::hash(&token))
+            .await
+            .unwrap()
+            .expect("the session");
+    assert_eq!(stored.children, children);
+    assert_eq!(
+        stored.roles,
+        vec![confero_core::Role::Teacher, confero_core::Role::Guardian]
+    );
+}
