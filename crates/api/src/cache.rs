@@ -137,9 +137,16 @@ impl Caches {
         // The first to miss reads, holding the lock; the others wait for its
         // read and take it. If it stored nothing (it failed, found nothing,
         // or the evening changed meanwhile) they read on their own, at once,
-        // rather than one after another.
+        // rather than one after another: while changes keep coming, that can
+        // be a burst of reads again, but never one read per waiter in a row.
         let _reading = match loading.try_lock() {
-            Ok(guard) => Some(guard),
+            Ok(guard) => {
+                // Stored by a read that ended since this request missed.
+                if let Ok(snapshot) = self.cached_evening(key) {
+                    return Ok(Some(snapshot));
+                }
+                Some(guard)
+            }
             Err(_) => {
                 drop(loading.lock().await);
                 if let Ok(snapshot) = self.cached_evening(key) {

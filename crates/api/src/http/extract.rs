@@ -156,7 +156,9 @@ pub struct AuthSession {
     pub person_id: i64,
     pub school_id: i64,
     pub roles: Vec<Role>,
-    /// The children the person is a guardian of, as the session was checked.
+    /// The children the person is a guardian of, as the session was checked
+    /// (read whatever the person's roles; `Viewer::of` counts them only for
+    /// a guardian).
     pub children: Vec<i64>,
     pub token_hash: String,
 }
