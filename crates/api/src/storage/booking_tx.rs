@@ -13,9 +13,6 @@ use std::sync::LazyLock;
 
 use sqlx::{AnyConnection, Row as _};
 
-use confero_core::rules::FamilyAppointment;
-use confero_core::Interval;
-
 use super::audiences::invited;
 use super::bookings::{bind_insert, NewBooking, Timelines, INSERT_SQL};
 use super::Engine;
@@ -77,24 +74,10 @@ pub async fn read(
             out.invited = row.try_get::<i64, _>("invited")? == 1;
             out.household = row.try_get("household")?;
         }
-        let Some(booking_id) = row.try_get::<Option<i64>, _>("id")? else {
-            continue;
-        };
-        let appointment = FamilyAppointment {
-            booking_id,
-            teacher_id: row.try_get("teacher_id")?,
-            student_id: row.try_get("student_id")?,
-            span: Interval {
-                start: row.try_get("starts_at")?,
-                end: row.try_get("ends_at")?,
-            },
-            room: row.try_get("room")?,
-        };
-        out.timelines.add(
-            appointment,
-            of.teacher_id,
-            row.try_get::<i64, _>("in_family")? == 1,
-        );
+        // No bookings: the one row's booking columns are null.
+        if row.try_get::<Option<i64>, _>("id")?.is_some() {
+            out.timelines.add_row(row, of.teacher_id)?;
+        }
     }
     Ok(out)
 }

@@ -84,22 +84,8 @@ pub async fn timelines(
         .fetch_all(conn)
         .await?;
     let mut out = Timelines::default();
-    for row in rows {
-        let appointment = FamilyAppointment {
-            booking_id: row.try_get("id")?,
-            teacher_id: row.try_get("teacher_id")?,
-            student_id: row.try_get("student_id")?,
-            span: Interval {
-                start: row.try_get("starts_at")?,
-                end: row.try_get("ends_at")?,
-            },
-            room: row.try_get("room")?,
-        };
-        out.add(
-            appointment,
-            teacher_id,
-            row.try_get::<i64, _>("in_family")? == 1,
-        );
+    for row in &rows {
+        out.add_row(row, teacher_id)?;
     }
     Ok(out)
 }
@@ -118,6 +104,27 @@ pub(super) const TIMELINES_SQL: &str =
         AND (b.teacher_id = $2 OR f.student_id IS NOT NULL)";
 
 impl Timelines {
+    /// Adds one row of [`TIMELINES_SQL`]'s columns, read through sqlx.
+    pub(super) fn add_row(
+        &mut self,
+        row: &sqlx::any::AnyRow,
+        teacher_id: i64,
+    ) -> Result<(), sqlx::Error> {
+        let appointment = FamilyAppointment {
+            booking_id: row.try_get("id")?,
+            teacher_id: row.try_get("teacher_id")?,
+            student_id: row.try_get("student_id")?,
+            span: Interval {
+                start: row.try_get("starts_at")?,
+                end: row.try_get("ends_at")?,
+            },
+            room: row.try_get("room")?,
+        };
+        let in_family = row.try_get::<i64, _>("in_family")? == 1;
+        self.add(appointment, teacher_id, in_family);
+        Ok(())
+    }
+
     /// Adds one row of [`TIMELINES_SQL`].
     pub(super) fn add(&mut self, appointment: FamilyAppointment, teacher_id: i64, in_family: bool) {
         if appointment.teacher_id == teacher_id {
