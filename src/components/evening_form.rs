@@ -208,8 +208,8 @@ impl Fields {
             mode,
             video_link: (!link.trim().is_empty()).then_some(link),
             teacher_ids: Some(teacher_ids),
-            year_groups,
-            class_ids,
+            year_groups: Some(year_groups),
+            class_ids: Some(class_ids),
             cancel_bookings: Vec::new(),
         })
     }

@@ -134,6 +134,7 @@ impl Importer<'_> {
             }
         }
         outbox::enqueue_all(&mut tx, &messages, now).await?;
+        let withdrawn = offers_withdrawn.len();
         let events: Vec<LiveEvent> = cancelled
             .iter()
             .map(|c| {
@@ -158,7 +159,7 @@ impl Importer<'_> {
             school_id,
             by,
             "roster_import",
-            &summary(&preview, ids.len()),
+            &summary(&preview, ids.len(), withdrawn),
             now,
         )
         .await?;
@@ -249,8 +250,9 @@ struct Cancellation {
     guardian: Option<i64>,
 }
 
-/// "students +12 ~3 -1; guardians …; 2 bookings cancelled", for the audit log.
-fn summary(preview: &RosterPreview, cancelled: usize) -> String {
+/// "students +12 ~3 -1; guardians …; 2 bookings cancelled; 1 waiting-list
+/// offers withdrawn", for the audit log.
+fn summary(preview: &RosterPreview, cancelled: usize, withdrawn: usize) -> String {
     let kinds = [
         ("students", &preview.students),
         ("guardians", &preview.guardians),
@@ -269,5 +271,6 @@ fn summary(preview: &RosterPreview, cancelled: usize) -> String {
         })
         .collect();
     parts.push(format!("{cancelled} bookings cancelled"));
+    parts.push(format!("{withdrawn} waiting-list offers withdrawn"));
     parts.join("; ")
 }

@@ -229,24 +229,40 @@ fn validate(zone: &SchoolZone, input: &EveningInput) -> ApiResult<ValidEvening> 
     })
 }
 
-/// The audience asked for, checked against the school's year groups and classes.
+/// The audience asked for, checked against the school's year groups and
+/// classes; `None` when a change leaves both lists out (the evening keeps
+/// its audience, restricted or not). A list left out of a change is the one
+/// the evening has; left out of a new evening, it is empty.
 async fn audience_of(
     conn: &mut sqlx::AnyConnection,
     school_id: i64,
+    id: Option<i64>,
     input: &EveningInput,
-) -> ApiResult<(Vec<String>, Vec<i64>)> {
+) -> ApiResult<Option<(Vec<String>, Vec<i64>)>> {
     const MOST: usize = 100;
-    if input.year_groups.len() > MOST {
+    let (asked_years, asked_classes) = match (id, &input.year_groups, &input.class_ids) {
+        (Some(_), None, None) => return Ok(None),
+        (Some(id), years, classes) if years.is_none() || classes.is_none() => {
+            let stored = audiences::load(conn, id, false).await?;
+            (
+                years.clone().unwrap_or(stored.year_groups),
+                classes
+                    .clone()
+                    .unwrap_or_else(|| stored.classes.iter().map(|c| c.id).collect()),
+            )
+        }
+        (_, years, classes) => (
+            years.clone().unwrap_or_default(),
+            classes.clone().unwrap_or_default(),
+        ),
+    };
+    if asked_years.len() > MOST {
         return Err(ApiError::invalid("year_groups", "must list at most 100"));
     }
-    if input.class_ids.len() > MOST {
+    if asked_classes.len() > MOST {
         return Err(ApiError::invalid("class_ids", "must list at most 100"));
     }
-    let mut year_groups: Vec<String> = input
-        .year_groups
-        .iter()
-        .map(|y| y.trim().to_owned())
-        .collect();
+    let mut year_groups: Vec<String> = asked_years.iter().map(|y| y.trim().to_owned()).collect();
     year_groups.sort_unstable();
     year_groups.dedup();
     let known = audiences::year_groups(conn, school_id).await?;
@@ -256,7 +272,7 @@ async fn audience_of(
             format!("no pupil of this school is in \"{unknown}\""),
         ));
     }
-    let mut class_ids = input.class_ids.clone();
+    let mut class_ids = asked_classes;
     class_ids.sort_unstable();
     class_ids.dedup();
     let known = audiences::known_classes(conn, school_id, &class_ids).await?;
@@ -266,7 +282,7 @@ async fn audience_of(
             format!("{unknown} is not a class of this school"),
         ));
     }
-    Ok((year_groups, class_ids))
+    Ok(Some((year_groups, class_ids)))
 }
 
 /// Saves an evening (new when `id` is `None`) with its teachers, in one transaction.
@@ -296,6 +312,7 @@ async fn save(
         }
         None => evenings::teachers_with_classes(&mut tx, session.school_id).await?,
     };
+    let id_asked = id;
     let id = match id {
         None => evenings::insert(&mut tx, session.school_id, &valid.fields, now).await?,
         Some(id) => {
@@ -307,8 +324,10 @@ async fn save(
     };
     evenings::replace_times(&mut tx, id, &valid.sessions, &valid.breaks).await?;
     evenings::set_teachers(&mut tx, id, &teachers).await?;
-    let (year_groups, class_ids) = audience_of(&mut tx, session.school_id, input).await?;
-    audiences::set(&mut tx, id, &year_groups, &class_ids).await?;
+    let audience = audience_of(&mut tx, session.school_id, id_asked, input).await?;
+    if let Some((year_groups, class_ids)) = &audience {
+        audiences::set(&mut tx, id, year_groups, class_ids).await?;
+    }
     let change = stranding::Change {
         school_id: session.school_id,
         evening_id: id,
@@ -319,7 +338,7 @@ async fn save(
         why: "The evening has changed (its times, or the year groups and classes it is for) and no longer includes this appointment, so it is cancelled.",
     };
     let mut cancelled = stranding::settle(&mut tx, &zone, &change).await?;
-    if !year_groups.is_empty() || !class_ids.is_empty() {
+    if audience.is_some_and(|(years, classes)| !years.is_empty() || !classes.is_empty()) {
         cancelled += stranding::withdraw_offers_outside(&mut tx, session.school_id, id, now)
             .await?
             .len();

@@ -288,3 +288,97 @@ async fn an_audience_names_the_schools_own_year_groups_and_classes() {
     .await;
     assert_eq!(status, 403);
 }
+
+/// Saves `input` as the evening and gives the audience it now has: its year
+/// groups and its classes' ids.
+async fn save_audience(app: &TestApp, admin: &str, path: &str, input: Value) -> (Value, Vec<i64>) {
+    let answer = app.put_json(path, admin, input).await;
+    assert_eq!(answer.status(), 200);
+    let saved: Value = answer.json().await.unwrap();
+    let classes = saved["audience"]["classes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_i64().unwrap())
+        .collect();
+    (saved["audience"]["year_groups"].clone(), classes)
+}
+
+/// `input` with some fields set and some left out.
+fn edited(input: &Value, set: &[(&str, Value)], left_out: &[&str]) -> Value {
+    let mut input = input.clone();
+    let fields = input.as_object_mut().unwrap();
+    for (name, value) in set {
+        fields.insert((*name).to_owned(), value.clone());
+    }
+    for name in left_out {
+        fields.remove(*name);
+    }
+    input
+}
+
+/// A change that leaves the audience's lists out keeps them: an API client
+/// renaming an evening does not open it to the whole school. A list sent is
+/// replaced, the other kept; both sent empty is the whole school.
+#[tokio::test]
+async fn a_change_that_leaves_the_audience_out_keeps_it() {
+    let s = school().await;
+    let app = &s.app;
+    let path = format!("/api/evenings/{}", s.evening);
+    let class_id = app.json("/api/school/evening-choices", &s.admin).await["classes"][0]["id"]
+        .as_i64()
+        .unwrap();
+    let base = evening_input(app, &s.admin, s.evening).await;
+    let narrowed = edited(
+        &base,
+        &[
+            ("year_groups", json!(["Year 11"])),
+            ("class_ids", json!([class_id])),
+        ],
+        &[],
+    );
+    save_audience(app, &s.admin, &path, narrowed).await;
+
+    let renamed = edited(
+        &base,
+        &[("name", json!("Renamed by a script"))],
+        &["year_groups", "class_ids"],
+    );
+    assert_eq!(
+        save_audience(app, &s.admin, &path, renamed).await,
+        (json!(["Year 11"]), vec![class_id]),
+        "both kept"
+    );
+    let theirs = app.json("/api/evenings", &s.year7.token).await;
+    assert!(
+        !evening_ids(&theirs).contains(&s.evening),
+        "still hidden from a family it is not for"
+    );
+
+    let years_only = edited(&base, &[("year_groups", json!(["Year 8"]))], &["class_ids"]);
+    assert_eq!(
+        save_audience(app, &s.admin, &path, years_only).await,
+        (json!(["Year 8"]), vec![class_id]),
+        "classes kept"
+    );
+    let classes_only = edited(&base, &[("class_ids", json!([]))], &["year_groups"]);
+    assert_eq!(
+        save_audience(app, &s.admin, &path, classes_only).await,
+        (json!(["Year 8"]), vec![]),
+        "year groups kept"
+    );
+    let everyone = edited(
+        &base,
+        &[("year_groups", json!([])), ("class_ids", json!([]))],
+        &[],
+    );
+    assert_eq!(
+        save_audience(app, &s.admin, &path, everyone).await,
+        (json!([]), vec![])
+    );
+    let theirs = app.json("/api/evenings", &s.year7.token).await;
+    assert!(
+        evening_ids(&theirs).contains(&s.evening),
+        "the whole school"
+    );
+}

@@ -672,6 +672,21 @@ async fn a_pupil_who_moves_out_of_an_evenings_year_group_loses_the_appointment_a
         .await
         .unwrap();
     assert_eq!(held, "cancelled", "the offer's hold is released");
+    // The audit line counts the withdrawn offer beside the cancelled booking.
+    let log = app.json("/api/audit", &admin).await;
+    let line = log
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["action"] == "roster_import")
+        .unwrap()["subject"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        line.ends_with("; 1 bookings cancelled; 1 waiting-list offers withdrawn"),
+        "{line}"
+    );
     // What the import decided agrees with the rule the API enforces.
     let mut conn = app.db.pool.acquire().await.unwrap();
     let outside = confero_api::storage::audiences::booked_outside(&mut conn, evening)

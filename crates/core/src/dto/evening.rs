@@ -129,10 +129,11 @@ pub struct EveningInput {
     pub teacher_ids: Option<Vec<i64>>,
     /// Who the evening is for: children in these year groups…
     #[serde(default)]
-    pub year_groups: Vec<String>,
-    /// …or enrolled in these classes. Both empty: the whole school.
+    pub year_groups: Option<Vec<String>>,
+    /// …or enrolled in these classes. Both empty: the whole school. A list
+    /// left out is empty for a new evening, and kept as it is by a change.
     #[serde(default)]
-    pub class_ids: Vec<i64>,
+    pub class_ids: Option<Vec<i64>>,
     /// On a change to an existing evening: the bookings it leaves without a
     /// time (or whose child it is no longer for), cancelled with it (each
     /// family is told); see [`AvailabilityInput`].
