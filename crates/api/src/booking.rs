@@ -24,7 +24,7 @@ use crate::clock::Clock;
 use crate::live::{self, Live, LiveEvent, SlotEvent};
 use crate::mail::worker::BookingNoticeDetails;
 use crate::privacy::Viewer;
-use crate::storage::bookings::{self, BookingRow, NewBooking};
+use crate::storage::bookings::{self, BookingRow, NewBooking, SlotAsked, TeachesAndTaken};
 use crate::storage::evenings::{self, EveningRecord};
 use crate::storage::notices::{self, kind};
 use crate::storage::sqlite_writer::{self, BookingTx, SqliteWriter};
@@ -643,29 +643,40 @@ impl Booker<'_> {
 
     /// Books a slot and returns the booking's id. With an idempotency key, the
     /// booking's id is stored under the key in the same transaction, so a retry
-    /// can never book twice.
+    /// can never book twice. `known`: whether the teacher teaches the child and
+    /// the slot is taken, when the request already read them (with its
+    /// session); used for a guardian's own child only, and read here otherwise.
     pub async fn book(
         &self,
         actor: &Actor,
         snapshot: &Arc<EveningSnapshot>,
-        teacher_id: i64,
-        student_id: i64,
-        start: i64,
+        (teacher_id, student_id, start): (i64, i64, i64),
         idempotency: Option<Idempotency<'_>>,
+        known: Option<TeachesAndTaken>,
     ) -> BookingResult<i64> {
-        retrying(|| self.book_once(actor, snapshot, teacher_id, student_id, start, idempotency))
-            .await
+        let asked = SlotAsked {
+            evening_id: snapshot.id,
+            teacher_id,
+            student_id,
+            start,
+        };
+        retrying(|| self.book_once(actor, snapshot, asked, idempotency, known)).await
     }
 
     async fn book_once(
         &self,
         actor: &Actor,
         snapshot: &Arc<EveningSnapshot>,
-        teacher_id: i64,
-        student_id: i64,
-        start: i64,
+        asked: SlotAsked,
         idempotency: Option<Idempotency<'_>>,
+        known: Option<TeachesAndTaken>,
     ) -> BookingResult<i64> {
+        let SlotAsked {
+            teacher_id,
+            student_id,
+            start,
+            ..
+        } = asked;
         if snapshot.teacher(teacher_id).is_none() {
             return Err(BookingError::Invalid {
                 field: "teacher_id",
@@ -676,14 +687,11 @@ impl Booker<'_> {
         // the write lock. A guardian's child needs no more than whether the
         // teacher teaches them, so both are one read.
         let (teaches, taken) = if actor.viewer.children.contains(&student_id) {
-            bookings::teaches_and_taken(
-                self.db,
-                (actor.school_id, snapshot.id),
-                teacher_id,
-                student_id,
-                start,
-            )
-            .await?
+            let read = match known {
+                Some(known) => known,
+                None => bookings::teaches_and_taken(self.db, actor.school_id, asked).await?,
+            };
+            (read.teaches, read.taken)
         } else {
             let teaches = self.may_act(actor, teacher_id, student_id).await?;
             (

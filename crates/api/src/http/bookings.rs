@@ -12,11 +12,11 @@ use serde::Deserialize;
 
 use super::error::{ApiError, ApiResult};
 use super::evenings::{visible_evening, zone_of};
-use super::extract::{ApiJson, ApiPath, ApiQuery, AuthSession, IdParam};
+use super::extract::{ApiJson, ApiPath, ApiQuery, AuthSession, BearerToken, IdParam};
 use super::AppState;
 use crate::booking::{Actor, Idempotency, BOOKED};
 use crate::privacy::{self, ProfileViewer, Viewer};
-use crate::storage::bookings::{self, BookingDetail, Scope};
+use crate::storage::bookings::{self, BookingDetail, Scope, SlotAsked};
 use crate::storage::profiles;
 use crate::zone::SchoolZone;
 use sha2::{Digest as _, Sha256};
@@ -168,11 +168,28 @@ async fn replayed_one(state: &AppState, school_id: i64, replayed: Replayed) -> A
 )]
 pub async fn create(
     State(state): State<AppState>,
-    session: AuthSession,
+    token: BearerToken,
     headers: HeaderMap,
-    ApiPath(IdParam { id }): ApiPath<IdParam>,
-    ApiJson(input): ApiJson<BookingInput>,
+    path: Result<ApiPath<IdParam>, ApiError>,
+    body: Result<ApiJson<BookingInput>, ApiError>,
 ) -> ApiResult<Response> {
+    let (ApiPath(IdParam { id }), ApiJson(input)) = match (path, body) {
+        (Ok(path), Ok(body)) => (path, body),
+        (Err(error), _) | (Ok(_), Err(error)) => {
+            // Who asks is checked before what they sent, as everywhere.
+            token.check(&state).await?;
+            return Err(error);
+        }
+    };
+    // The session, with whether the teacher teaches the child and the slot
+    // is taken: one query (used only for a guardian's own child).
+    let asked = SlotAsked {
+        evening_id: id,
+        teacher_id: input.teacher_id,
+        student_id: input.student_id,
+        start: input.start.timestamp(),
+    };
+    let (session, known) = token.check_asking(&state, asked).await?;
     let key = idempotency_key(&headers)?;
     let fingerprint = fingerprint(id, &input);
     if let Some(key) = &key {
@@ -191,10 +208,9 @@ pub async fn create(
         .book(
             &actor,
             &record,
-            input.teacher_id,
-            input.student_id,
-            input.start.timestamp(),
+            (asked.teacher_id, asked.student_id, asked.start),
             idempotency,
+            Some(known),
         )
         .await;
     match result {

@@ -13,6 +13,7 @@ use serde::de::DeserializeOwned;
 use super::error::ApiError;
 use super::AppState;
 use crate::auth::token;
+use crate::storage::bookings::{SlotAsked, TeachesAndTaken};
 use crate::storage::sessions;
 
 /// A JSON request body. Malformed JSON is a 400; a missing, unknown or
@@ -190,14 +191,59 @@ impl FromRequestParts<AppState> for AuthSession {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        let token = parts
-            .headers
-            .get(header::AUTHORIZATION)
-            .and_then(|value| value.to_str().ok())
-            .and_then(|value| value.strip_prefix("Bearer "))
-            .map(str::trim)
-            .ok_or(ApiError::Unauthenticated)?;
-        authenticate(state, token).await
+        authenticate(state, bearer_of(parts)?).await
+    }
+}
+
+/// The token of `Authorization: Bearer …`; 401 without one.
+fn bearer_of(parts: &Parts) -> Result<&str, ApiError> {
+    parts
+        .headers
+        .get(header::AUTHORIZATION)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.strip_prefix("Bearer "))
+        .map(str::trim)
+        .ok_or(ApiError::Unauthenticated)
+}
+
+/// A request's bearer token, not yet checked: for a handler that reads
+/// something in the same query as the session (a booking request, on
+/// PostgreSQL one round trip fewer). It cannot be read, only checked into an
+/// [`AuthSession`], so a handler taking it cannot skip the check; check it
+/// before anything else the handler does.
+#[derive(Debug)]
+pub struct BearerToken(String);
+
+impl BearerToken {
+    /// [`authenticate`].
+    pub async fn check(&self, state: &AppState) -> Result<AuthSession, ApiError> {
+        authenticate(state, &self.0).await
+    }
+
+    /// [`authenticate`], with whether the teacher teaches the child and the
+    /// slot is taken read in the same query (`sessions::find_asking`).
+    pub async fn check_asking(
+        &self,
+        state: &AppState,
+        asked: SlotAsked,
+    ) -> Result<(AuthSession, TeachesAndTaken), ApiError> {
+        let token_hash = hash_of(&self.0)?;
+        let (stored, known) = sessions::find_asking(&state.db, &token_hash, asked)
+            .await?
+            .unzip();
+        let session = admit(state, stored, token_hash, true).await?;
+        Ok((session, known.ok_or(ApiError::Unauthenticated)?))
+    }
+}
+
+impl FromRequestParts<AppState> for BearerToken {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        _state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        bearer_of(parts).map(|token| BearerToken(token.to_owned()))
     }
 }
 
@@ -215,13 +261,29 @@ pub async fn recheck(state: &AppState, token: &str) -> Result<AuthSession, ApiEr
 }
 
 async fn check_token(state: &AppState, token: &str, touch: bool) -> Result<AuthSession, ApiError> {
+    let token_hash = hash_of(token)?;
+    let stored = sessions::find(&state.db, &token_hash).await?;
+    admit(state, stored, token_hash, touch).await
+}
+
+/// The hash a token is stored under; 401 for a token that cannot be one of ours.
+fn hash_of(token: &str) -> Result<String, ApiError> {
     if !token::is_well_formed(token) {
         return Err(ApiError::Unauthenticated);
     }
-    let token_hash = token::hash(token);
-    let stored = sessions::find(&state.db, &token_hash)
-        .await?
-        .ok_or(ApiError::Unauthenticated)?;
+    Ok(token::hash(token))
+}
+
+/// The session found for a token, if it is still good: not revoked, not past
+/// its lifetime or idle time-out, its person not disabled. Restarts the idle
+/// timer when `touch` is set.
+async fn admit(
+    state: &AppState,
+    stored: Option<sessions::StoredSession>,
+    token_hash: String,
+    touch: bool,
+) -> Result<AuthSession, ApiError> {
+    let stored = stored.ok_or(ApiError::Unauthenticated)?;
     let now = state.clock.now().timestamp();
     // A session kept on a device has only its (shorter) absolute lifetime.
     let idle_expired =

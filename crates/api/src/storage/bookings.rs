@@ -1,5 +1,7 @@
 //! Bookings, idempotency keys and the family lock.
 
+use std::sync::LazyLock;
+
 use confero_core::rules::FamilyAppointment;
 use confero_core::Interval;
 use sqlx::any::AnyArguments;
@@ -161,34 +163,77 @@ pub async fn is_taken(
     exists(db, query.bind(evening_id).bind(teacher_id).bind(start)).await
 }
 
+/// A guardian's booking as asked, before anything is decided: what
+/// [`teaches_and_taken`] reads about it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SlotAsked {
+    pub evening_id: i64,
+    pub teacher_id: i64,
+    pub student_id: i64,
+    pub start: i64,
+}
+
+/// Whether the teacher teaches the child, and whether the slot is taken.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TeachesAndTaken {
+    pub teaches: bool,
+    pub taken: bool,
+}
+
 /// [`teaches`] and [`is_taken`] in one statement: what a guardian's booking
-/// asks before its transaction, one read instead of two.
+/// asks before its transaction, one read instead of two. (A booking request
+/// reads them with the session instead: `sessions::find_asking`.)
 pub async fn teaches_and_taken(
     db: &Db,
-    (school_id, evening_id): (i64, i64),
-    teacher_id: i64,
-    student_id: i64,
-    start: i64,
-) -> Result<(bool, bool), sqlx::Error> {
+    school_id: i64,
+    asked: SlotAsked,
+) -> Result<TeachesAndTaken, sqlx::Error> {
+    static SQL: LazyLock<String> = LazyLock::new(|| {
+        format!(
+            "SELECT {}",
+            teaches_and_taken_columns("$1", ["$2", "$3", "$4", "$5"])
+        )
+    });
     let answer = db
         .read_optional(
-            "SELECT CAST(CASE WHEN EXISTS (SELECT 1 FROM classes c JOIN enrolments e ON e.class_id = c.id
-                                            WHERE c.school_id = $1 AND c.teacher_id = $2 AND e.student_id = $3)
-                              THEN 1 ELSE 0 END AS BIGINT) AS teaches,
-                    CAST(CASE WHEN EXISTS (SELECT 1 FROM bookings
-                                            WHERE evening_id = $4 AND teacher_id = $2 AND starts_at = $5 AND status <> 'cancelled')
-                              THEN 1 ELSE 0 END AS BIGINT) AS taken",
+            &SQL,
             &[
                 Arg::Int(school_id),
-                Arg::Int(teacher_id),
-                Arg::Int(student_id),
-                Arg::Int(evening_id),
-                Arg::Int(start),
+                Arg::Int(asked.evening_id),
+                Arg::Int(asked.teacher_id),
+                Arg::Int(asked.student_id),
+                Arg::Int(asked.start),
             ],
-            |row| Ok((row.int("teaches")? == 1, row.int("taken")? == 1)),
+            teaches_and_taken_of,
         )
         .await?;
     answer.ok_or(sqlx::Error::RowNotFound)
+}
+
+/// The columns `teaches` and `taken` (each 0 or 1) for the school given as
+/// `school` (a placeholder or a column) and the placeholders of a
+/// [`SlotAsked`]'s evening, teacher, student and start.
+pub(super) fn teaches_and_taken_columns(
+    school: &str,
+    [evening, teacher, student, start]: [&str; 4],
+) -> String {
+    format!(
+        "CAST(CASE WHEN EXISTS (SELECT 1 FROM classes c JOIN enrolments e ON e.class_id = c.id
+                                 WHERE c.school_id = {school} AND c.teacher_id = {teacher} AND e.student_id = {student})
+                   THEN 1 ELSE 0 END AS BIGINT) AS teaches,
+         CAST(CASE WHEN EXISTS (SELECT 1 FROM bookings
+                                 WHERE evening_id = {evening} AND teacher_id = {teacher} AND starts_at = {start}
+                                   AND status <> 'cancelled')
+                   THEN 1 ELSE 0 END AS BIGINT) AS taken"
+    )
+}
+
+/// Decodes [`teaches_and_taken_columns`].
+pub(super) fn teaches_and_taken_of(row: &dyn Columns) -> Result<TeachesAndTaken, sqlx::Error> {
+    Ok(TeachesAndTaken {
+        teaches: row.int("teaches")? == 1,
+        taken: row.int("taken")? == 1,
+    })
 }
 
 /// A teacher's booked appointments this evening that start after `now`.

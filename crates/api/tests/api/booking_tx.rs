@@ -200,3 +200,153 @@ async fn the_one_statement_read_answers_as_the_four_reads_it_replaces() {
     .await;
     assert_eq!(elsewhere.version, None);
 }
+
+/// A booking request reads its session with whether the teacher teaches the
+/// child and the slot is taken, in one query (`sessions::find_asking`): the
+/// same session as `sessions::find`, the same answers as
+/// `bookings::teaches_and_taken`, for a free and a taken slot, a teacher who
+/// teaches the child and one who does not; no session for an unknown token.
+#[tokio::test]
+async fn a_booking_request_reads_its_session_and_the_slot_in_one_query() {
+    use confero_api::auth::token;
+    use confero_api::storage::bookings::{SlotAsked, TeachesAndTaken};
+    use confero_api::storage::sessions;
+    let app = spawn_app().await;
+    app.seed_demo().await;
+    let admin = app.token(demo::ADMIN_EMAIL, PASSWORD).await;
+    let evening = app.demo_evening(&admin).await;
+    let family = app.family(demo::PARENT_EMAIL, evening).await;
+    let (child, teachers) = family.children[0].clone();
+    let teacher = teachers[0];
+    let grid = app.slots(evening, &admin).await;
+    let start_text = slot_start(&grid, teacher, 2);
+    let start = chrono::DateTime::parse_from_rfc3339(&start_text)
+        .unwrap()
+        .timestamp();
+    let stranger: i64 = grid
+        .iter()
+        .filter_map(|c| c["teacher_id"].as_i64())
+        .find(|t| family.children.iter().all(|(_, ts)| !ts.contains(t)))
+        .expect("a teacher who teaches none of the family's children");
+    let hash = token::hash(&family.token);
+    let school_id = sessions::find(&app.db, &hash)
+        .await
+        .unwrap()
+        .unwrap()
+        .school_id;
+    let check = |asked: SlotAsked, expected: TeachesAndTaken| {
+        let (app, hash) = (&app, &hash);
+        async move {
+            let separately = bookings::teaches_and_taken(&app.db, school_id, asked)
+                .await
+                .unwrap();
+            assert_eq!(separately, expected, "{asked:?}");
+            let (session, together) = sessions::find_asking(&app.db, hash, asked)
+                .await
+                .unwrap()
+                .expect("the session");
+            let alone = sessions::find(&app.db, hash).await.unwrap().unwrap();
+            assert_eq!(together, expected, "{asked:?}");
+            assert_eq!(
+                (
+                    session.person_id,
+                    session.school_id,
+                    &session.roles,
+                    &session.children
+                ),
+                (
+                    alone.person_id,
+                    alone.school_id,
+                    &alone.roles,
+                    &alone.children
+                )
+            );
+            assert!(session.children.contains(&child));
+        }
+    };
+    let asked = SlotAsked {
+        evening_id: evening,
+        teacher_id: teacher,
+        student_id: child,
+        start,
+    };
+    let free = TeachesAndTaken {
+        teaches: true,
+        taken: false,
+    };
+    check(asked, free).await;
+    let not_theirs = SlotAsked {
+        teacher_id: stranger,
+        ..asked
+    };
+    check(
+        not_theirs,
+        TeachesAndTaken {
+            teaches: false,
+            taken: false,
+        },
+    )
+    .await;
+    let booked = app
+        .book(evening, &family.token, teacher, child, &start_text)
+        .await;
+    assert_eq!(booked.status(), 201);
+    check(
+        asked,
+        TeachesAndTaken {
+            teaches: true,
+            taken: true,
+        },
+    )
+    .await;
+    let unknown = token::hash(&token::generate());
+    assert!(sessions::find_asking(&app.db, &unknown, asked)
+        .await
+        .unwrap()
+        .is_none());
+}
+
+/// A booking request is checked for who asks before what it asks: without
+/// a good session it is a 401 whatever its body; with one, a bad body is a
+/// 422 naming the field.
+#[tokio::test]
+async fn a_booking_without_a_good_session_is_refused_before_its_body_is_judged() {
+    use crate::helpers::error_of;
+    let app = spawn_app().await;
+    app.seed_demo().await;
+    let admin = app.token(demo::ADMIN_EMAIL, PASSWORD).await;
+    let evening = app.demo_evening(&admin).await;
+    let parent = app.token(demo::PARENT_EMAIL, PASSWORD).await;
+    let forged = confero_api::auth::token::generate();
+    let path = format!("/api/evenings/{evening}/bookings");
+    let bad = json!({"teacher_id": "seven"});
+    for (token, body, path, want) in [
+        (forged.as_str(), bad.clone(), path.clone(), 401),
+        (
+            forged.as_str(),
+            bad.clone(),
+            "/api/evenings/x/bookings".to_owned(),
+            401,
+        ),
+        (parent.as_str(), bad.clone(), path.clone(), 422),
+        (
+            parent.as_str(),
+            json!({}),
+            "/api/evenings/x/bookings".to_owned(),
+            422,
+        ),
+    ] {
+        let (status, code, _) = error_of(app.post_json(&path, token, body).await).await;
+        assert_eq!(status.as_u16(), want, "{path} {code}");
+    }
+    let (status, _, _) = error_of(
+        app.client
+            .post(app.url(&path))
+            .json(&bad)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, 401, "no token at all");
+}
