@@ -186,7 +186,8 @@ const TRIES: usize = 3;
 /// Runs a whole booking transaction again when the database gave up on it
 /// for a reason that says nothing about the booking (a deadlock detected
 /// between two transactions, a busy database). Nothing of a failed attempt
-/// was committed, so trying again is safe; the rules are checked afresh.
+/// was committed, so trying again is safe; the rules are checked afresh
+/// (all but whether a teacher teaches the child, read once per request).
 async fn retrying<T, F, Fut>(mut run: F) -> BookingResult<T>
 where
     F: FnMut() -> Fut,
@@ -644,22 +645,20 @@ impl Booker<'_> {
     /// Books a slot and returns the booking's id. With an idempotency key, the
     /// booking's id is stored under the key in the same transaction, so a retry
     /// can never book twice. `known`: whether the teacher teaches the child and
-    /// the slot is taken, when the request already read them (with its
-    /// session); used for a guardian's own child only, and read here otherwise.
+    /// the slot is taken, when the request already read them for `asked` (with
+    /// its session); used for a guardian's own child only, and read here
+    /// otherwise. `asked` is for the snapshot's evening.
     pub async fn book(
         &self,
         actor: &Actor,
         snapshot: &Arc<EveningSnapshot>,
-        (teacher_id, student_id, start): (i64, i64, i64),
+        asked: SlotAsked,
         idempotency: Option<Idempotency<'_>>,
         known: Option<TeachesAndTaken>,
     ) -> BookingResult<i64> {
-        let asked = SlotAsked {
-            evening_id: snapshot.id,
-            teacher_id,
-            student_id,
-            start,
-        };
+        if asked.evening_id != snapshot.id {
+            return Err(BookingError::NotFound);
+        }
         retrying(|| self.book_once(actor, snapshot, asked, idempotency, known)).await
     }
 

@@ -176,7 +176,7 @@ pub async fn create(
     let (ApiPath(IdParam { id }), ApiJson(input)) = match (path, body) {
         (Ok(path), Ok(body)) => (path, body),
         (Err(error), _) | (Ok(_), Err(error)) => {
-            // Who asks is checked before what they sent, as everywhere.
+            // A 401 comes before any complaint about the request, as everywhere.
             token.check(&state).await?;
             return Err(error);
         }
@@ -189,7 +189,7 @@ pub async fn create(
         student_id: input.student_id,
         start: input.start.timestamp(),
     };
-    let (session, known) = token.check_asking(&state, asked).await?;
+    let (session, known) = token.check_with_slot(&state, asked).await?;
     let key = idempotency_key(&headers)?;
     let fingerprint = fingerprint(id, &input);
     if let Some(key) = &key {
@@ -205,13 +205,7 @@ pub async fn create(
     });
     let result = state
         .booker()
-        .book(
-            &actor,
-            &record,
-            (asked.teacher_id, asked.student_id, asked.start),
-            idempotency,
-            Some(known),
-        )
+        .book(&actor, &record, asked, idempotency, Some(known))
         .await;
     match result {
         Ok(booking_id) => Ok((

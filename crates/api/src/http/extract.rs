@@ -207,12 +207,20 @@ fn bearer_of(parts: &Parts) -> Result<&str, ApiError> {
 }
 
 /// A request's bearer token, not yet checked: for a handler that reads
-/// something in the same query as the session (a booking request, on
+/// something in the same query as the session (a booking request: on
 /// PostgreSQL one round trip fewer). It cannot be read, only checked into an
-/// [`AuthSession`], so a handler taking it cannot skip the check; check it
-/// before anything else the handler does.
-#[derive(Debug)]
+/// [`AuthSession`]; a handler that takes it must check it before it does
+/// anything else, and before it answers with an error about the request
+/// (`bookings::create` is the only one). That every operation refuses a
+/// forged token is tested over the whole OpenAPI document
+/// (`openapi.rs::every_operation_with_a_session_refuses_a_forged_token`).
 pub struct BearerToken(String);
+
+impl std::fmt::Debug for BearerToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("BearerToken(..)")
+    }
+}
 
 impl BearerToken {
     /// [`authenticate`].
@@ -221,18 +229,19 @@ impl BearerToken {
     }
 
     /// [`authenticate`], with whether the teacher teaches the child and the
-    /// slot is taken read in the same query (`sessions::find_asking`).
-    pub async fn check_asking(
+    /// slot is taken read in the same query (`sessions::find_with_slot`).
+    pub async fn check_with_slot(
         &self,
         state: &AppState,
         asked: SlotAsked,
     ) -> Result<(AuthSession, TeachesAndTaken), ApiError> {
         let token_hash = hash_of(&self.0)?;
-        let (stored, known) = sessions::find_asking(&state.db, &token_hash, asked)
-            .await?
-            .unzip();
-        let session = admit(state, stored, token_hash, true).await?;
-        Ok((session, known.ok_or(ApiError::Unauthenticated)?))
+        match sessions::find_with_slot(&state.db, &token_hash, asked).await? {
+            Some((stored, known)) => {
+                Ok((admit(state, Some(stored), token_hash, true).await?, known))
+            }
+            None => Err(ApiError::Unauthenticated),
+        }
     }
 }
 

@@ -182,7 +182,7 @@ pub struct TeachesAndTaken {
 
 /// [`teaches`] and [`is_taken`] in one statement: what a guardian's booking
 /// asks before its transaction, one read instead of two. (A booking request
-/// reads them with the session instead: `sessions::find_asking`.)
+/// reads them with the session instead: `sessions::find_with_slot`.)
 pub async fn teaches_and_taken(
     db: &Db,
     school_id: i64,

@@ -51,7 +51,7 @@ pub async fn insert(db: &Db, session: &NewSession<'_>, now: i64) -> Result<(), s
 }
 
 /// A stored session with what deciding its validity needs.
-#[derive(Debug)]
+#[derive(Debug, PartialEq, Eq)]
 pub struct StoredSession {
     pub person_id: i64,
     pub school_id: i64,
@@ -69,7 +69,7 @@ pub struct StoredSession {
 }
 
 /// The session's columns, one row per role and child of its person;
-/// [`find`] and [`find_asking`] select them.
+/// [`find`] and [`find_with_slot`] select them.
 const SESSION_COLUMNS: &str =
     "s.person_id, s.school_id, s.last_seen_at, s.expires_at, s.revoked_at, s.persistent,
         p.disabled_at, r.role, g.student_id";
@@ -99,7 +99,7 @@ pub async fn find(db: &Db, token_hash: &str) -> Result<Option<StoredSession>, sq
 /// request is one round trip to the database fewer before its transaction.
 /// (Read whoever the session's person is; it is used only once the session is
 /// valid and the child theirs.)
-pub async fn find_asking(
+pub async fn find_with_slot(
     db: &Db,
     token_hash: &str,
     asked: SlotAsked,

@@ -202,7 +202,7 @@ async fn the_one_statement_read_answers_as_the_four_reads_it_replaces() {
 }
 
 /// A booking request reads its session with whether the teacher teaches the
-/// child and the slot is taken, in one query (`sessions::find_asking`): the
+/// child and the slot is taken, in one query (`sessions::find_with_slot`): the
 /// same session as `sessions::find`, the same answers as
 /// `bookings::teaches_and_taken`, for a free and a taken slot, a teacher who
 /// teaches the child and one who does not; no session for an unknown token.
@@ -241,7 +241,7 @@ async fn a_booking_request_reads_its_session_and_the_slot_in_one_query() {
                 .await
                 .unwrap();
             assert_eq!(separately, expected, "{asked:?}");
-            let (session, together) = sessions::find_asking(&app.db, hash, asked)
+            let (session, together) = sessions::find_with_slot(&app.db, hash, asked)
                 .await
                 .unwrap()
                 .expect("the session");
@@ -300,15 +300,16 @@ async fn a_booking_request_reads_its_session_and_the_slot_in_one_query() {
     )
     .await;
     let unknown = token::hash(&token::generate());
-    assert!(sessions::find_asking(&app.db, &unknown, asked)
+    assert!(sessions::find_with_slot(&app.db, &unknown, asked)
         .await
         .unwrap()
         .is_none());
 }
 
-/// A booking request is checked for who asks before what it asks: without
-/// a good session it is a 401 whatever its body; with one, a bad body is a
-/// 422 naming the field.
+/// A booking request answers for who asks before what it asks: without a
+/// good session (none, forged, signed out) it is a 401 whatever it carries —
+/// a good booking, a bad field, malformed JSON, no JSON at all — and books
+/// nothing; with one, a bad path or body is the error naming the field.
 #[tokio::test]
 async fn a_booking_without_a_good_session_is_refused_before_its_body_is_judged() {
     use crate::helpers::error_of;
@@ -316,37 +317,71 @@ async fn a_booking_without_a_good_session_is_refused_before_its_body_is_judged()
     app.seed_demo().await;
     let admin = app.token(demo::ADMIN_EMAIL, PASSWORD).await;
     let evening = app.demo_evening(&admin).await;
-    let parent = app.token(demo::PARENT_EMAIL, PASSWORD).await;
+    let family = app.family(demo::PARENT_EMAIL, evening).await;
+    let (child, teachers) = family.children[0].clone();
+    let teacher = teachers[0];
+    let grid = app.slots(evening, &admin).await;
+    let start = slot_start(&grid, teacher, 3);
+    let good = json!({"teacher_id": teacher, "student_id": child, "start": start});
+    let signed_out = app.token(demo::PARENT_EMAIL, PASSWORD).await;
+    assert_eq!(app.sign_out(&signed_out).await.status(), 204);
     let forged = confero_api::auth::token::generate();
     let path = format!("/api/evenings/{evening}/bookings");
-    let bad = json!({"teacher_id": "seven"});
-    for (token, body, path, want) in [
-        (forged.as_str(), bad.clone(), path.clone(), 401),
-        (
-            forged.as_str(),
-            bad.clone(),
-            "/api/evenings/x/bookings".to_owned(),
-            401,
-        ),
-        (parent.as_str(), bad.clone(), path.clone(), 422),
-        (
-            parent.as_str(),
-            json!({}),
-            "/api/evenings/x/bookings".to_owned(),
-            422,
-        ),
-    ] {
-        let (status, code, _) = error_of(app.post_json(&path, token, body).await).await;
-        assert_eq!(status.as_u16(), want, "{path} {code}");
+    let bad_path = "/api/evenings/x/bookings".to_owned();
+    let bad_field = json!({"teacher_id": "seven", "student_id": child, "start": start});
+    for token in [forged.as_str(), signed_out.as_str()] {
+        for (path, body) in [
+            (&path, good.clone()),
+            (&path, bad_field.clone()),
+            (&bad_path, good.clone()),
+        ] {
+            let (status, code, _) = error_of(app.post_json(path, token, body).await).await;
+            assert_eq!(
+                (status.as_u16(), code.as_str()),
+                (401, "unauthenticated"),
+                "{path}"
+            );
+        }
+        for (content_type, body) in [
+            ("application/json", "{\"teacher_id\": "),
+            ("text/plain", "hello"),
+        ] {
+            let response = app
+                .client
+                .post(app.url(&path))
+                .bearer_auth(token)
+                .header("content-type", content_type)
+                .body(body)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(response.status(), 401, "{content_type}");
+        }
     }
     let (status, _, _) = error_of(
         app.client
             .post(app.url(&path))
-            .json(&bad)
+            .json(&good)
             .send()
             .await
             .unwrap(),
     )
     .await;
     assert_eq!(status, 401, "no token at all");
+    let free = app.slots(evening, &admin).await;
+    assert_eq!(free, grid, "nothing was booked");
+
+    for (path, body, field) in [
+        (&path, bad_field.clone(), "teacher_id"),
+        (&bad_path, good.clone(), "id"),
+    ] {
+        let (status, code, named) = error_of(app.post_json(path, &family.token, body).await).await;
+        assert_eq!(
+            (status.as_u16(), code.as_str(), named.as_deref()),
+            (422, "invalid_field", Some(field)),
+            "{path}"
+        );
+    }
+    let booked = app.post_json(&path, &family.token, good).await;
+    assert_eq!(booked.status(), 201, "the same booking, signed in");
 }

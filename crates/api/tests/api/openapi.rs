@@ -189,3 +189,41 @@ async fn every_operation_has_a_default_error_and_links_resolve() {
     }
     assert!(links >= 20, "{links} links");
 }
+
+/// Every operation the document says needs a session refuses a forged
+/// (well-formed, unknown) token with 401, whatever the request carries: no
+/// handler forgot to check who asks, whether it takes the session as an
+/// extractor or checks a `BearerToken` itself (the booking request).
+#[tokio::test]
+async fn every_operation_with_a_session_refuses_a_forged_token() {
+    let app = spawn_app().await;
+    app.seed_demo().await;
+    let doc: Value = app
+        .get("/api/openapi.json", None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let forged = confero_api::auth::token::generate();
+    let mut checked = 0;
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, operation) in item.as_object().unwrap() {
+            let needs_session = operation["security"]
+                .as_array()
+                .is_some_and(|s| s.iter().any(|r| r.get("bearer").is_some()));
+            if !needs_session {
+                continue;
+            }
+            let path = path.replace("{id}", "1").replace("{teacher_id}", "1");
+            let method = reqwest::Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
+            let body = (method != reqwest::Method::GET).then(|| serde_json::json!({}));
+            let status = app
+                .request(method.clone(), &path, Some(&forged), body)
+                .await
+                .status();
+            assert_eq!(status, 401, "{method} {path}");
+            checked += 1;
+        }
+    }
+    assert!(checked >= 60, "{checked} operations");
+}
