@@ -52,6 +52,51 @@ impl ParentOffer {
     }
 }
 
+/// The line under an evening's date: for the office its status; for
+/// families and teachers what booking is doing (whether it is published is
+/// office language).
+fn status_line(links: EveningLinks, evening: &Evening, now: i64) -> String {
+    if links == EveningLinks::Manage {
+        let status = match evening.status {
+            EveningStatus::Draft => "Draft",
+            EveningStatus::Published => "Published",
+            EveningStatus::Archived => "Archived",
+        };
+        return format!(
+            "{status} · booking closes {}",
+            moment(&evening.booking_closes_at)
+        );
+    }
+    match ParentOffer::of(evening, now) {
+        ParentOffer::Book => format!(
+            "Booking open · closes {}",
+            moment(&evening.booking_closes_at)
+        ),
+        ParentOffer::NotYetOpen => format!("Booking opens {}", moment(&evening.booking_opens_at)),
+        ParentOffer::Over => "Booking closed".to_owned(),
+    }
+}
+
+/// Families and teachers see the evenings still to come first, soonest
+/// first, then those that are over, latest first. (The office's list stays
+/// newest first, as the API gives it.)
+fn in_date_order(evenings: &mut [Evening], now: i64) {
+    let first = |e: &Evening| e.sessions.first().map_or(0, |s| s.start.timestamp());
+    let over = |e: &Evening| {
+        e.sessions
+            .iter()
+            .map(|s| s.end.timestamp())
+            .max()
+            .unwrap_or(0)
+            < now
+    };
+    evenings.sort_by(|a, b| match (over(a), over(b)) {
+        (false, false) => first(a).cmp(&first(b)),
+        (true, true) => first(b).cmp(&first(a)),
+        (a_over, _) => a_over.cmp(&!a_over),
+    });
+}
+
 /// What changing an evening's status does, asked before it is done:
 /// (the evening's name, the question).
 fn status_question(name: &str, next: EveningStatus) -> (String, String) {
@@ -67,7 +112,8 @@ fn status_question(name: &str, next: EveningStatus) -> (String, String) {
     (name.to_owned(), what.to_owned())
 }
 
-/// The school's parents' evenings, newest first.
+/// The school's parents' evenings: for the office newest first, for
+/// families and teachers in date order (see [`in_date_order`]).
 #[component]
 pub fn EveningList(links: EveningLinks) -> impl IntoView {
     let session = use_session();
@@ -99,7 +145,11 @@ pub fn EveningList(links: EveningLinks) -> impl IntoView {
             <Transition fallback=|| view! { <EveningPlaceholder /> }>
                 <ErrorBoundary fallback=move |errors| view! { <ErrorNotice errors retry /> }>
                     {move || Suspend::new(async move {
-                        evenings.await.map(|evenings| {
+                        evenings.await.map(|mut evenings| {
+                            let now = (js_sys::Date::now() / 1000.0) as i64;
+                            if links != EveningLinks::Manage {
+                                in_date_order(&mut evenings, now);
+                            }
                             if evenings.is_empty() {
                                 return view! { <p class="empty">"No parents' evenings yet."</p> }.into_any();
                             }
@@ -107,14 +157,9 @@ pub fn EveningList(links: EveningLinks) -> impl IntoView {
                                 <ul class="evening-list" role="list">
                                     {evenings.into_iter().map(|evening| {
                                         let when = evening.sessions.first().map(|s| span(&s.start, &s.end)).unwrap_or_default();
-                                        let status = match evening.status {
-                                            EveningStatus::Draft => "Draft",
-                                            EveningStatus::Published => "Published",
-                                            EveningStatus::Archived => "Archived",
-                                        };
+                                        let status = status_line(links, &evening, now);
                                         let action = match links {
                                             EveningLinks::Book => {
-                                                let now = (js_sys::Date::now() / 1000.0) as i64;
                                                 let (label, class) = ParentOffer::of(&evening, now).link();
                                                 view! {
                                                     <A href=format!("/parent/evenings/{}", evening.id) attr:class=class>{label}</A>
@@ -173,7 +218,7 @@ pub fn EveningList(links: EveningLinks) -> impl IntoView {
                                                 <div>
                                                     <h3>{evening.name.clone()}</h3>
                                                     <p class="meta">{when}</p>
-                                                    <p class="meta">{format!("{status} · booking closes {}", moment(&evening.booking_closes_at))}</p>
+                                                    <p class="meta">{status}</p>
                                                     {(links != EveningLinks::Book && !evening.audience.is_everyone()).then(|| view! {
                                                         <p class="meta">{format!("For {}", evening.audience.describe())}</p>
                                                     })}
@@ -251,6 +296,75 @@ mod tests {
         );
         assert_eq!(ParentOffer::of(&archived, now), ParentOffer::Over);
         assert_eq!(ParentOffer::Over.link().0, "Your appointments");
+    }
+
+    #[test]
+    fn families_read_what_booking_is_doing_and_the_office_reads_the_status() {
+        let now = chrono::DateTime::parse_from_rfc3339("2026-12-01T12:00:00Z")
+            .unwrap()
+            .timestamp();
+        let open = evening(
+            EveningStatus::Published,
+            "2026-11-20T09:00:00Z",
+            "2026-12-14T18:00:00Z",
+        );
+        let line = status_line(EveningLinks::Book, &open, now);
+        assert!(line.starts_with("Booking open · closes "), "{line}");
+        assert_eq!(
+            status_line(EveningLinks::Schedule, &open, now),
+            line,
+            "teachers read the same"
+        );
+        let soon = evening(
+            EveningStatus::Published,
+            "2026-12-05T09:00:00Z",
+            "2026-12-14T18:00:00Z",
+        );
+        assert!(status_line(EveningLinks::Book, &soon, now).starts_with("Booking opens "));
+        let archived = evening(
+            EveningStatus::Archived,
+            "2026-11-20T09:00:00Z",
+            "2026-12-14T18:00:00Z",
+        );
+        assert_eq!(
+            status_line(EveningLinks::Book, &archived, now),
+            "Booking closed"
+        );
+        let line = status_line(EveningLinks::Manage, &open, now);
+        assert!(line.starts_with("Published · booking closes "), "{line}");
+    }
+
+    #[test]
+    fn families_see_the_soonest_evening_first_and_past_ones_last() {
+        let at = |s: &str| chrono::DateTime::parse_from_rfc3339(s).unwrap();
+        let on = |id: i64, day: &str| {
+            let mut e = evening(
+                EveningStatus::Published,
+                "2026-11-01T09:00:00Z",
+                "2026-12-30T18:00:00Z",
+            );
+            e.id = id;
+            e.sessions = vec![Span {
+                start: at(&format!("{day}T16:00:00Z")),
+                end: at(&format!("{day}T19:00:00Z")),
+            }];
+            e
+        };
+        let now = at("2026-12-05T12:00:00Z").timestamp();
+        let mut list = vec![
+            on(1, "2026-12-17"),
+            on(2, "2026-11-10"),
+            on(3, "2026-12-10"),
+            on(4, "2026-12-01"),
+            on(5, "2026-12-05"),
+        ];
+        in_date_order(&mut list, now);
+        let ids: Vec<i64> = list.iter().map(|e| e.id).collect();
+        assert_eq!(
+            ids,
+            vec![5, 3, 1, 4, 2],
+            "today's (not over yet), then coming, then past latest first"
+        );
     }
 }
 

@@ -288,7 +288,7 @@ pub fn SlotPicker(
         let (free, clashing) = counts();
         match clashing {
             0 => format!("{free} of {total} times free"),
-            1 => format!("{free} of {total} times free · 1 clashes with another of your appointments: tap it to see why"),
+            1 => format!("{free} of {total} times free · 1 time clashes with another of your appointments: tap it to see why"),
             n => format!("{free} of {total} times free · {n} clash with your other appointments: tap one to see why"),
         }
     };

@@ -97,13 +97,13 @@ pub fn UnbookedList(
                 </select>
             </div>
             <div class="table-scroll">
-                <table class="table unbooked">
+                <table class="table unbooked stack-on-phone">
                     <caption class="visually-hidden">"Pupils with no appointment yet"</caption>
                     <thead><tr>
                         <th scope="col">"Pupil"</th>
                         <th scope="col">"Year"</th>
                         <th scope="col">"Parents and carers"</th>
-                        <th scope="col">"Reminded"</th>
+                        <th scope="col">"Reminder"</th>
                         <th scope="col"><span class="visually-hidden">"Book"</span></th>
                     </tr></thead>
                     <tbody>
@@ -118,7 +118,7 @@ pub fn UnbookedList(
                                     <th scope="row">{p.name.clone()}</th>
                                     <td>{p.year_group.clone()}</td>
                                     <td>{p.guardians.join(", ")}</td>
-                                    <td>{p.reminded_at.as_ref().map(moment).unwrap_or_else(|| "Not yet".to_owned())}</td>
+                                    <td>{p.reminded_at.as_ref().map(|at| format!("Reminded {}", moment(at))).unwrap_or_else(|| "Not reminded yet".to_owned())}</td>
                                     <td><button type="button" class="button" aria-label=format!("Book for {}", p.name)
                                         on:click=move |_| on_book.run(name.clone())>"Book"</button></td>
                                 </tr>

@@ -83,25 +83,27 @@ pub fn EveningOverview() -> impl IntoView {
                                     <div class="figure"><dt>"Pupils with an appointment"</dt><dd>{format!("{share}%")}
                                         <span class="figure-note">{format!("{} of {} pupils", overview.pupils_booked, overview.pupils)}</span></dd></div>
                                 </dl>
-                                <table class="table years">
-                                    <caption>"By year group"</caption>
-                                    <thead><tr>
-                                        <th scope="col">"Year group"</th>
-                                        <th scope="col" class="num">"Pupils"</th>
-                                        <th scope="col" class="num">"With an appointment"</th>
-                                        <th scope="col" class="num">"Appointments"</th>
-                                    </tr></thead>
-                                    <tbody>
-                                        {overview.year_groups.iter().map(|y| view! {
-                                            <tr>
-                                                <th scope="row">{y.year_group.clone()}</th>
-                                                <td class="num">{y.pupils}</td>
-                                                <td class="num">{y.pupils_booked}</td>
-                                                <td class="num">{y.appointments}</td>
-                                            </tr>
-                                        }).collect::<Vec<_>>()}
-                                    </tbody>
-                                </table>
+                                <div class="table-scroll">
+                                    <table class="table years">
+                                        <caption>"By year group"</caption>
+                                        <thead><tr>
+                                            <th scope="col">"Year group"</th>
+                                            <th scope="col" class="num">"Pupils"</th>
+                                            <th scope="col" class="num">"With an appointment"</th>
+                                            <th scope="col" class="num">"Appointments"</th>
+                                        </tr></thead>
+                                        <tbody>
+                                            {overview.year_groups.iter().map(|y| view! {
+                                                <tr>
+                                                    <th scope="row">{y.year_group.clone()}</th>
+                                                    <td class="num">{y.pupils}</td>
+                                                    <td class="num">{y.pupils_booked}</td>
+                                                    <td class="num">{y.appointments}</td>
+                                                </tr>
+                                            }).collect::<Vec<_>>()}
+                                        </tbody>
+                                    </table>
+                                </div>
                             </section>
                             <section aria-labelledby="teachers-heading">
                                 <h2 id="teachers-heading">"Teachers"</h2>
