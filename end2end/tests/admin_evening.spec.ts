@@ -9,13 +9,16 @@ test("an admin sets up an evening as a draft and publishes it", async ({ page, s
   await page.getByRole("button", { name: "Save as draft" }).click();
   await expect(page.getByLabel("Date")).toHaveAttribute("aria-invalid", "true");
 
+  // Two months ahead, after the demo evening (two weeks ahead), so the demo
+  // evening stays first in every family's and teacher's list (date order).
+  const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
   await page.getByLabel("Name").fill("Year 11 options evening");
-  await page.getByLabel("Date").fill("2027-02-10");
+  await page.getByLabel("Date").fill(day(60));
   await page.getByLabel("Starts").fill("16:00");
   await page.getByLabel("Ends").fill("15:00");
-  await page.getByLabel("Booking opens").fill("2026-11-01T08:00");
-  await page.getByLabel("Booking closes").fill("2027-02-09T12:00");
-  await page.getByLabel("Parents may cancel until").fill("2027-02-10T09:00");
+  await page.getByLabel("Booking opens").fill(`${day(-30)}T08:00`);
+  await page.getByLabel("Booking closes").fill(`${day(59)}T12:00`);
+  await page.getByLabel("Parents may cancel until").fill(`${day(60)}T09:00`);
   await page.getByRole("button", { name: "Save as draft" }).click();
   // The API refuses an evening that ends before it starts, at the date's field.
   await expect(page.getByLabel("Date")).toHaveAttribute("aria-invalid", "true");

@@ -43,17 +43,18 @@ function cells(line: string): string[] {
 test("an admin edits an evening's audience and a parent of another year no longer sees it", async ({ page, browser, signInPage, request }) => {
   const admin = await tokenFor(request, "admin@demo.confero.test");
   const { onlyYear7, withYear11 } = await familiesByYear(request, admin);
-  // An evening for Years 7 and 11, published. Booking opened long ago, so the
-  // demo evening stays first in every family's list.
+  // An evening for Years 7 and 11, published, three months ahead: after the
+  // demo evening (two weeks ahead), so that stays first in every family's list.
+  const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
   const created = await request.post("/api/evenings", {
     ...bearer(admin),
     data: {
       name: "Spring science evening",
-      sessions: [{ date: "2027-03-02", start: "16:00", end: "18:00" }],
+      sessions: [{ date: day(90), start: "16:00", end: "18:00" }],
       slot_minutes: 10,
-      booking_opens_at: "2026-01-05T08:00",
-      booking_closes_at: "2027-03-01T12:00",
-      cancel_until: "2027-03-01T12:00",
+      booking_opens_at: `${day(-30)}T08:00`,
+      booking_closes_at: `${day(89)}T12:00`,
+      cancel_until: `${day(89)}T12:00`,
       mode: "in_person",
       year_groups: ["Year 7", "Year 11"],
     },

@@ -67,6 +67,10 @@ fn status_line(links: EveningLinks, evening: &Evening, now: i64) -> String {
             moment(&evening.booking_closes_at)
         );
     }
+    if evening.status == EveningStatus::Draft {
+        // Only staff see drafts.
+        return "Draft: families do not see it yet".to_owned();
+    }
     match ParentOffer::of(evening, now) {
         ParentOffer::Book => format!(
             "Booking open · closes {}",
@@ -329,6 +333,15 @@ mod tests {
         assert_eq!(
             status_line(EveningLinks::Book, &archived, now),
             "Booking closed"
+        );
+        let draft = evening(
+            EveningStatus::Draft,
+            "2026-11-20T09:00:00Z",
+            "2026-12-14T18:00:00Z",
+        );
+        assert_eq!(
+            status_line(EveningLinks::Schedule, &draft, now),
+            "Draft: families do not see it yet"
         );
         let line = status_line(EveningLinks::Manage, &open, now);
         assert!(line.starts_with("Published · booking closes "), "{line}");

@@ -23,10 +23,19 @@ impl Listed {
 }
 
 /// One field as the admin reads it: on a record that changes, before and
-/// after, a blank shown as "(blank)"; on a new or leaving record, its value.
+/// after, a blank shown as "(blank)", or for a set (a guardian's children, a
+/// class's students) who joins and who leaves; on a new or leaving record,
+/// its value.
 fn change_text(listed: Listed, change: &FieldChange) -> String {
     let field = &change.field;
     let shown = |value: &Option<String>| value.clone().unwrap_or_else(|| "(blank)".to_owned());
+    if listed == Listed::Updated && change.members {
+        let parts: Vec<String> = [("joining", &change.to), ("leaving", &change.from)]
+            .into_iter()
+            .filter_map(|(what, who)| who.as_ref().map(|who| format!("{what} {who}")))
+            .collect();
+        return format!("{field}: {}", parts.join(" · "));
+    }
     match listed {
         Listed::Updated => format!("{field}: {} → {}", shown(&change.from), shown(&change.to)),
         Listed::Added => format!("{field}: {}", shown(&change.to)),
@@ -89,6 +98,7 @@ mod tests {
             field: "title".into(),
             from: from.map(str::to_owned),
             to: to.map(str::to_owned),
+            members: false,
         }
     }
 
@@ -113,6 +123,30 @@ mod tests {
         assert_eq!(
             change_text(Listed::Removed, &change(Some("Mr"), None)),
             "title: Mr"
+        );
+    }
+
+    #[test]
+    fn a_set_that_changes_reads_who_joins_and_who_leaves() {
+        let members = |from: Option<&str>, to: Option<&str>| FieldChange {
+            field: "children".into(),
+            members: true,
+            ..change(from, to)
+        };
+        assert_eq!(
+            change_text(Listed::Updated, &members(None, Some("S3 Cy"))),
+            "children: joining S3 Cy"
+        );
+        assert_eq!(
+            change_text(
+                Listed::Updated,
+                &members(Some("S1 Ada"), Some("S3 Cy; S4 Di"))
+            ),
+            "children: joining S3 Cy; S4 Di · leaving S1 Ada"
+        );
+        assert_eq!(
+            change_text(Listed::Added, &members(None, Some("S3 Cy"))),
+            "children: S3 Cy"
         );
     }
 }

@@ -289,7 +289,7 @@ pub fn SlotPicker(
         match clashing {
             0 => format!("{free} of {total} times free"),
             1 => format!("{free} of {total} times free · 1 time clashes with another of your appointments: tap it to see why"),
-            n => format!("{free} of {total} times free · {n} clash with your other appointments: tap one to see why"),
+            n => format!("{free} of {total} times free · {n} times clash with your other appointments: tap one to see why"),
         }
     };
     view! {

@@ -229,40 +229,66 @@ fn validate(zone: &SchoolZone, input: &EveningInput) -> ApiResult<ValidEvening> 
     })
 }
 
-/// The audience asked for, checked against the school's year groups and
-/// classes; `None` when a change leaves both lists out (the evening keeps
-/// its audience, restricted or not). A list left out of a change is the one
-/// the evening has; left out of a new evening, it is empty.
+/// The audience asked for. A new evening's lists left out are empty. A
+/// change that sends one list keeps the other as the evening has it, and one
+/// that sends neither keeps the audience (`None`). Only the lists sent are
+/// checked against the school's year groups and classes. A change that sends
+/// one list may not leave a restricted evening with neither (that would open
+/// it to the whole school): a 422 naming the list sent.
 async fn audience_of(
     conn: &mut sqlx::AnyConnection,
     school_id: i64,
     id: Option<i64>,
     input: &EveningInput,
 ) -> ApiResult<Option<(Vec<String>, Vec<i64>)>> {
-    const MOST: usize = 100;
-    let (asked_years, asked_classes) = match (id, &input.year_groups, &input.class_ids) {
-        (Some(_), None, None) => return Ok(None),
-        (Some(id), years, classes) if years.is_none() || classes.is_none() => {
-            let stored = audiences::load(conn, id, false).await?;
-            (
-                years.clone().unwrap_or(stored.year_groups),
-                classes
-                    .clone()
-                    .unwrap_or_else(|| stored.classes.iter().map(|c| c.id).collect()),
-            )
-        }
-        (_, years, classes) => (
-            years.clone().unwrap_or_default(),
-            classes.clone().unwrap_or_default(),
-        ),
+    let years = match &input.year_groups {
+        Some(years) => Some(checked_year_groups(conn, school_id, years).await?),
+        None => None,
     };
-    if asked_years.len() > MOST {
+    let classes = match &input.class_ids {
+        Some(classes) => Some(checked_classes(conn, school_id, classes).await?),
+        None => None,
+    };
+    let Some(id) = id else {
+        return Ok(Some((
+            years.unwrap_or_default(),
+            classes.unwrap_or_default(),
+        )));
+    };
+    match (years, classes) {
+        (None, None) => Ok(None),
+        (Some(years), Some(classes)) => Ok(Some((years, classes))),
+        (years, classes) => {
+            let sent = if years.is_some() {
+                "year_groups"
+            } else {
+                "class_ids"
+            };
+            let restricted = audiences::is_restricted(conn, id).await?;
+            let stored = audiences::load(conn, id, restricted).await?;
+            let years = years.unwrap_or(stored.year_groups);
+            let classes = classes.unwrap_or_else(|| stored.classes.iter().map(|c| c.id).collect());
+            if restricted && years.is_empty() && classes.is_empty() {
+                return Err(ApiError::invalid(
+                    sent,
+                    "would leave the evening for no one: send year_groups and class_ids both empty to open it to the whole school",
+                ));
+            }
+            Ok(Some((years, classes)))
+        }
+    }
+}
+
+/// Year groups asked for: at most 100, each one the school's, trimmed, sorted, once each.
+async fn checked_year_groups(
+    conn: &mut sqlx::AnyConnection,
+    school_id: i64,
+    asked: &[String],
+) -> ApiResult<Vec<String>> {
+    if asked.len() > MOST_IN_AUDIENCE {
         return Err(ApiError::invalid("year_groups", "must list at most 100"));
     }
-    if asked_classes.len() > MOST {
-        return Err(ApiError::invalid("class_ids", "must list at most 100"));
-    }
-    let mut year_groups: Vec<String> = asked_years.iter().map(|y| y.trim().to_owned()).collect();
+    let mut year_groups: Vec<String> = asked.iter().map(|y| y.trim().to_owned()).collect();
     year_groups.sort_unstable();
     year_groups.dedup();
     let known = audiences::year_groups(conn, school_id).await?;
@@ -272,7 +298,19 @@ async fn audience_of(
             format!("no pupil of this school is in \"{unknown}\""),
         ));
     }
-    let mut class_ids = asked_classes;
+    Ok(year_groups)
+}
+
+/// Classes asked for: at most 100, each one the school's, sorted, once each.
+async fn checked_classes(
+    conn: &mut sqlx::AnyConnection,
+    school_id: i64,
+    asked: &[i64],
+) -> ApiResult<Vec<i64>> {
+    if asked.len() > MOST_IN_AUDIENCE {
+        return Err(ApiError::invalid("class_ids", "must list at most 100"));
+    }
+    let mut class_ids = asked.to_vec();
     class_ids.sort_unstable();
     class_ids.dedup();
     let known = audiences::known_classes(conn, school_id, &class_ids).await?;
@@ -282,8 +320,11 @@ async fn audience_of(
             format!("{unknown} is not a class of this school"),
         ));
     }
-    Ok(Some((year_groups, class_ids)))
+    Ok(class_ids)
 }
+
+/// The most year groups, and the most classes, an evening can be for.
+const MOST_IN_AUDIENCE: usize = 100;
 
 /// Saves an evening (new when `id` is `None`) with its teachers, in one transaction.
 async fn save(
@@ -413,7 +454,9 @@ pub async fn get(
     view_of(&state, &session, id).await
 }
 
-/// Replaces an evening's settings. A change that would leave booked
+/// Replaces an evening's settings. `year_groups` or `class_ids` left out
+/// keep the evening's (both left out: its audience as it is); `teacher_ids`
+/// left out is everyone who teaches a class. A change that would leave booked
 /// appointments without a time is refused (409 `would_strand_bookings`,
 /// listing them) unless `cancel_bookings` names exactly those.
 #[utoipa::path(

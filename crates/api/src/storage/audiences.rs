@@ -60,6 +60,17 @@ pub async fn load(
     })
 }
 
+/// Whether the evening is for some year groups or classes only (its
+/// `audience_restricted` flag: set so even if none of its classes is left).
+pub async fn is_restricted(conn: &mut AnyConnection, evening_id: i64) -> Result<bool, sqlx::Error> {
+    let flag: Option<i64> =
+        sqlx::query_scalar("SELECT audience_restricted FROM evenings WHERE id = $1")
+            .bind(evening_id)
+            .fetch_optional(conn)
+            .await?;
+    Ok(flag == Some(1))
+}
+
 /// Replaces the evening's audience.
 pub async fn set(
     conn: &mut AnyConnection,

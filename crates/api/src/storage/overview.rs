@@ -205,10 +205,6 @@ pub async fn evening_card(
 /// Whether the evening is for some year groups or classes only (set up so,
 /// even if none of its classes is left).
 pub async fn restricted(db: &Db, evening_id: i64) -> Result<bool, sqlx::Error> {
-    let flag: Option<i64> =
-        sqlx::query_scalar("SELECT audience_restricted FROM evenings WHERE id = $1")
-            .bind(evening_id)
-            .fetch_optional(&db.pool)
-            .await?;
-    Ok(flag == Some(1))
+    let mut conn = db.pool.acquire().await?;
+    super::audiences::is_restricted(&mut conn, evening_id).await
 }

@@ -382,3 +382,54 @@ async fn a_change_that_leaves_the_audience_out_keeps_it() {
         "the whole school"
     );
 }
+
+/// A change that sends one list may not leave a restricted evening with
+/// neither: that would open it to the whole school. It is a 422 naming the
+/// list sent, and nothing changes; sending both empty opens it on purpose.
+#[tokio::test]
+async fn one_list_sent_empty_never_opens_a_restricted_evening_to_everyone() {
+    let s = school().await;
+    let app = &s.app;
+    let path = format!("/api/evenings/{}", s.evening);
+    let class_id = app.json("/api/school/evening-choices", &s.admin).await["classes"][0]["id"]
+        .as_i64()
+        .unwrap();
+    let base = evening_input(app, &s.admin, s.evening).await;
+    let one_class = edited(
+        &base,
+        &[("year_groups", json!([])), ("class_ids", json!([class_id]))],
+        &[],
+    );
+    save_audience(app, &s.admin, &path, one_class).await;
+    let before = app.json(&path, &s.admin).await;
+
+    let no_class = edited(&base, &[("class_ids", json!([]))], &["year_groups"]);
+    let (status, code, named) = error_of(app.put_json(&path, &s.admin, no_class).await).await;
+    assert_eq!(
+        (status.as_u16(), code.as_str(), named.as_deref()),
+        (422, "invalid_field", Some("class_ids"))
+    );
+    assert_eq!(app.json(&path, &s.admin).await, before, "nothing changed");
+
+    // No year group, the class kept: still for that class.
+    let no_year = edited(&base, &[("year_groups", json!([]))], &["class_ids"]);
+    assert_eq!(
+        save_audience(app, &s.admin, &path, no_year).await,
+        (json!([]), vec![class_id])
+    );
+
+    let everyone = edited(
+        &base,
+        &[("year_groups", json!([])), ("class_ids", json!([]))],
+        &[],
+    );
+    assert_eq!(
+        save_audience(app, &s.admin, &path, everyone).await,
+        (json!([]), vec![])
+    );
+    let theirs = app.json("/api/evenings", &s.year7.token).await;
+    assert!(
+        evening_ids(&theirs).contains(&s.evening),
+        "the whole school, asked for"
+    );
+}

@@ -115,6 +115,10 @@ pub struct FieldChange {
     pub from: Option<String>,
     /// The value after; `None` when the field becomes blank or the record goes.
     pub to: Option<String>,
+    /// A set-valued field (`children`, `students`): on an updated record,
+    /// `from` and `to` are the members leaving and joining, not the whole set.
+    #[serde(default)]
+    pub members: bool,
 }
 
 /// One problem in the uploaded files.
@@ -254,6 +258,7 @@ mod tests {
                         field: "year".into(),
                         from: Some("7".into()),
                         to: Some("8".into()),
+                        members: false,
                     }],
                 }],
                 unchanged: 11,

@@ -42,6 +42,7 @@ pub(super) fn record(diff: &mut KindDiff, before: Option<View>, after: Option<Vi
                     field: (*field).to_owned(),
                     from: was.clone(),
                     to: is.clone(),
+                    members: false,
                 })
                 .collect();
             if let (Some((field, was)), Some((_, is))) = (&before.members, &after.members) {
@@ -50,6 +51,7 @@ pub(super) fn record(diff: &mut KindDiff, before: Option<View>, after: Option<Vi
                         field: (*field).to_owned(),
                         from: joined(was.difference(is)),
                         to: joined(is.difference(was)),
+                        members: true,
                     });
                 }
             }
@@ -78,18 +80,19 @@ fn every_field(
     let members = view
         .members
         .iter()
-        .map(|(field, members)| (*field, joined(members.iter())));
+        .map(|(field, members)| (*field, joined(members.iter()), true));
     view.fields
         .iter()
-        .map(|(field, value)| (*field, value.clone()))
+        .map(|(field, value)| (*field, value.clone(), false))
         .chain(members)
-        .filter(|(_, value)| value.is_some())
-        .map(|(field, value)| {
+        .filter(|(_, value, _)| value.is_some())
+        .map(|(field, value, members)| {
             let (from, to) = place(value);
             FieldChange {
                 field: field.to_owned(),
                 from,
                 to,
+                members,
             }
         })
         .collect()
@@ -143,12 +146,14 @@ mod tests {
                 FieldChange {
                     field: "family name".into(),
                     from: Some("Patel".into()),
-                    to: Some("Shah".into())
+                    to: Some("Shah".into()),
+                    members: false,
                 },
                 FieldChange {
                     field: "children".into(),
                     from: Some("S1 Ada (mother)".into()),
-                    to: Some("S3 Cy (mother)".into())
+                    to: Some("S3 Cy (mother)".into()),
+                    members: true,
                 },
             ]
         );
