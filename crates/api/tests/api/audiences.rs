@@ -317,6 +317,25 @@ fn edited(input: &Value, set: &[(&str, Value)], left_out: &[&str]) -> Value {
     input
 }
 
+/// Sends both lists empty: the evening is for the whole school, and the
+/// Year 7 family sees it.
+async fn opens_to_everyone(s: &School, path: &str, base: &Value) {
+    let everyone = edited(
+        base,
+        &[("year_groups", json!([])), ("class_ids", json!([]))],
+        &[],
+    );
+    assert_eq!(
+        save_audience(&s.app, &s.admin, path, everyone).await,
+        (json!([]), vec![])
+    );
+    let theirs = s.app.json("/api/evenings", &s.year7.token).await;
+    assert!(
+        evening_ids(&theirs).contains(&s.evening),
+        "the whole school"
+    );
+}
+
 /// A change that leaves the audience's lists out keeps them: an API client
 /// renaming an evening does not open it to the whole school. A list sent is
 /// replaced, the other kept; both sent empty is the whole school.
@@ -367,20 +386,7 @@ async fn a_change_that_leaves_the_audience_out_keeps_it() {
         (json!(["Year 8"]), vec![]),
         "year groups kept"
     );
-    let everyone = edited(
-        &base,
-        &[("year_groups", json!([])), ("class_ids", json!([]))],
-        &[],
-    );
-    assert_eq!(
-        save_audience(app, &s.admin, &path, everyone).await,
-        (json!([]), vec![])
-    );
-    let theirs = app.json("/api/evenings", &s.year7.token).await;
-    assert!(
-        evening_ids(&theirs).contains(&s.evening),
-        "the whole school"
-    );
+    opens_to_everyone(&s, &path, &base).await;
 }
 
 /// A change that sends one list may not leave a restricted evening with
@@ -418,18 +424,5 @@ async fn one_list_sent_empty_never_opens_a_restricted_evening_to_everyone() {
         (json!([]), vec![class_id])
     );
 
-    let everyone = edited(
-        &base,
-        &[("year_groups", json!([])), ("class_ids", json!([]))],
-        &[],
-    );
-    assert_eq!(
-        save_audience(app, &s.admin, &path, everyone).await,
-        (json!([]), vec![])
-    );
-    let theirs = app.json("/api/evenings", &s.year7.token).await;
-    assert!(
-        evening_ids(&theirs).contains(&s.evening),
-        "the whole school, asked for"
-    );
+    opens_to_everyone(&s, &path, &base).await;
 }
