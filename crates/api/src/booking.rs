@@ -645,16 +645,16 @@ impl Booker<'_> {
     /// Books a slot and returns the booking's id. With an idempotency key, the
     /// booking's id is stored under the key in the same transaction, so a retry
     /// can never book twice. `known`: whether the teacher teaches the child and
-    /// the slot is taken, when the request already read them for `asked` (with
-    /// its session); used for a guardian's own child only, and read here
-    /// otherwise. `asked` is for the snapshot's evening.
+    /// the slot is taken, as the request read them for `asked` with its session
+    /// (`sessions::find_with_slot`); used for a guardian's own child only (staff
+    /// are checked here). `asked` is for the snapshot's evening.
     pub async fn book(
         &self,
         actor: &Actor,
         snapshot: &Arc<EveningSnapshot>,
         asked: SlotAsked,
         idempotency: Option<Idempotency<'_>>,
-        known: Option<TeachesAndTaken>,
+        known: TeachesAndTaken,
     ) -> BookingResult<i64> {
         if asked.evening_id != snapshot.id {
             return Err(BookingError::NotFound);
@@ -668,7 +668,7 @@ impl Booker<'_> {
         snapshot: &Arc<EveningSnapshot>,
         asked: SlotAsked,
         idempotency: Option<Idempotency<'_>>,
-        known: Option<TeachesAndTaken>,
+        known: TeachesAndTaken,
     ) -> BookingResult<i64> {
         let SlotAsked {
             teacher_id,
@@ -686,11 +686,7 @@ impl Booker<'_> {
         // the write lock. A guardian's child needs no more than whether the
         // teacher teaches them, so both are one read.
         let (teaches, taken) = if actor.viewer.children.contains(&student_id) {
-            let read = match known {
-                Some(known) => known,
-                None => bookings::teaches_and_taken(self.db, actor.school_id, asked).await?,
-            };
-            (read.teaches, read.taken)
+            (known.teaches, known.taken)
         } else {
             let teaches = self.may_act(actor, teacher_id, student_id).await?;
             (

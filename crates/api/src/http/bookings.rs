@@ -205,7 +205,7 @@ pub async fn create(
     });
     let result = state
         .booker()
-        .book(&actor, &record, asked, idempotency, Some(known))
+        .book(&actor, &record, asked, idempotency, known)
         .await;
     match result {
         Ok(booking_id) => Ok((

@@ -1,7 +1,5 @@
 //! Bookings, idempotency keys and the family lock.
 
-use std::sync::LazyLock;
-
 use confero_core::rules::FamilyAppointment;
 use confero_core::Interval;
 use sqlx::any::AnyArguments;
@@ -164,7 +162,7 @@ pub async fn is_taken(
 }
 
 /// A guardian's booking as asked, before anything is decided: what
-/// [`teaches_and_taken`] reads about it.
+/// `sessions::find_with_slot` reads about it with the session.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct SlotAsked {
     pub evening_id: i64,
@@ -173,41 +171,12 @@ pub struct SlotAsked {
     pub start: i64,
 }
 
-/// Whether the teacher teaches the child, and whether the slot is taken.
+/// Whether the teacher teaches the child ([`teaches`]), and whether the
+/// slot is taken ([`is_taken`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct TeachesAndTaken {
     pub teaches: bool,
     pub taken: bool,
-}
-
-/// [`teaches`] and [`is_taken`] in one statement: what a guardian's booking
-/// asks before its transaction, one read instead of two. (A booking request
-/// reads them with the session instead: `sessions::find_with_slot`.)
-pub async fn teaches_and_taken(
-    db: &Db,
-    school_id: i64,
-    asked: SlotAsked,
-) -> Result<TeachesAndTaken, sqlx::Error> {
-    static SQL: LazyLock<String> = LazyLock::new(|| {
-        format!(
-            "SELECT {}",
-            teaches_and_taken_columns("$1", ["$2", "$3", "$4", "$5"])
-        )
-    });
-    let answer = db
-        .read_optional(
-            &SQL,
-            &[
-                Arg::Int(school_id),
-                Arg::Int(asked.evening_id),
-                Arg::Int(asked.teacher_id),
-                Arg::Int(asked.student_id),
-                Arg::Int(asked.start),
-            ],
-            teaches_and_taken_of,
-        )
-        .await?;
-    answer.ok_or(sqlx::Error::RowNotFound)
 }
 
 /// The columns `teaches` and `taken` (each 0 or 1) for the school given as

@@ -94,7 +94,7 @@ pub async fn find(db: &Db, token_hash: &str) -> Result<Option<StoredSession>, sq
     Ok(gather(rows).map(|(session, ())| session))
 }
 
-/// [`find`] and, in the same query, what `bookings::teaches_and_taken` reads
+/// [`find`] and, in the same query, what `bookings::teaches` and `bookings::is_taken` read
 /// for a booking asked for in the session's school: a guardian's booking
 /// request is one round trip to the database fewer before its transaction.
 /// (Read whoever the session's person is; it is used only once the session is

@@ -204,7 +204,7 @@ async fn the_one_statement_read_answers_as_the_four_reads_it_replaces() {
 /// A booking request reads its session with whether the teacher teaches the
 /// child and the slot is taken, in one query (`sessions::find_with_slot`): the
 /// same session as `sessions::find`, the same answers as
-/// `bookings::teaches_and_taken`, for a free and a taken slot, a teacher who
+/// `bookings::teaches` and `bookings::is_taken`, for a free and a taken slot, a teacher who
 /// teaches the child and one who does not; no session for an unknown token.
 #[tokio::test]
 async fn a_booking_request_reads_its_session_and_the_slot_in_one_query() {
@@ -237,9 +237,14 @@ async fn a_booking_request_reads_its_session_and_the_slot_in_one_query() {
     let check = |asked: SlotAsked, expected: TeachesAndTaken| {
         let (app, hash) = (&app, &hash);
         async move {
-            let separately = bookings::teaches_and_taken(&app.db, school_id, asked)
-                .await
-                .unwrap();
+            let separately = TeachesAndTaken {
+                teaches: bookings::teaches(&app.db, school_id, asked.teacher_id, asked.student_id)
+                    .await
+                    .unwrap(),
+                taken: bookings::is_taken(&app.db, asked.evening_id, asked.teacher_id, asked.start)
+                    .await
+                    .unwrap(),
+            };
             assert_eq!(separately, expected, "{asked:?}");
             let (session, together) = sessions::find_with_slot(&app.db, hash, asked)
                 .await
